@@ -1,0 +1,191 @@
+import { sql } from "drizzle-orm";
+import {
+  bigserial,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
+
+/** A host CRM account (organization) that installed the app. The id is the host's own. */
+export const tenants = pgTable("tenants", {
+  id: text("id").primaryKey(),
+  host: text("host").notNull().default("tribe"),
+  name: text("name").notNull(),
+  locale: text("locale").notNull().default("nl"),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const installationStatus = pgEnum("installation_status", [
+  "inactive",
+  "connecting",
+  "importing",
+  "active",
+  "error",
+  "needs_reconnect",
+]);
+export type InstallationStatus = (typeof installationStatus.enumValues)[number];
+
+/** One connector activated (or once activated) by one tenant. */
+export const installations = pgTable(
+  "installations",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    connector: text("connector").notNull(),
+    status: installationStatus("status").notNull().default("inactive"),
+    statusMessage: text("status_message"),
+    /** validated by the connector's zod schema before it is written */
+    settings: jsonb("settings").notNull().default(sql`'{}'::jsonb`),
+    /** non-secret facts learnt while connecting (administration name, package, ...) */
+    remoteAccount: jsonb("remote_account"),
+    activatedAt: timestamp("activated_at", { withTimezone: true }),
+    deactivatedAt: timestamp("deactivated_at", { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex("installations_tenant_connector").on(t.tenantId, t.connector)],
+);
+
+/** Secrets of an installation, sealed by lib/crypto; the row id is part of the associated data. */
+export const credentials = pgTable("credentials", {
+  installationId: uuid("installation_id")
+    .primaryKey()
+    .references(() => installations.id, { onDelete: "cascade" }),
+  keyId: text("key_id").notNull(),
+  sealed: text("sealed").notNull(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/** One record known on both sides. Hashes are of the last payload written each way (echo suppression). */
+export const syncLinks = pgTable(
+  "sync_links",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    installationId: uuid("installation_id")
+      .notNull()
+      .references(() => installations.id, { onDelete: "cascade" }),
+    entity: text("entity").notNull(),
+    hostId: text("host_id").notNull(),
+    remoteId: text("remote_id").notNull(),
+    remoteNumber: text("remote_number"),
+    /** hash of what we last wrote to, or read from, the host */
+    hostHash: text("host_hash"),
+    /** hash of what we last wrote to, or read from, the remote package */
+    remoteHash: text("remote_hash"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("sync_links_host").on(t.installationId, t.entity, t.hostId),
+    uniqueIndex("sync_links_remote").on(t.installationId, t.entity, t.remoteId),
+  ],
+);
+
+/** Where an incremental pull or a resumable import stands. */
+export const syncCursors = pgTable(
+  "sync_cursors",
+  {
+    installationId: uuid("installation_id")
+      .notNull()
+      .references(() => installations.id, { onDelete: "cascade" }),
+    entity: text("entity").notNull(),
+    direction: text("direction").notNull(),
+    cursor: jsonb("cursor").notNull(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.installationId, t.entity, t.direction] })],
+);
+
+export const runStatus = pgEnum("run_status", ["running", "succeeded", "failed", "cancelled"]);
+
+export type RunCounts = {
+  created: number;
+  updated: number;
+  linked: number;
+  unchanged: number;
+  skipped: number;
+  failed: number;
+};
+
+export const syncRuns = pgTable(
+  "sync_runs",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    installationId: uuid("installation_id")
+      .notNull()
+      .references(() => installations.id, { onDelete: "cascade" }),
+    kind: text("kind").notNull(),
+    entity: text("entity").notNull(),
+    status: runStatus("status").notNull().default("running"),
+    counts: jsonb("counts")
+      .$type<RunCounts>()
+      .notNull()
+      .default(sql`'{"created":0,"updated":0,"linked":0,"unchanged":0,"skipped":0,"failed":0}'::jsonb`),
+    /** records seen so far, and the total when the source tells it (progress bar) */
+    processed: integer("processed").notNull().default(0),
+    total: integer("total"),
+    error: text("error"),
+    startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+  },
+  (t) => [index("sync_runs_installation").on(t.installationId, t.startedAt)],
+);
+
+export const syncDirection = pgEnum("sync_direction", ["host_to_remote", "remote_to_host"]);
+export const syncOutcome = pgEnum("sync_outcome", [
+  "created",
+  "updated",
+  "linked",
+  "unchanged",
+  "skipped",
+  "failed",
+]);
+
+/** The per-record sync log the user reads, and retries from. */
+export const syncEvents = pgTable(
+  "sync_events",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    installationId: uuid("installation_id")
+      .notNull()
+      .references(() => installations.id, { onDelete: "cascade" }),
+    runId: uuid("run_id").references(() => syncRuns.id, { onDelete: "set null" }),
+    direction: syncDirection("direction").notNull(),
+    entity: text("entity").notNull(),
+    hostId: text("host_id"),
+    remoteId: text("remote_id"),
+    outcome: syncOutcome("outcome").notNull(),
+    /** message key or vendor text; never contains secrets */
+    message: text("message"),
+    retriable: boolean("retriable").notNull().default(false),
+    retriedAt: timestamp("retried_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("sync_events_installation").on(t.installationId, t.createdAt),
+    index("sync_events_record").on(t.installationId, t.entity, t.hostId),
+  ],
+);
+
+/** Host webhook deliveries already accepted, so a redelivery is dropped. */
+export const webhookDeliveries = pgTable("webhook_deliveries", {
+  deliveryId: text("delivery_id").primaryKey(),
+  tenantId: text("tenant_id").notNull(),
+  entityType: text("entity_type").notNull(),
+  receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
+});
