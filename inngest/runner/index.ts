@@ -1,0 +1,166 @@
+import { Cron } from "croner";
+import { InngestTestEngine } from "@inngest/test";
+import { NonRetriableError, RetryAfterError, type InngestFunction } from "inngest";
+import { onEventsSent, type SentEvent } from "./transport";
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type AnyFunction = InngestFunction.Any;
+
+export type RunRecord = {
+  functionId: string;
+  event: SentEvent;
+  status: "running" | "completed" | "failed";
+  attempts: number;
+  result?: unknown;
+  error?: string;
+};
+
+export type Runner = {
+  /** resolves when no run is under way and no event waits */
+  idle(): Promise<void>;
+  runs: RunRecord[];
+  stop(): void;
+};
+
+type Trigger = { event?: string; cron?: string; if?: string };
+
+function triggersOf(fn: AnyFunction): Trigger[] {
+  const raw = ((fn as any).opts?.triggers ?? []) as Array<Trigger | { name: string }>;
+  return raw.map((t) => ("name" in t && typeof t.name === "string" ? { event: t.name } : (t as Trigger)));
+}
+
+function retriesOf(fn: AnyFunction): number {
+  const r = (fn as any).opts?.retries;
+  return typeof r === "number" ? r : 3;
+}
+
+function concurrencyKey(fn: AnyFunction, event: SentEvent): string | null {
+  // Serialise runs per installation, as the functions' concurrency keys ask of Inngest.
+  const c = (fn as any).opts?.concurrency;
+  const conf = Array.isArray(c) ? c[0] : c;
+  if (!conf || typeof conf !== "object" || !conf.key) return null;
+  const field = String(conf.key).replace(/^event\.data\./, "");
+  return `${fn.id()}:${String((event.data as any)?.[field] ?? "")}`;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Dev-only stand-in for an Inngest server: runs the same function objects, in this process,
+ * for every event the app sends and for every cron trigger, with retries and step memoisation.
+ */
+export function startInProcessRunner(
+  functions: AnyFunction[],
+  opts: { crons?: boolean; log?: (msg: string) => void; backoffMs?: number } = {},
+): Runner {
+  if (process.env.NODE_ENV === "production") {
+    throw new Error("The in-process job runner is for development only; use Inngest Cloud or `inngest start` in production.");
+  }
+  const log = opts.log ?? ((m: string) => console.log(`[jobs] ${m}`));
+  const backoffMs = opts.backoffMs ?? 1000;
+  const runs: RunRecord[] = [];
+  const chains = new Map<string, Promise<void>>();
+  let pending = 0;
+  let waiters: Array<() => void> = [];
+
+  const settle = () => {
+    if (pending === 0) {
+      const w = waiters;
+      waiters = [];
+      w.forEach((f) => f());
+    }
+  };
+
+  async function execute(fn: AnyFunction, event: SentEvent, record: RunRecord) {
+    const engine = new InngestTestEngine({ function: fn as any, events: [event as any] });
+    let memo: Array<{ id: string; idIsHashed: true; handler: () => unknown }> = [];
+    const maxAttempts = retriesOf(fn) + 1;
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      record.attempts = attempt;
+      const out: any = await engine.execute({ steps: memo } as any);
+      if (!out.error) {
+        record.status = "completed";
+        record.result = out.result;
+        return;
+      }
+      // keep what already succeeded, so a retry resumes after it (as Inngest would)
+      const settled = await Promise.all(
+        Object.entries(out.state ?? {}).map(async ([id, p]) => {
+          try {
+            return { id, data: await (p as Promise<unknown>), ok: true };
+          } catch {
+            return { id, data: undefined, ok: false };
+          }
+        }),
+      );
+      memo = settled.filter((s) => s.ok).map((s) => ({ id: s.id, idIsHashed: true as const, handler: () => s.data }));
+      const err = out.error as Error & { retryAfter?: unknown };
+      record.error = err?.message ?? String(err);
+      if (err instanceof NonRetriableError || err?.name === "NonRetriableError" || attempt === maxAttempts) break;
+      let wait = backoffMs * 2 ** (attempt - 1);
+      if (err instanceof RetryAfterError || err?.name === "RetryAfterError") {
+        const ra = err.retryAfter;
+        const until = ra instanceof Date ? ra.getTime() - Date.now() : typeof ra === "string" ? Date.parse(ra) - Date.now() : Number(ra);
+        if (Number.isFinite(until)) wait = Math.max(0, until);
+      }
+      log(`${fn.id()} attempt ${attempt} failed (${record.error}); retrying in ${wait} ms`);
+      await sleep(wait);
+    }
+    record.status = "failed";
+    log(`${fn.id()} failed: ${record.error}`);
+  }
+
+  function dispatch(fn: AnyFunction, event: SentEvent) {
+    const record: RunRecord = { functionId: fn.id(), event, status: "running", attempts: 0 };
+    runs.push(record);
+    if (runs.length > 1000) runs.splice(0, runs.length - 1000);
+    pending++;
+    const key = concurrencyKey(fn, event);
+    const prev = (key && chains.get(key)) || Promise.resolve();
+    const run = prev
+      .then(() => execute(fn, event, record))
+      .catch((e) => {
+        record.status = "failed";
+        record.error = String(e);
+      })
+      .finally(() => {
+        pending--;
+        if (key && chains.get(key) === run) chains.delete(key);
+        settle();
+      });
+    if (key) chains.set(key, run);
+  }
+
+  const unsubscribe = onEventsSent((events) => {
+    for (const event of events) {
+      for (const fn of functions) {
+        if (triggersOf(fn).some((t) => t.event === event.name)) dispatch(fn, { ...event, ts: event.ts ?? Date.now() });
+      }
+    }
+  });
+
+  const crons: Cron[] = [];
+  if (opts.crons !== false) {
+    for (const fn of functions) {
+      for (const t of triggersOf(fn)) {
+        if (t.cron) {
+          crons.push(
+            new Cron(t.cron.replace(/^TZ=\S+\s+/, ""), () =>
+              dispatch(fn, { name: "inngest/scheduled.timer", data: { cron: t.cron }, ts: Date.now() }),
+            ),
+          );
+        }
+      }
+    }
+  }
+  log(`in-process runner started with ${functions.length} functions (no Inngest server configured)`);
+
+  return {
+    runs,
+    idle: () => (pending === 0 ? Promise.resolve() : new Promise<void>((r) => waiters.push(r))),
+    stop: () => {
+      unsubscribe();
+      crons.forEach((c) => c.stop());
+    },
+  };
+}

@@ -1,0 +1,53 @@
+import { z } from "zod";
+
+const csv = z
+  .string()
+  .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean));
+
+/** Every environment variable the app reads, with its development default. */
+const configSchema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  LEDGERLINK_APP_URL: z.url().default("http://127.0.0.1:3000"),
+  LEDGERLINK_APP_ID: z.string().min(1).default("ledgerlink"),
+  LEDGERLINK_APP_SECRET: z.string().min(16).default("dev-app-secret-change-me"),
+  HOST_ALLOWED_ORIGINS: csv.default(["http://localhost:4010"]),
+  HOST_API_URL: z.url().default("http://localhost:4010"),
+  HOST_CLIENT_ID: z.string().min(1).default("ledgerlink"),
+  HOST_CLIENT_SECRET: z.string().min(1).default("sandbox-client-secret"),
+  HOST_WEBHOOK_SECRET: z.string().min(8).default("dev-webhook-secret"),
+  AUTH_SECRET: z.string().min(16).default("dev-auth-secret-change-me-please"),
+  SNELSTART_API_URL: z.url().default("http://127.0.0.1:4020/v2"),
+  SNELSTART_AUTH_URL: z.url().default("http://127.0.0.1:4020/b2b/token"),
+  SNELSTART_SUBSCRIPTION_KEY: z.string().default("sandbox-subscription-key"),
+});
+
+export type AppConfig = z.infer<typeof configSchema>;
+
+const productionRequired = [
+  "LEDGERLINK_APP_URL",
+  "LEDGERLINK_APP_SECRET",
+  "HOST_ALLOWED_ORIGINS",
+  "HOST_API_URL",
+  "HOST_CLIENT_SECRET",
+  "HOST_WEBHOOK_SECRET",
+  "AUTH_SECRET",
+] as const;
+
+export function parseConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new Error(`Invalid configuration: ${fields}`);
+  }
+  if (parsed.data.NODE_ENV === "production" && env.LEDGERLINK_ALLOW_DEV_DEFAULTS !== "1") {
+    const missing = productionRequired.filter((k) => !env[k]);
+    if (missing.length) throw new Error(`Missing configuration in production: ${missing.join(", ")}`);
+  }
+  return parsed.data;
+}
+
+let cached: AppConfig | undefined;
+export function config(): AppConfig {
+  cached ??= parseConfig();
+  return cached;
+}

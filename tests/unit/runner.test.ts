@@ -1,0 +1,67 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { NonRetriableError } from "inngest";
+import { inngest } from "@/inngest/client";
+import { startInProcessRunner, type Runner } from "@/inngest/runner";
+
+let runner: Runner | undefined;
+afterEach(() => runner?.stop());
+
+describe("in-process job runner", () => {
+  it("runs functions for sent events, follows step.sendEvent, and resumes a retry after the steps that succeeded", async () => {
+    const calls = { prepare: 0, flaky: 0, followUp: 0 };
+    const first = inngest.createFunction(
+      { id: "test-first", retries: 2, triggers: [{ event: "test/first" }] },
+      async ({ event, step }) => {
+        await step.run("prepare", () => ++calls.prepare);
+        await step.run("flaky", () => {
+          calls.flaky++;
+          if (calls.flaky === 1) throw new Error("transient");
+          return "ok";
+        });
+        await step.sendEvent("send-follow-up", { name: "test/second", data: { from: (event.data as { n: number }).n } });
+        return "done";
+      },
+    );
+    const second = inngest.createFunction(
+      { id: "test-second", triggers: [{ event: "test/second" }] },
+      async ({ event, step }) => step.run("record", () => ((calls.followUp += (event.data as { from: number }).from), calls.followUp)),
+    );
+    runner = startInProcessRunner([first, second], { crons: false, backoffMs: 10, log: () => {} });
+    await inngest.send({ name: "test/first", data: { n: 7 } });
+    await runner.idle();
+    await runner.idle();
+
+    expect(calls).toEqual({ prepare: 1, flaky: 2, followUp: 7 });
+    const firstRun = runner.runs.find((r) => r.functionId === first.id());
+    expect(firstRun).toMatchObject({ status: "completed", attempts: 2, result: "done" });
+    expect(runner.runs.find((r) => r.functionId === second.id())?.status).toBe("completed");
+  });
+
+  it("does not retry a NonRetriableError", async () => {
+    let attempts = 0;
+    const fn = inngest.createFunction(
+      { id: "test-fatal", retries: 3, triggers: [{ event: "test/fatal" }] },
+      async ({ step }) =>
+        step.run("validate", () => {
+          attempts++;
+          throw new NonRetriableError("bad input");
+        }),
+    );
+    runner = startInProcessRunner([fn], { crons: false, backoffMs: 10, log: () => {} });
+    await inngest.send({ name: "test/fatal", data: {} });
+    await runner.idle();
+    expect(attempts).toBe(1);
+    expect(runner.runs[0]).toMatchObject({ status: "failed", error: "bad input" });
+  });
+
+  it("refuses to start in production", () => {
+    const env = process.env as Record<string, string | undefined>;
+    const prev = env.NODE_ENV;
+    env.NODE_ENV = "production";
+    try {
+      expect(() => startInProcessRunner([], { crons: false, log: () => {} })).toThrow(/development only/);
+    } finally {
+      env.NODE_ENV = prev;
+    }
+  });
+});
