@@ -10,6 +10,17 @@ CREATE TABLE "credentials" (
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "host_index" (
+	"installation_id" uuid NOT NULL,
+	"entity" text NOT NULL,
+	"host_id" text NOT NULL,
+	"numbers" text[] DEFAULT '{}'::text[] NOT NULL,
+	"name_address_keys" text[] DEFAULT '{}'::text[] NOT NULL,
+	"data" jsonb NOT NULL,
+	"hash" text NOT NULL,
+	CONSTRAINT "host_index_installation_id_entity_host_id_pk" PRIMARY KEY("installation_id","entity","host_id")
+);
+--> statement-breakpoint
 CREATE TABLE "installations" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"tenant_id" text NOT NULL,
@@ -43,6 +54,7 @@ CREATE TABLE "sync_events" (
 	"remote_id" text,
 	"outcome" "sync_outcome" NOT NULL,
 	"message" text,
+	"message_params" jsonb,
 	"retriable" boolean DEFAULT false NOT NULL,
 	"retried_at" timestamp with time zone,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
@@ -92,12 +104,15 @@ CREATE TABLE "webhook_deliveries" (
 );
 --> statement-breakpoint
 ALTER TABLE "credentials" ADD CONSTRAINT "credentials_installation_id_installations_id_fk" FOREIGN KEY ("installation_id") REFERENCES "public"."installations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "host_index" ADD CONSTRAINT "host_index_installation_id_installations_id_fk" FOREIGN KEY ("installation_id") REFERENCES "public"."installations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "installations" ADD CONSTRAINT "installations_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "sync_cursors" ADD CONSTRAINT "sync_cursors_installation_id_installations_id_fk" FOREIGN KEY ("installation_id") REFERENCES "public"."installations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "sync_events" ADD CONSTRAINT "sync_events_installation_id_installations_id_fk" FOREIGN KEY ("installation_id") REFERENCES "public"."installations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "sync_events" ADD CONSTRAINT "sync_events_run_id_sync_runs_id_fk" FOREIGN KEY ("run_id") REFERENCES "public"."sync_runs"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "sync_links" ADD CONSTRAINT "sync_links_installation_id_installations_id_fk" FOREIGN KEY ("installation_id") REFERENCES "public"."installations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "sync_runs" ADD CONSTRAINT "sync_runs_installation_id_installations_id_fk" FOREIGN KEY ("installation_id") REFERENCES "public"."installations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "host_index_numbers" ON "host_index" USING gin ("numbers");--> statement-breakpoint
+CREATE INDEX "host_index_name_address" ON "host_index" USING gin ("name_address_keys");--> statement-breakpoint
 CREATE UNIQUE INDEX "installations_tenant_connector" ON "installations" USING btree ("tenant_id","connector");--> statement-breakpoint
 CREATE INDEX "sync_events_installation" ON "sync_events" USING btree ("installation_id","created_at");--> statement-breakpoint
 CREATE INDEX "sync_events_record" ON "sync_events" USING btree ("installation_id","entity","host_id");--> statement-breakpoint

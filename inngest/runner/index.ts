@@ -39,8 +39,16 @@ function concurrencyKey(fn: AnyFunction, event: SentEvent): string | null {
   const c = (fn as any).opts?.concurrency;
   const conf = Array.isArray(c) ? c[0] : c;
   if (!conf || typeof conf !== "object" || !conf.key) return null;
-  const field = String(conf.key).replace(/^event\.data\./, "");
-  return `${fn.id()}:${String((event.data as any)?.[field] ?? "")}`;
+  // keys are CEL; ours only join event.data fields and string literals with +
+  const value = String(conf.key)
+    .split("+")
+    .map((part) => {
+      const p = part.trim();
+      if (/^'.*'$/.test(p)) return p.slice(1, -1);
+      return String((event.data as any)?.[p.replace(/^event\.data\./, "")] ?? "");
+    })
+    .join("");
+  return `${fn.id()}:${value}`;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -16,7 +16,7 @@ const migrationsFolder = path.join(process.cwd(), "drizzle");
  * Migrations are applied before the handle is returned.
  */
 export async function openDatabase(
-  env: { DATABASE_URL?: string; LEDGERLINK_DATA_DIR?: string; PGLITE_DIR?: string } = process.env,
+  env: Record<string, string | undefined> = process.env,
 ): Promise<DbHandle> {
   if (env.DATABASE_URL) {
     const { Pool } = await import("pg");

@@ -170,8 +170,10 @@ export const syncEvents = pgTable(
     hostId: text("host_id"),
     remoteId: text("remote_id"),
     outcome: syncOutcome("outcome").notNull(),
-    /** message key or vendor text; never contains secrets */
+    /** message key (translated on display) or the vendor's own text; never contains secrets */
     message: text("message"),
+    /** values for the message's placeholders */
+    messageParams: jsonb("message_params").$type<Record<string, string | number>>(),
     retriable: boolean("retriable").notNull().default(false),
     retriedAt: timestamp("retried_at", { withTimezone: true }),
     createdAt: createdAt(),
@@ -189,3 +191,28 @@ export const webhookDeliveries = pgTable("webhook_deliveries", {
   entityType: text("entity_type").notNull(),
   receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * The local index of the host's records, read page by page before an import, so matching
+ * never looks a record up one at a time (host calls are the scarce resource).
+ */
+export const hostIndex = pgTable(
+  "host_index",
+  {
+    installationId: uuid("installation_id")
+      .notNull()
+      .references(() => installations.id, { onDelete: "cascade" }),
+    entity: text("entity").notNull(),
+    hostId: text("host_id").notNull(),
+    numbers: text("numbers").array().notNull().default(sql`'{}'::text[]`),
+    nameAddressKeys: text("name_address_keys").array().notNull().default(sql`'{}'::text[]`),
+    /** the canonical record as last read or written, to merge into and compare against */
+    data: jsonb("data").notNull(),
+    hash: text("hash").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.installationId, t.entity, t.hostId] }),
+    index("host_index_numbers").using("gin", t.numbers),
+    index("host_index_name_address").using("gin", t.nameAddressKeys),
+  ],
+);

@@ -1,0 +1,76 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { requireSession } from "@/lib/auth/guard";
+import { getConnector } from "@/lib/connectors";
+import { getDb } from "@/lib/db";
+import {
+  connectInstallation,
+  deactivateInstallation,
+  retrySyncEvent,
+  saveSettingsTab,
+  type FieldErrors,
+} from "@/lib/installations";
+import { settingsOptions } from "@/lib/installations/options";
+import { formToObject } from "@/lib/installations/forms";
+import { inngest } from "@/inngest/client";
+
+const send = (events: Array<{ name: string; data: Record<string, unknown>; id?: string }>) => inngest.send(events);
+
+function connectorOrThrow(id: unknown) {
+  const connector = getConnector(z.string().parse(id));
+  if (!connector) throw new Error("unknown connector");
+  return connector;
+}
+
+export type FormState = { ok: boolean | null; fieldErrors?: FieldErrors; message?: string | null; reason?: string };
+
+export async function connectAction(connectorId: string, _prev: FormState, formData: FormData): Promise<FormState> {
+  const session = await requireSession();
+  const connector = connectorOrThrow(connectorId);
+  const result = await connectInstallation(await getDb(), {
+    tenantId: session.tenantId,
+    connector,
+    input: Object.fromEntries(formData),
+    send,
+  });
+  if (!result.ok) return { ok: false, fieldErrors: result.fieldErrors, reason: result.reason, message: result.message };
+  redirect(`/${connector.id}/settings/${connector.settings.tabs[0].id}`);
+}
+
+export async function saveSettingsAction(connectorId: string, tabId: string, _prev: FormState, formData: FormData): Promise<FormState> {
+  const session = await requireSession();
+  const connector = connectorOrThrow(connectorId);
+  const tab = connector.settings.tabs.find((t) => t.id === z.string().parse(tabId));
+  if (!tab) return { ok: false, fieldErrors: { _form: "settings.errors.invalid" } };
+  const db = await getDb();
+  const options = await settingsOptions(db, session.tenantId, connector);
+  const result = await saveSettingsTab(db, {
+    tenantId: session.tenantId,
+    connector,
+    tabId: tab.id,
+    input: formToObject(tab, formData),
+    options: options.lists,
+    send,
+  });
+  revalidatePath(`/${connector.id}`, "layout");
+  if (!result.ok) return { ok: false, fieldErrors: result.fieldErrors };
+  return { ok: true, message: result.complete ? "settings.complete" : "settings.saved" };
+}
+
+export async function deactivateAction(connectorId: string) {
+  const session = await requireSession();
+  const connector = connectorOrThrow(connectorId);
+  await deactivateInstallation(await getDb(), { tenantId: session.tenantId, connectorId: connector.id, send });
+  revalidatePath(`/${connector.id}`);
+}
+
+export async function retryAction(connectorId: string, formData: FormData) {
+  const session = await requireSession();
+  const connector = connectorOrThrow(connectorId);
+  const syncEventId = z.coerce.number().int().positive().parse(formData.get("syncEventId"));
+  await retrySyncEvent(await getDb(), { tenantId: session.tenantId, connectorId: connector.id, syncEventId, send });
+  revalidatePath(`/${connector.id}`);
+}

@@ -1,0 +1,34 @@
+import { z } from "zod";
+import { signIn } from "@/lib/auth";
+import { config } from "@/lib/config";
+import { getDb } from "@/lib/db";
+import { connectorIds } from "@/lib/connectors";
+import { HostTokenError, unverifiedLocale, verifyHostSessionToken } from "@/lib/host/tribe/session-token";
+import { localeFromAcceptLanguage } from "@/lib/i18n";
+import { unauthorizedPage } from "@/lib/auth/unauthorized-page";
+import { upsertTenant } from "@/lib/tenancy";
+
+export const dynamic = "force-dynamic";
+
+const query = z.object({ token: z.string().optional(), connector: z.enum(connectorIds) });
+
+/** The iframe's entry point: the host's signed token becomes our session cookie. */
+export async function GET(request: Request) {
+  const url = new URL(request.url);
+  const parsed = query.safeParse(Object.fromEntries(url.searchParams));
+  const token = url.searchParams.get("token");
+  const locale = unverifiedLocale(token) ?? localeFromAcceptLanguage(request.headers.get("accept-language"));
+  if (!parsed.success) return unauthorizedPage(locale, parsed.error.issues[0]?.path[0] === "connector" ? "unknown_connector" : "missing");
+  try {
+    const session = await verifyHostSessionToken(token, {
+      secret: config().LEDGERLINK_APP_SECRET,
+      audience: config().LEDGERLINK_APP_ID,
+    });
+    await upsertTenant(await getDb(), session);
+  } catch (err) {
+    if (err instanceof HostTokenError) return unauthorizedPage(locale, err.reason);
+    throw err;
+  }
+  // throws NEXT_REDIRECT with the session cookie set: let it through
+  await signIn("host-token", { token, redirectTo: `/${parsed.data.connector}` });
+}

@@ -1,0 +1,45 @@
+import { NonRetriableError, RetryAfterError } from "inngest";
+import { getDb } from "@/lib/db";
+import { InstallationInactiveError, loadSyncContext, type SyncContext } from "@/lib/sync/context";
+import { findInstallation } from "@/lib/tenancy";
+import type { Connector } from "@/lib/sync/types";
+
+export type AnyConnector = Connector<unknown, unknown>;
+
+/** Stop syncing when the installation is deactivated, wherever the run stands. */
+export const cancelOnDeactivation = [{ event: "ledgerlink/installation.deactivated", match: "data.installationId" }];
+
+/** The vendor's limit, as an Inngest throttle keyed by installation. */
+export function throttleFor(connector: AnyConnector, key = "event.data.installationId") {
+  return { limit: connector.rateLimit.limit, period: connector.rateLimit.period, key };
+}
+
+/** A vendor's "slow down" becomes Inngest's RetryAfterError; bad input is never retried. */
+export function asJobError(err: unknown): unknown {
+  const e = err as { retryAfterMs?: number; status?: number; message?: string };
+  if (typeof e?.retryAfterMs === "number") return new RetryAfterError(e.message ?? "rate limited", e.retryAfterMs);
+  if (e?.status === 400 || e?.status === 403) return new NonRetriableError(e.message ?? "rejected", { cause: err });
+  return err;
+}
+
+/** Runs `fn` with the installation's sync context; a deactivated installation ends the run quietly. */
+export async function withContext<T>(installationId: string, fn: (ctx: SyncContext) => Promise<T>, allowImporting = true): Promise<T | { skipped: "inactive" }> {
+  let ctx: SyncContext;
+  try {
+    ctx = await loadSyncContext(await getDb(), installationId, { allowStatuses: allowImporting ? ["active", "importing"] : ["active"] });
+  } catch (err) {
+    if (err instanceof InstallationInactiveError) return { skipped: "inactive" };
+    throw err;
+  }
+  try {
+    return await fn(ctx);
+  } catch (err) {
+    throw asJobError(err);
+  }
+}
+
+/** The tenant's installation of this connector, if it syncs. */
+export async function installationFor(tenantId: string, connectorId: string): Promise<string | null> {
+  const inst = await findInstallation(await getDb(), tenantId, connectorId);
+  return inst && (inst.status === "active" || inst.status === "importing") ? inst.id : null;
+}

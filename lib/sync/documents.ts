@@ -1,0 +1,94 @@
+/**
+ * Booking invoices and sales orders in the package: exactly once, with their document.
+ * The booking is looked up before it is made, so a retry after a lost response never books twice.
+ */
+import type { Invoice, SalesOrder } from "@/lib/model";
+import type { SyncContext } from "./context";
+import { pushRecord, relationSpec } from "./entities";
+import { recordHash } from "./hash";
+import { linkByHostId, logEvents, resolveFailures, saveLink, type LogEntry } from "./store";
+import { MaybeWrittenError, RecordRejectedError, type Booker, type BookingResult } from "./types";
+
+export type DocumentKind = "invoice" | "salesOrder";
+
+/** The phase in which the CRM hands a document over to the package. */
+export const bookingPhase: Record<DocumentKind, string> = { invoice: "Sent", salesOrder: "Linked" };
+
+export async function bookDocument(
+  ctx: SyncContext,
+  kind: DocumentKind,
+  hostId: string,
+  opts: { runId?: string | null; rethrowTransient?: boolean } = {},
+): Promise<LogEntry> {
+  const base = { direction: "host_to_remote" as const, entity: kind, hostId };
+  const booker = (kind === "invoice" ? ctx.remote.invoices : ctx.remote.salesOrders) as Booker<Invoice | SalesOrder> | undefined;
+  const log = async (entries: LogEntry[]) => logEvents(ctx.db, ctx.installation.id, opts.runId ?? null, entries);
+  // this tenant books the other kind (invoices vs sales orders), or the package cannot
+  if (!booker) return { ...base, outcome: "skipped" };
+  try {
+    const source = kind === "invoice" ? await ctx.host.invoices.get(hostId) : await ctx.host.salesOrders.get(hostId);
+    if (!source || source.phase !== bookingPhase[kind]) return { ...base, outcome: "skipped" };
+    const existing = await linkByHostId(ctx.db, ctx.installation.id, kind, hostId);
+    if (existing) return { ...base, remoteId: existing.remoteId, outcome: "unchanged" };
+
+    const doc = source.record.data;
+    let relationLink = await linkByHostId(ctx.db, ctx.installation.id, "relation", doc.relationId);
+    if (!relationLink) {
+      // the customer must exist in the package before it can be invoiced
+      const pushed = await pushRecord(ctx, relationSpec, doc.relationId, { runId: opts.runId, force: true, lookupFirst: true });
+      if (pushed.outcome === "failed") throw new Error(pushed.message ?? "relation could not be sent");
+      relationLink = await linkByHostId(ctx.db, ctx.installation.id, "relation", doc.relationId);
+      if (!relationLink) throw new RecordRejectedError("sync.relationMissing");
+    }
+    const ids = { remoteRelationId: relationLink.remoteId, hostRelationId: doc.relationId };
+    const found = await booker.findBooked(doc, ids);
+    let booking: BookingResult;
+    if (found) booking = found;
+    else {
+      try {
+        booking = await booker.book(doc, ids);
+      } catch (err) {
+        if (!(err instanceof MaybeWrittenError)) throw err;
+        const landed = await booker.findBooked(doc, ids);
+        if (!landed) throw err;
+        booking = landed;
+      }
+    }
+    if (!booking.documentAttached) {
+      const file = kind === "invoice" ? await ctx.host.invoices.document(hostId) : await ctx.host.salesOrders.document(hostId);
+      await booker.attachDocument(booking.id, file);
+    }
+    await saveLink(ctx.db, {
+      installationId: ctx.installation.id,
+      entity: kind,
+      hostId,
+      remoteId: booking.id,
+      remoteNumber: booking.number,
+      hostHash: recordHash(doc),
+    });
+    const entry: LogEntry = { ...base, remoteId: booking.id, outcome: found ? "linked" : "created", retriable: false };
+    const notes = (booking.notes ?? []).map<LogEntry>((n) => ({
+      ...base,
+      remoteId: booking.id,
+      outcome: "skipped",
+      message: n.message,
+      messageParams: n.params,
+      retriable: false,
+    }));
+    await log([entry, ...notes]);
+    await resolveFailures(ctx.db, ctx.installation.id, kind, hostId);
+    return entry;
+  } catch (err) {
+    const rejected = err instanceof RecordRejectedError;
+    const entry: LogEntry = {
+      ...base,
+      outcome: "failed",
+      message: err instanceof Error ? err.message.slice(0, 500) : String(err),
+      messageParams: rejected ? err.params : null,
+      retriable: true,
+    };
+    await log([entry]);
+    if (opts.rethrowTransient && !rejected) throw err;
+    return entry;
+  }
+}

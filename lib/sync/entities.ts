@@ -1,0 +1,361 @@
+/**
+ * Two-way sync of master data (relations, products), the same for every connector:
+ * the initial import through the matching chain, instant pushes, scheduled pulls.
+ */
+import { and, eq, sql } from "drizzle-orm";
+import { schema } from "@/lib/db";
+import type { Product, Relation } from "@/lib/model";
+import { recordHash } from "./hash";
+import { matchRelation, nameAddressKeys, numberKeys, type MatchCandidate } from "./matching";
+import {
+  addToRun,
+  countOf,
+  linkByHostId,
+  linksByRemoteIds,
+  logEvents,
+  resolveFailures,
+  saveLink,
+  type LogEntry,
+} from "./store";
+import type { SyncContext } from "./context";
+import { MaybeWrittenError, RecordRejectedError, type MatchLevel, type Page, type RemoteEntity, type SideRecord } from "./types";
+
+type HostSide<T> = {
+  page(cursor: string | null): Promise<Page<T>>;
+  get(id: string): Promise<SideRecord<T> | null>;
+  create(data: T): Promise<SideRecord<T>>;
+  update(id: string, data: T, previous: SideRecord<T>): Promise<SideRecord<T>>;
+};
+
+export type EntitySpec<T> = {
+  entity: "relation" | "product";
+  host(ctx: SyncContext): HostSide<T>;
+  remote(ctx: SyncContext): RemoteEntity<T> | undefined;
+  levels(ctx: SyncContext): MatchLevel[];
+  keys(data: T): { numbers: string[]; nameAddressKeys: string[] };
+  /** what the host should hold after taking in the package's record */
+  merge(ctx: SyncContext, remote: SideRecord<T>, host: T | null): T;
+  /** whether a host record belongs in the package at all (e.g. exported relation types) */
+  exported(ctx: SyncContext, data: T): boolean;
+  skipInactiveOnImport(ctx: SyncContext): boolean;
+};
+
+function mergeAddresses(remote: Relation["addresses"], host: Relation["addresses"]): Relation["addresses"] {
+  // the package's addresses replace the host's of the same type; the host keeps the others
+  const kinds = new Set(remote.map((a) => a.hostTypeId ?? a.kind));
+  return [...remote, ...host.filter((a) => !kinds.has(a.hostTypeId ?? a.kind))];
+}
+
+/** Fields the package leaves empty keep the host's value. */
+function overlay<T extends Record<string, unknown>>(host: T, remote: T): T {
+  const out: Record<string, unknown> = { ...host };
+  for (const [k, v] of Object.entries(remote)) if (v !== null && v !== undefined) out[k] = v;
+  return out as T;
+}
+
+export const relationSpec: EntitySpec<Relation> = {
+  entity: "relation",
+  host: (ctx) => ctx.host.relations,
+  remote: (ctx) => ctx.remote.relations,
+  levels: (ctx) => ctx.connector.entities.relation?.matching ?? ["remoteId"],
+  keys: (r) => ({ numbers: numberKeys(r), nameAddressKeys: nameAddressKeys(r) }),
+  merge(ctx, remote, host) {
+    const rule = ctx.connector.entities.relation!;
+    if (!host) return { ...remote.data, active: rule.remoteDeactivation === "deactivate" ? remote.data.active : true };
+    const merged = overlay(host, remote.data);
+    return {
+      ...merged,
+      isCustomer: host.isCustomer || remote.data.isCustomer,
+      isSupplier: host.isSupplier || remote.data.isSupplier,
+      relationTypes: [...new Set([...host.relationTypes, ...remote.data.relationTypes])],
+      addresses: mergeAddresses(remote.data.addresses, host.addresses),
+      contactPersons: host.contactPersons.length ? host.contactPersons : remote.data.contactPersons,
+      active: rule.remoteDeactivation === "deactivate" ? remote.data.active : host.active,
+    };
+  },
+  exported(ctx, r) {
+    const types = (ctx.settings.debtors as { exportRelationTypes?: string[] } | undefined)?.exportRelationTypes;
+    if (!types) return r.isCustomer || r.isSupplier;
+    return r.relationTypes.some((t) => types.includes(t));
+  },
+  skipInactiveOnImport: (ctx) => ctx.connector.entities.relation?.skipInactiveOnImport ?? false,
+};
+
+export const productSpec: EntitySpec<Product> = {
+  entity: "product",
+  host: (ctx) => ctx.host.products,
+  remote: (ctx) => ctx.remote.products,
+  levels: () => ["remoteId"],
+  keys: () => ({ numbers: [], nameAddressKeys: [] }),
+  merge(ctx, remote, host) {
+    const rule = ctx.connector.entities.product!;
+    const merged = host ? overlay(host, remote.data) : remote.data;
+    return { ...merged, active: rule.remoteDeactivation === "deactivate" ? remote.data.active : (host?.active ?? true) };
+  },
+  exported: () => true,
+  skipInactiveOnImport: () => false,
+};
+
+// ── the host index ────────────────────────────────────────────────────
+
+async function indexHostRecords<T>(ctx: SyncContext, spec: EntitySpec<T>, records: SideRecord<T>[]) {
+  if (records.length === 0) return;
+  await ctx.db
+    .insert(schema.hostIndex)
+    .values(
+      records.map((r) => {
+        const k = spec.keys(r.data);
+        return {
+          installationId: ctx.installation.id,
+          entity: spec.entity,
+          hostId: r.id,
+          numbers: k.numbers,
+          nameAddressKeys: k.nameAddressKeys,
+          data: r.data as object,
+          hash: recordHash(r.data),
+        };
+      }),
+    )
+    .onConflictDoUpdate({
+      target: [schema.hostIndex.installationId, schema.hostIndex.entity, schema.hostIndex.hostId],
+      set: {
+        numbers: sql`excluded.numbers`,
+        nameAddressKeys: sql`excluded.name_address_keys`,
+        data: sql`excluded.data`,
+        hash: sql`excluded.hash`,
+      },
+    });
+}
+
+/** Reads one page of the host into the local index; returns the next cursor. */
+export async function indexHostPage<T>(ctx: SyncContext, spec: EntitySpec<T>, cursor: string | null) {
+  const page = await spec.host(ctx).page(cursor);
+  await indexHostRecords(ctx, spec, page.items);
+  return { next: page.next, count: page.items.length, total: page.total ?? null };
+}
+
+type IndexRow = { hostId: string; numbers: string[]; nameAddressKeys: string[]; data: unknown; hash: string };
+
+async function candidatesFor<T>(ctx: SyncContext, spec: EntitySpec<T>, records: T[]): Promise<IndexRow[]> {
+  const numbers = [...new Set(records.flatMap((r) => spec.keys(r).numbers))];
+  const addresses = [...new Set(records.flatMap((r) => spec.keys(r).nameAddressKeys))];
+  if (numbers.length === 0 && addresses.length === 0) return [];
+  const conditions = [];
+  if (numbers.length) conditions.push(sql`${schema.hostIndex.numbers} && ${sql.param(numbers)}::text[]`);
+  if (addresses.length) conditions.push(sql`${schema.hostIndex.nameAddressKeys} && ${sql.param(addresses)}::text[]`);
+  return ctx.db
+    .select({
+      hostId: schema.hostIndex.hostId,
+      numbers: schema.hostIndex.numbers,
+      nameAddressKeys: schema.hostIndex.nameAddressKeys,
+      data: schema.hostIndex.data,
+      hash: schema.hostIndex.hash,
+    })
+    .from(schema.hostIndex)
+    .where(
+      and(
+        eq(schema.hostIndex.installationId, ctx.installation.id),
+        eq(schema.hostIndex.entity, spec.entity),
+        sql`(${sql.join(conditions, sql` or `)})`,
+      ),
+    );
+}
+
+async function indexedHost<T>(ctx: SyncContext, spec: EntitySpec<T>, hostIds: string[]): Promise<Map<string, IndexRow>> {
+  if (hostIds.length === 0) return new Map();
+  const rows = await ctx.db
+    .select({
+      hostId: schema.hostIndex.hostId,
+      numbers: schema.hostIndex.numbers,
+      nameAddressKeys: schema.hostIndex.nameAddressKeys,
+      data: schema.hostIndex.data,
+      hash: schema.hostIndex.hash,
+    })
+    .from(schema.hostIndex)
+    .where(
+      and(
+        eq(schema.hostIndex.installationId, ctx.installation.id),
+        eq(schema.hostIndex.entity, spec.entity),
+        sql`${schema.hostIndex.hostId} = any(${sql.param(hostIds)}::text[])`,
+      ),
+    );
+  return new Map(rows.map((r) => [r.hostId, r]));
+}
+
+// ── package → CRM: one page of records ───────────────────────────────
+
+function describe(err: unknown): { message: string; params?: Record<string, string>; retriable: boolean } {
+  if (err instanceof RecordRejectedError) return { message: err.message, params: err.params, retriable: true };
+  const msg = err instanceof Error ? err.message : String(err);
+  return { message: msg.slice(0, 500), retriable: true };
+}
+
+/**
+ * Takes one page of the package's records into the CRM: link by unique id, else the matching
+ * chain against the local index, else create. Unchanged records cost no host call.
+ * Used by the initial import and by the scheduled pull alike.
+ */
+export async function applyRemotePage<T>(
+  ctx: SyncContext,
+  spec: EntitySpec<T>,
+  runId: string | null,
+  items: SideRecord<T>[],
+  opts: { importing: boolean },
+): Promise<LogEntry[]> {
+  const remote = spec.remote(ctx);
+  const entries: LogEntry[] = [];
+  const base = { direction: "remote_to_host" as const, entity: spec.entity };
+  const active = items.filter((r) => {
+    if (opts.importing && spec.skipInactiveOnImport(ctx) && remote && !remote.isActive(r)) {
+      entries.push({ ...base, remoteId: r.id, outcome: "skipped", message: "sync.inactiveSkipped", retriable: false });
+      return false;
+    }
+    return true;
+  });
+  const links = await linksByRemoteIds(ctx.db, ctx.installation.id, spec.entity, active.map((r) => r.id));
+  const unlinked = active.filter((r) => !links.has(r.id));
+  const candidates = await candidatesFor(ctx, spec, unlinked.map((r) => r.data));
+  const linkedHost = await indexedHost(ctx, spec, [...links.values()].map((l) => l.hostId));
+  const taken = new Set<string>();
+  const levels = spec.levels(ctx);
+
+  for (const record of active) {
+    const remoteHash = recordHash(record.data);
+    try {
+      const link = links.get(record.id);
+      if (link && link.remoteHash === remoteHash) {
+        // what we wrote ourselves, or nothing new: an echo
+        entries.push({ ...base, hostId: link.hostId, remoteId: record.id, outcome: "unchanged", retriable: false });
+        continue;
+      }
+      let hostId = link?.hostId ?? null;
+      let outcome: LogEntry["outcome"] = "updated";
+      let current: { data: T; hash: string } | null = null;
+      if (hostId) {
+        const row = linkedHost.get(hostId);
+        current = row ? { data: row.data as T, hash: row.hash } : null;
+      } else {
+        const match = matchRelation(record.data as unknown as Relation, candidates as MatchCandidate[], levels, taken);
+        if (match) {
+          hostId = match.hostId;
+          const row = candidates.find((c) => c.hostId === match.hostId)!;
+          current = { data: row.data as T, hash: row.hash };
+          outcome = "linked";
+        }
+      }
+      if (hostId) taken.add(hostId);
+      const desired = spec.merge(ctx, record, current?.data ?? null);
+      const desiredHash = recordHash(desired);
+      let written: SideRecord<T>;
+      if (!hostId) {
+        written = await spec.host(ctx).create(desired);
+        outcome = "created";
+      } else if (current && current.hash === desiredHash) {
+        written = { id: hostId, number: null, data: current.data, modifiedAt: null };
+        if (outcome === "updated") outcome = "unchanged";
+      } else {
+        const previous = current ? { id: hostId, number: null, data: current.data, modifiedAt: null } : await spec.host(ctx).get(hostId);
+        if (!previous) throw new Error(`host record ${hostId} no longer exists`);
+        written = await spec.host(ctx).update(hostId, desired, previous);
+      }
+      await indexHostRecords(ctx, spec, [written]);
+      await saveLink(ctx.db, {
+        installationId: ctx.installation.id,
+        entity: spec.entity,
+        hostId: written.id,
+        remoteId: record.id,
+        remoteNumber: record.number,
+        hostHash: recordHash(written.data),
+        remoteHash,
+      });
+      entries.push({ ...base, hostId: written.id, remoteId: record.id, outcome, retriable: false });
+    } catch (err) {
+      const d = describe(err);
+      entries.push({ ...base, remoteId: record.id, outcome: "failed", message: d.message, messageParams: d.params, retriable: d.retriable });
+    }
+  }
+  await logEvents(ctx.db, ctx.installation.id, runId, entries.filter((e) => e.outcome !== "unchanged" || !opts.importing));
+  if (runId) await addToRun(ctx.db, runId, countOf(entries), items.length);
+  return entries;
+}
+
+// ── CRM → package: one record, at once ───────────────────────────────
+
+/**
+ * Pushes one host record to the package. An echo of our own write (same hash) is dropped.
+ * A create whose response was lost is looked up before it is tried again.
+ */
+export async function pushRecord<T>(
+  ctx: SyncContext,
+  spec: EntitySpec<T>,
+  hostId: string,
+  opts: { runId?: string | null; force?: boolean; lookupFirst?: boolean; rethrowTransient?: boolean } = {},
+): Promise<LogEntry> {
+  const base = { direction: "host_to_remote" as const, entity: spec.entity, hostId };
+  const remote = spec.remote(ctx);
+  const finish = async (entry: LogEntry) => {
+    if (entry.outcome !== "unchanged") await logEvents(ctx.db, ctx.installation.id, opts.runId ?? null, [entry]);
+    if (entry.outcome !== "failed") await resolveFailures(ctx.db, ctx.installation.id, spec.entity, hostId);
+    return entry;
+  };
+  if (!remote) return { ...base, outcome: "skipped" };
+  try {
+    const record = await spec.host(ctx).get(hostId);
+    if (!record) return finish({ ...base, outcome: "skipped", message: "sync.hostRecordGone", retriable: false });
+    const link = await linkByHostId(ctx.db, ctx.installation.id, spec.entity, hostId);
+    const hostHash = recordHash(record.data);
+    if (link && link.hostHash === hostHash) return { ...base, remoteId: link.remoteId, outcome: "unchanged" };
+    if (!link && !opts.force && !spec.exported(ctx, record.data)) {
+      return finish({ ...base, outcome: "skipped", message: "sync.notExported", retriable: false });
+    }
+    let written: SideRecord<T>;
+    let outcome: LogEntry["outcome"];
+    if (link) {
+      written = await remote.update(link.remoteId, record.data);
+      outcome = "updated";
+    } else {
+      const found = opts.lookupFirst ? await remote.findCreated(record.data) : null;
+      try {
+        written = found ?? (await remote.create(record.data));
+      } catch (err) {
+        if (!(err instanceof MaybeWrittenError)) throw err;
+        // the create may have landed: look before trying again
+        const landed = await remote.findCreated(record.data);
+        if (!landed) throw err;
+        written = landed;
+      }
+      outcome = found ? "linked" : "created";
+    }
+    let hostData = record.data;
+    const rule = ctx.connector.entities.relation;
+    if (spec.entity === "relation" && rule?.remoteAssignsNumbers && written.number) {
+      // the package's number replaces the CRM's
+      const rel = record.data as unknown as Relation;
+      const numbers = {
+        debtorNumber: rel.isCustomer ? written.number : rel.debtorNumber,
+        creditorNumber: rel.isSupplier ? written.number : rel.creditorNumber,
+      };
+      if (numbers.debtorNumber !== rel.debtorNumber || numbers.creditorNumber !== rel.creditorNumber) {
+        const updated = await ctx.host.relations.setNumbers(hostId, numbers, record as unknown as SideRecord<Relation>);
+        hostData = updated.data as unknown as T;
+      }
+    }
+    await indexHostRecords(ctx, spec, [{ ...record, data: hostData }]);
+    await saveLink(ctx.db, {
+      installationId: ctx.installation.id,
+      entity: spec.entity,
+      hostId,
+      remoteId: written.id,
+      remoteNumber: written.number,
+      hostHash: recordHash(hostData),
+      remoteHash: recordHash(written.data),
+    });
+    return finish({ ...base, remoteId: written.id, outcome });
+  } catch (err) {
+    const d = describe(err);
+    const entry = await finish({ ...base, outcome: "failed", message: d.message, messageParams: d.params, retriable: d.retriable });
+    // a passing fault: logged, and thrown so the job retries it (looking up before creating)
+    if (opts.rethrowTransient && !(err instanceof RecordRejectedError)) throw err;
+    return entry;
+  }
+}

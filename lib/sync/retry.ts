@@ -1,0 +1,27 @@
+import { and, eq } from "drizzle-orm";
+import { schema } from "@/lib/db";
+import type { SyncContext } from "./context";
+import { bookDocument } from "./documents";
+import { applyRemotePage, productSpec, pushRecord, relationSpec, type EntitySpec } from "./entities";
+import type { LogEntry } from "./store";
+
+/** Runs one failed record of the sync log again, the way it first ran. */
+export async function retryRecord(ctx: SyncContext, syncEventId: number): Promise<LogEntry | null> {
+  const [event] = await ctx.db
+    .select()
+    .from(schema.syncEvents)
+    .where(and(eq(schema.syncEvents.id, syncEventId), eq(schema.syncEvents.installationId, ctx.installation.id)));
+  if (!event) return null;
+  const spec = (event.entity === "relation" ? relationSpec : event.entity === "product" ? productSpec : null) as EntitySpec<unknown> | null;
+  if (event.direction === "host_to_remote" && event.hostId) {
+    if (event.entity === "invoice" || event.entity === "salesOrder") return bookDocument(ctx, event.entity, event.hostId);
+    if (spec) return pushRecord(ctx, spec, event.hostId, { force: true, lookupFirst: true });
+  }
+  if (event.direction === "remote_to_host" && event.remoteId && spec) {
+    const record = await spec.remote(ctx)?.get(event.remoteId);
+    if (!record) return null;
+    const [entry] = await applyRemotePage(ctx, spec, null, [record], { importing: false });
+    return entry ?? null;
+  }
+  return null;
+}

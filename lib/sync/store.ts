@@ -1,0 +1,160 @@
+import { and, eq, inArray, sql } from "drizzle-orm";
+import type { Db } from "@/lib/db";
+import { schema } from "@/lib/db";
+import type { RunCounts } from "@/lib/db/schema";
+
+export type Link = typeof schema.syncLinks.$inferSelect;
+export type Outcome = keyof RunCounts;
+export type Direction = "host_to_remote" | "remote_to_host";
+
+export type LogEntry = {
+  direction: Direction;
+  entity: string;
+  hostId?: string | null;
+  remoteId?: string | null;
+  outcome: Outcome;
+  message?: string | null;
+  messageParams?: Record<string, string | number> | null;
+  retriable?: boolean;
+};
+
+// ── links ─────────────────────────────────────────────────────────────
+
+export async function linkByHostId(db: Db, installationId: string, entity: string, hostId: string): Promise<Link | null> {
+  const [row] = await db
+    .select()
+    .from(schema.syncLinks)
+    .where(and(eq(schema.syncLinks.installationId, installationId), eq(schema.syncLinks.entity, entity), eq(schema.syncLinks.hostId, hostId)));
+  return row ?? null;
+}
+
+export async function linkByRemoteId(db: Db, installationId: string, entity: string, remoteId: string): Promise<Link | null> {
+  const [row] = await db
+    .select()
+    .from(schema.syncLinks)
+    .where(and(eq(schema.syncLinks.installationId, installationId), eq(schema.syncLinks.entity, entity), eq(schema.syncLinks.remoteId, remoteId)));
+  return row ?? null;
+}
+
+/** Links of many remote ids at once (one query per page, not one per record). */
+export async function linksByRemoteIds(db: Db, installationId: string, entity: string, remoteIds: string[]): Promise<Map<string, Link>> {
+  if (remoteIds.length === 0) return new Map();
+  const rows = await db
+    .select()
+    .from(schema.syncLinks)
+    .where(and(eq(schema.syncLinks.installationId, installationId), eq(schema.syncLinks.entity, entity), inArray(schema.syncLinks.remoteId, remoteIds)));
+  return new Map(rows.map((r) => [r.remoteId, r]));
+}
+
+export async function saveLink(
+  db: Db,
+  v: { installationId: string; entity: string; hostId: string; remoteId: string; remoteNumber?: string | null; hostHash?: string | null; remoteHash?: string | null },
+): Promise<void> {
+  const set = {
+    remoteId: v.remoteId,
+    ...(v.remoteNumber !== undefined ? { remoteNumber: v.remoteNumber } : {}),
+    ...(v.hostHash !== undefined ? { hostHash: v.hostHash } : {}),
+    ...(v.remoteHash !== undefined ? { remoteHash: v.remoteHash } : {}),
+    updatedAt: new Date(),
+  };
+  await db
+    .insert(schema.syncLinks)
+    .values({ ...v, remoteNumber: v.remoteNumber ?? null, hostHash: v.hostHash ?? null, remoteHash: v.remoteHash ?? null })
+    .onConflictDoUpdate({ target: [schema.syncLinks.installationId, schema.syncLinks.entity, schema.syncLinks.hostId], set });
+}
+
+// ── cursors ───────────────────────────────────────────────────────────
+
+export async function readCursor<T>(db: Db, installationId: string, entity: string, direction: string): Promise<T | null> {
+  const [row] = await db
+    .select()
+    .from(schema.syncCursors)
+    .where(and(eq(schema.syncCursors.installationId, installationId), eq(schema.syncCursors.entity, entity), eq(schema.syncCursors.direction, direction)));
+  return (row?.cursor as T) ?? null;
+}
+
+export async function writeCursor(db: Db, installationId: string, entity: string, direction: string, cursor: unknown): Promise<void> {
+  await db
+    .insert(schema.syncCursors)
+    .values({ installationId, entity, direction, cursor })
+    .onConflictDoUpdate({
+      target: [schema.syncCursors.installationId, schema.syncCursors.entity, schema.syncCursors.direction],
+      set: { cursor, updatedAt: new Date() },
+    });
+}
+
+// ── runs and the sync log ─────────────────────────────────────────────
+
+export async function startRun(db: Db, installationId: string, kind: string, entity: string): Promise<string> {
+  const [row] = await db.insert(schema.syncRuns).values({ installationId, kind, entity }).returning({ id: schema.syncRuns.id });
+  return row.id;
+}
+
+export function emptyCounts(): RunCounts {
+  return { created: 0, updated: 0, linked: 0, unchanged: 0, skipped: 0, failed: 0 };
+}
+
+/** Adds a page's counts to the run in one statement, so concurrent pages never lose counts. */
+export async function addToRun(db: Db, runId: string, counts: RunCounts, processed: number, total?: number | null): Promise<void> {
+  await db
+    .update(schema.syncRuns)
+    .set({
+      counts: sql`jsonb_build_object(
+        'created', (${schema.syncRuns.counts}->>'created')::int + ${counts.created},
+        'updated', (${schema.syncRuns.counts}->>'updated')::int + ${counts.updated},
+        'linked', (${schema.syncRuns.counts}->>'linked')::int + ${counts.linked},
+        'unchanged', (${schema.syncRuns.counts}->>'unchanged')::int + ${counts.unchanged},
+        'skipped', (${schema.syncRuns.counts}->>'skipped')::int + ${counts.skipped},
+        'failed', (${schema.syncRuns.counts}->>'failed')::int + ${counts.failed})`,
+      processed: sql`${schema.syncRuns.processed} + ${processed}`,
+      ...(total != null ? { total } : {}),
+    })
+    .where(eq(schema.syncRuns.id, runId));
+}
+
+export async function finishRun(db: Db, runId: string, status: "succeeded" | "failed" | "cancelled", error?: string): Promise<void> {
+  await db
+    .update(schema.syncRuns)
+    .set({ status, finishedAt: new Date(), error: error ?? null })
+    .where(and(eq(schema.syncRuns.id, runId), eq(schema.syncRuns.status, "running")));
+}
+
+export async function logEvents(db: Db, installationId: string, runId: string | null, entries: LogEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await db.insert(schema.syncEvents).values(
+    entries.map((e) => ({
+      installationId,
+      runId,
+      direction: e.direction,
+      entity: e.entity,
+      hostId: e.hostId ?? null,
+      remoteId: e.remoteId ?? null,
+      outcome: e.outcome,
+      message: e.message ?? null,
+      messageParams: e.messageParams ?? null,
+      retriable: e.retriable ?? e.outcome === "failed",
+    })),
+  );
+}
+
+export function countOf(entries: LogEntry[]): RunCounts {
+  const c = emptyCounts();
+  for (const e of entries) c[e.outcome]++;
+  return c;
+}
+
+/** Once a record syncs, its earlier failures no longer offer a retry. */
+export async function resolveFailures(db: Db, installationId: string, entity: string, hostId: string): Promise<void> {
+  await db
+    .update(schema.syncEvents)
+    .set({ retriable: false })
+    .where(
+      and(
+        eq(schema.syncEvents.installationId, installationId),
+        eq(schema.syncEvents.entity, entity),
+        eq(schema.syncEvents.hostId, hostId),
+        eq(schema.syncEvents.outcome, "failed"),
+        eq(schema.syncEvents.retriable, true),
+      ),
+    );
+}

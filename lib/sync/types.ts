@@ -1,0 +1,181 @@
+/**
+ * What the engine needs from the two sides. The engine names no vendor and no host:
+ * a host adapter (lib/host/<host>) and a connector (lib/connectors/<name>) implement these.
+ */
+import type { z } from "zod";
+import type { DocumentFile, Invoice, Payment, Product, Relation, SalesOrder } from "@/lib/model";
+
+export type Localized = { nl: string; fr: string; en: string };
+
+/** A record as one side holds it, mapped to the canonical model. */
+export type SideRecord<T> = {
+  id: string;
+  /** the side's own number (debtor/creditor number, relatiecode, product code) */
+  number: string | null;
+  data: T;
+  /** ISO time of the last change on that side */
+  modifiedAt: string | null;
+};
+
+export type Page<T> = { items: SideRecord<T>[]; next: string | null; total?: number | null };
+
+export type Option = { value: string; label: string; hint?: string };
+
+/** Host lists the settings screens offer, loaded live. */
+export type HostOptions = {
+  vatGroups: Array<Option & { percentage: number; country: string | null }>;
+  productGroups: Option[];
+  relationTypes: Option[];
+  addressTypes: Option[];
+  ownCountry: string | null;
+};
+
+export interface HostAdapter {
+  relations: {
+    page(cursor: string | null): Promise<Page<Relation>>;
+    get(id: string): Promise<SideRecord<Relation> | null>;
+    /** a webhook may name an address or relationship: find the relation it belongs to */
+    resolveId(entityType: string, entityId: string): Promise<string | null>;
+    create(data: Relation): Promise<SideRecord<Relation>>;
+    update(id: string, data: Relation, previous: SideRecord<Relation>): Promise<SideRecord<Relation>>;
+    /** overwrite the host's debtor/creditor number with the package's */
+    setNumbers(id: string, numbers: { debtorNumber?: string | null; creditorNumber?: string | null }, previous: SideRecord<Relation>): Promise<SideRecord<Relation>>;
+  };
+  products: {
+    page(cursor: string | null): Promise<Page<Product>>;
+    get(id: string): Promise<SideRecord<Product> | null>;
+    create(data: Product): Promise<SideRecord<Product>>;
+    update(id: string, data: Product, previous: SideRecord<Product>): Promise<SideRecord<Product>>;
+  };
+  invoices: {
+    get(id: string): Promise<{ record: SideRecord<Invoice>; phase: string } | null>;
+    document(id: string): Promise<DocumentFile>;
+    markPaid(id: string): Promise<void>;
+  };
+  salesOrders: {
+    get(id: string): Promise<{ record: SideRecord<SalesOrder>; phase: string } | null>;
+    document(id: string): Promise<DocumentFile>;
+  };
+  options(): Promise<HostOptions>;
+}
+
+/** A vendor write whose response was lost: it may have happened. */
+export class MaybeWrittenError extends Error {
+  readonly mayHaveSucceeded = true;
+}
+
+/** The record cannot be synced until the user changes something; retrying will not help. */
+export class RecordRejectedError extends Error {
+  constructor(
+    /** a message key, translated when shown */
+    message: string,
+    readonly params: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+export interface RemoteEntity<T> {
+  /** one page; `since` limits to records changed after that ISO time */
+  page(cursor: string | null, since: string | null): Promise<Page<T>>;
+  get(id: string): Promise<SideRecord<T> | null>;
+  /** whether the package counts this record as active (inactive ones are skipped on import) */
+  isActive(record: SideRecord<T>): boolean;
+  create(data: T): Promise<SideRecord<T>>;
+  update(id: string, data: T): Promise<SideRecord<T>>;
+  /** looks for a record a lost response may have created, before creating again */
+  findCreated(data: T): Promise<SideRecord<T> | null>;
+}
+
+export type BookingResult = {
+  id: string;
+  number: string | null;
+  documentAttached: boolean;
+  /** things the user should know that did not stop the booking (message key + params) */
+  notes?: Array<{ message: string; params?: Record<string, string> }>;
+};
+
+/** Books a document (invoice, sales order) exactly once: the engine looks up before it books. */
+export interface Booker<T> {
+  findBooked(doc: T, ctx: { remoteRelationId: string }): Promise<BookingResult | null>;
+  /** throws RecordRejectedError when a mapping is missing */
+  book(doc: T, ctx: { remoteRelationId: string; hostRelationId: string }): Promise<BookingResult>;
+  attachDocument(bookingId: string, document: DocumentFile): Promise<void>;
+}
+
+export interface RemoteAdapter {
+  relations?: RemoteEntity<Relation>;
+  products?: RemoteEntity<Product>;
+  invoices?: Booker<Invoice>;
+  salesOrders?: Booker<SalesOrder>;
+  payments?: { page(cursor: string | null, since: string | null): Promise<{ items: Payment[]; next: string | null }> };
+}
+
+export type MatchLevel = "remoteId" | "number" | "nameAddress";
+
+export type SettingsField =
+  | { kind: "mapping"; name: string; label: string; rows: "vatGroups" | "productGroups"; options: string; required: boolean }
+  | { kind: "select"; name: string; label: string; options: string; required: boolean }
+  | { kind: "multiselect"; name: string; label: string; options: string }
+  | { kind: "radio"; name: string; label: string; options: string }
+  | { kind: "toggle"; name: string; label: string };
+
+export type SettingsTab = {
+  id: string;
+  /** i18n key of the tab title, in the connector's catalogue */
+  label: string;
+  help?: string;
+  fields: SettingsField[];
+  schema: z.ZodType;
+};
+
+export type EntityRules = {
+  relation?: {
+    import: boolean;
+    pull: { cron: string } | null;
+    push: boolean;
+    matching: MatchLevel[];
+    skipInactiveOnImport: boolean;
+    /** what a relation deactivated in the package does in the CRM */
+    remoteDeactivation: "deactivate" | "keep-active";
+    /** the package assigns its own numbers and the CRM's are overwritten with them */
+    remoteAssignsNumbers: boolean;
+  };
+  product?: {
+    import: boolean;
+    pull: { cron: string } | null;
+    push: boolean;
+    remoteDeactivation: "deactivate" | "keep-active";
+  };
+  invoice?: { push: true };
+  salesOrder?: { push: true };
+  payment?: { pull: { cron: string } };
+};
+
+export type ConnectContext = { fetch?: typeof fetch };
+
+export type ConnectResult =
+  | { ok: true; account: Record<string, string | number | boolean | null> }
+  | { ok: false; reason: "credentials" | "forbidden" | "unreachable" | "package"; message: string | null };
+
+export interface Connector<Credentials = unknown, Settings = unknown> {
+  id: string;
+  name: string;
+  /** the vendor's rate limit, for Inngest throttles */
+  rateLimit: { limit: number; period: "1s" | "1m" };
+  entities: EntityRules;
+  credentials: { schema: z.ZodType<Credentials>; fields: Array<{ name: string; label: string; type: "text" | "password" | "select"; options?: string[]; optional?: boolean }> };
+  settings: {
+    tabs: SettingsTab[];
+    schema: z.ZodType<Settings>;
+    isComplete(s: unknown): boolean;
+    /** proposed values for a tab the user has not saved yet, from both sides' options */
+    suggest(tabId: string, host: HostOptions, options: Record<string, Option[]>): Record<string, unknown>;
+  };
+  /** messages for this connector's screens, merged under connectors.<id> in the catalogue */
+  messages: Record<"nl" | "fr" | "en", Record<string, unknown>>;
+  connect(credentials: Credentials, ctx?: ConnectContext): Promise<ConnectResult>;
+  /** options of the remote side for the settings screens: name → options */
+  remoteOptions(credentials: Credentials): Promise<Record<string, Option[]>>;
+  remote(credentials: Credentials, settings: Settings, host: HostOptions): RemoteAdapter;
+}

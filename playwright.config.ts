@@ -1,0 +1,59 @@
+import { defineConfig } from "@playwright/test";
+
+// Ports of their own, so the suite can run beside `npm run dev`.
+const appUrl = "http://127.0.0.1:3100";
+const hostUrl = "http://localhost:4110";
+const snelstartUrl = "http://127.0.0.1:4120";
+
+const env: Record<string, string> = {
+  ...(process.env as Record<string, string>),
+  LEDGERLINK_APP_URL: appUrl,
+  HOST_API_URL: hostUrl,
+  HOST_ALLOWED_ORIGINS: hostUrl,
+  SANDBOX_HOST_PORT: "4110",
+  SNELSTART_SIM_PORT: "4120",
+  SNELSTART_API_URL: `${snelstartUrl}/v2`,
+  SNELSTART_AUTH_URL: `${snelstartUrl}/b2b/token`,
+  LEDGERLINK_DATA_DIR: ".data/e2e",
+};
+
+export default defineConfig({
+  testDir: "tests/e2e",
+  timeout: 120_000,
+  expect: { timeout: 20_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: process.env.CI ? 1 : 0,
+  reporter: [["list"]],
+  outputDir: "test-results",
+  use: {
+    baseURL: hostUrl,
+    screenshot: "only-on-failure",
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--disable-features=LocalNetworkAccessChecks",
+      ],
+    },
+  },
+  webServer: [
+    { command: "tsx sandbox/host/main.ts", url: `${hostUrl}/__admin/stats`, env, reuseExistingServer: false, timeout: 60_000 },
+    { command: "tsx sandbox/vendors/snelstart/main.ts", url: `${snelstartUrl}/__admin/stats`, env, reuseExistingServer: false, timeout: 60_000 },
+    {
+      command: "next dev --hostname 127.0.0.1 --port 3100",
+      url: `${appUrl}/api/host/manifest`,
+      env,
+      reuseExistingServer: false,
+      timeout: 240_000,
+    },
+  ],
+});
