@@ -1,0 +1,254 @@
+/**
+ * Errors the SnelStart client throws. Each says what the job layer should do with it
+ * (`retryable`, `mayHaveSucceeded`, `retryAfterMs`) so the Inngest functions can pick
+ * NonRetriableError / RetryAfterError without knowing HTTP.
+ *
+ * None of them ever holds the credentials: messages are built from the vendor's body
+ * after `redact()`, and no request, header or config object is attached.
+ */
+
+export interface RequestContext {
+  method: string;
+  /** API path relative to the base URL, e.g. "/relaties/…"; the token URL's path for auth. */
+  path: string;
+}
+
+export class SnelStartError extends Error {
+  /** HTTP status, when there was a response */
+  readonly status: number | null;
+  readonly method: string | null;
+  readonly path: string | null;
+  /** true when trying the same call again later can succeed */
+  readonly retryable: boolean;
+  /** true when a write may have been applied although we saw no success (look up before re-creating) */
+  readonly mayHaveSucceeded: boolean;
+
+  constructor(
+    message: string,
+    opts: {
+      status?: number | null;
+      ctx?: RequestContext;
+      retryable?: boolean;
+      mayHaveSucceeded?: boolean;
+      cause?: unknown;
+    } = {},
+  ) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = new.target.name;
+    this.status = opts.status ?? null;
+    this.method = opts.ctx?.method ?? null;
+    this.path = opts.ctx?.path ?? null;
+    this.retryable = opts.retryable ?? false;
+    this.mayHaveSucceeded = opts.mayHaveSucceeded ?? false;
+  }
+}
+
+/** A non-2xx answer from the API. `messages` are the vendor's own texts. */
+export class SnelStartApiError extends SnelStartError {
+  declare readonly status: number;
+  readonly messages: string[];
+
+  constructor(
+    status: number,
+    messages: string[],
+    ctx: RequestContext,
+    opts: { retryable?: boolean; mayHaveSucceeded?: boolean; label?: string } = {},
+  ) {
+    const detail = messages.length ? `: ${messages.join("; ")}` : "";
+    super(`SnelStart ${opts.label ?? "error"}: ${ctx.method} ${ctx.path} returned HTTP ${status}${detail}`, {
+      status,
+      ctx,
+      retryable: opts.retryable ?? false,
+      mayHaveSucceeded: opts.mayHaveSucceeded ?? false,
+    });
+    this.messages = messages;
+  }
+}
+
+/** 400: one or more of SnelStart's validation rules were broken. Fix the data; do not retry. */
+export class SnelStartValidationError extends SnelStartApiError {
+  constructor(messages: string[], ctx: RequestContext) {
+    super(400, messages, ctx, { label: "validation error" });
+  }
+}
+
+/** 403: the key lacks the scope (or the SnelStart package lacks the module, e.g. orders on InStap). */
+export class SnelStartForbiddenError extends SnelStartApiError {
+  constructor(messages: string[], ctx: RequestContext) {
+    super(403, messages, ctx, { label: "forbidden" });
+  }
+}
+
+export class SnelStartNotFoundError extends SnelStartApiError {
+  constructor(messages: string[], ctx: RequestContext) {
+    super(404, messages, ctx, { label: "not found" });
+  }
+}
+
+/** 429 still there after the retries, or a Retry-After longer than the client will wait in-process. */
+export class SnelStartRateLimitError extends SnelStartApiError {
+  /** how long SnelStart asked us to wait; null when it did not say */
+  readonly retryAfterMs: number | null;
+  constructor(messages: string[], ctx: RequestContext, retryAfterMs: number | null) {
+    super(429, messages, ctx, { retryable: true, label: "rate limit" });
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/** 5xx after the retries (GET), or at once for a write that may have been applied (POST/PUT). */
+export class SnelStartServerError extends SnelStartApiError {
+  constructor(status: number, messages: string[], ctx: RequestContext, mayHaveSucceeded: boolean) {
+    super(status, messages, ctx, { retryable: !mayHaveSucceeded, mayHaveSucceeded, label: "server error" });
+  }
+}
+
+/** The token endpoint refused the credentials (400/401), or the API still says 401 with a fresh token. */
+export class SnelStartAuthError extends SnelStartError {
+  readonly messages: string[];
+  constructor(status: number | null, messages: string[], ctx: RequestContext) {
+    const detail = messages.length ? `: ${messages.join("; ")}` : "";
+    super(`SnelStart authentication failed (${ctx.method} ${ctx.path}, HTTP ${status ?? "?"})${detail}`, {
+      status,
+      ctx,
+    });
+    this.messages = messages;
+  }
+}
+
+/** A 2xx answer whose body is not what the spec promises (HTML page, empty body, wrong types). */
+export class SnelStartResponseError extends SnelStartError {
+  /** dotted path of the first offending field, "" for the whole body */
+  readonly field: string;
+  constructor(
+    message: string,
+    ctx: RequestContext,
+    opts: { status?: number | null; field?: string; mayHaveSucceeded?: boolean; cause?: unknown } = {},
+  ) {
+    // Often a proxy or maintenance page: worth another try later, never a silent success.
+    // A 2xx to a write means the write most likely happened, so say so.
+    super(message, {
+      status: opts.status ?? null,
+      ctx,
+      retryable: !opts.mayHaveSucceeded,
+      mayHaveSucceeded: opts.mayHaveSucceeded ?? false,
+      cause: opts.cause,
+    });
+    this.field = opts.field ?? "";
+  }
+}
+
+/** The request did not complete (connection reset, DNS, …). */
+export class SnelStartNetworkError extends SnelStartError {
+  constructor(message: string, ctx: RequestContext, mayHaveSucceeded: boolean, cause?: unknown) {
+    super(message, { ctx, retryable: true, mayHaveSucceeded, cause });
+  }
+}
+
+/**
+ * No answer within the timeout. For a write (POST/PUT) `mayHaveSucceeded` is true and the
+ * client has NOT retried: the engine must look the record up before creating it again.
+ */
+export class SnelStartTimeoutError extends SnelStartNetworkError {
+  readonly timeoutMs: number;
+  constructor(ctx: RequestContext, timeoutMs: number, mayHaveSucceeded: boolean) {
+    super(
+      `SnelStart did not answer ${ctx.method} ${ctx.path} within ${timeoutMs} ms` +
+        (mayHaveSucceeded ? " (the write may have been applied; look it up before retrying)" : ""),
+      ctx,
+      mayHaveSucceeded,
+    );
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+const MAX_MESSAGES = 20;
+const MAX_MESSAGE_LENGTH = 500;
+
+/**
+ * The vendor's message(s) from an error body. SnelStart does not document the 400 shape, so
+ * this accepts what .NET / API Management produce:
+ *   [{message}], [{kenmerk, message}], ["text"],
+ *   {message|Message|error_description|error, errors|Errors: [...] | {field: [...]}, ModelState: {field: [...]}},
+ *   plain text or an HTML page (its <title>, else its text).
+ */
+export function extractVendorMessages(bodyText: string): string[] {
+  const text = bodyText.trim();
+  if (!text) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return [clip(plainText(text))].filter(Boolean);
+  }
+  const out: string[] = [];
+  collect(parsed, out, null);
+  return [...new Set(out.map(clip).filter(Boolean))].slice(0, MAX_MESSAGES);
+}
+
+function collect(value: unknown, out: string[], field: string | null): void {
+  if (out.length >= MAX_MESSAGES || value == null) return;
+  if (typeof value === "string") {
+    out.push(field ? `${field}: ${value}` : value);
+    return;
+  }
+  if (typeof value === "number" || typeof value === "boolean") return;
+  if (Array.isArray(value)) {
+    for (const item of value) collect(item, out, field);
+    return;
+  }
+  if (typeof value !== "object") return;
+  const o = value as Record<string, unknown>;
+  const message = firstString(o, ["message", "Message", "errorMessage", "ErrorMessage", "error_description", "detail", "title"]);
+  const kenmerk = firstString(o, ["kenmerk", "Kenmerk", "field", "Field", "propertyName", "PropertyName"]);
+  const label = kenmerk ?? field;
+  if (message) out.push(label ? `${label}: ${message}` : message);
+  else if (typeof o.error === "string") out.push(label ? `${label}: ${o.error}` : o.error);
+  for (const key of ["errors", "Errors", "ModelState", "modelState"]) {
+    const nested = o[key];
+    if (nested == null) continue;
+    if (Array.isArray(nested)) collect(nested, out, null);
+    else if (typeof nested === "object") {
+      for (const [k, v] of Object.entries(nested as Record<string, unknown>)) collect(v, out, k || null);
+    } else collect(nested, out, null);
+  }
+}
+
+function firstString(o: Record<string, unknown>, keys: string[]): string | null {
+  for (const k of keys) {
+    const v = o[k];
+    if (typeof v === "string" && v.trim()) return v.trim();
+  }
+  return null;
+}
+
+function plainText(text: string): string {
+  if (/^\s*</.test(text)) {
+    const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(text)?.[1];
+    const stripped = (title ?? text.replace(/<script[\s\S]*?<\/script>|<style[\s\S]*?<\/style>/gi, " ").replace(/<[^>]+>/g, " "))
+      .replace(/\s+/g, " ")
+      .trim();
+    return stripped;
+  }
+  return text.replace(/\s+/g, " ").trim();
+}
+
+function clip(s: string): string {
+  const t = s.trim();
+  return t.length > MAX_MESSAGE_LENGTH ? `${t.slice(0, MAX_MESSAGE_LENGTH)}…` : t;
+}
+
+/** Replaces every secret (key, password, token) that might be echoed in a body by "***". */
+export function makeRedactor(secrets: Array<string | undefined | null>): (s: string) => string {
+  const list = secrets.filter((s): s is string => typeof s === "string" && s.length >= 4);
+  // Longest first, so a secret containing another is removed whole.
+  list.sort((a, b) => b.length - a.length);
+  return (s) => {
+    let out = s;
+    for (const secret of list) {
+      out = out.split(secret).join("***");
+      const encoded = encodeURIComponent(secret);
+      if (encoded !== secret) out = out.split(encoded).join("***");
+    }
+    return out;
+  };
+}

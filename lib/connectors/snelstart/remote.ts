@@ -1,0 +1,231 @@
+/**
+ * SnelStart as the engine's remote side: pages, writes and bookings in canonical terms.
+ */
+import { relation as relationSchema, product as productSchema, type Product, type Relation } from "@/lib/model";
+import { RecordRejectedError, type HostOptions, type Page, type RemoteAdapter, type SideRecord } from "@/lib/sync/types";
+import { normalizeName, normalizePostcode } from "@/lib/sync/matching";
+import type { SnelStartClient, Relatie, Artikel } from "./client";
+import {
+  artikelToProduct,
+  invoiceToVerkoopboeking,
+  productToArtikel,
+  relatieToRelation,
+  relationToRelatie,
+  salesOrderToVerkooporder,
+  verkoopfactuurToPayment,
+  type Problem,
+  type SnelStartAddressSlot,
+} from "./mapping";
+import { eqString } from "./odata";
+import type { SnelStartSettings } from "./settings";
+import type { AddressKind } from "@/lib/model";
+
+/** Records per list call: the spec caps artikelen at 25; elsewhere it documents 500. */
+export const PAGE_SIZE = { relaties: 500, artikelen: 25, verkoopfacturen: 500 } as const;
+
+function nextSkip(cursor: string | null, got: number, pageSize: number): string | null {
+  const skip = Number(cursor ?? 0);
+  // a server may cap below our $top (round 100s): a full-looking page means read on
+  return got > 0 && (got >= pageSize || got % 100 === 0) ? String(skip + got) : null;
+}
+
+const KNOWN_PROBLEMS = new Set(["vatGroupUnmapped", "noLedger"]);
+
+/** The first mapping problem, as a message key the sync log translates (or SnelStart's sentence). */
+function rejection(problems: Problem[], host: HostOptions): RecordRejectedError {
+  const p = problems[0];
+  if (!KNOWN_PROBLEMS.has(p.code)) return new RecordRejectedError(p.message);
+  const params: Record<string, string> = {};
+  for (const [k, v] of Object.entries(p.params ?? {})) params[k] = String(v);
+  if (params.vatGroup) params.vatGroup = host.vatGroups.find((g) => g.value === params.vatGroup)?.label ?? params.vatGroup;
+  return new RecordRejectedError(`connectors.snelstart.log.${p.code}`, params);
+}
+
+export function createSnelStartRemote(client: SnelStartClient, settings: SnelStartSettings, host: HostOptions): RemoteAdapter {
+  const addressHostTypeIds: Record<SnelStartAddressSlot, string> = {
+    vestigingsAdres: settings.vestigingsAdresType,
+    correspondentieAdres: settings.correspondentieAdresType,
+  };
+  const kindOf = (typeId: string): AddressKind => {
+    const code = host.addressTypes.find((t) => t.value === typeId)?.hint?.toLowerCase();
+    return code === "postal" || code === "invoice" || code === "delivery" ? code : "visiting";
+  };
+  const addressKinds = { vestigingsAdres: kindOf(settings.vestigingsAdresType), correspondentieAdres: kindOf(settings.correspondentieAdresType) };
+
+  // reference lists, read once per adapter (one job step)
+  let landen: Promise<{ byId: Record<string, string>; byCode: Record<string, string> }> | null = null;
+  const countries = () =>
+    (landen ??= client.listLanden().then((list) => {
+      const byId: Record<string, string> = {};
+      const byCode: Record<string, string> = {};
+      for (const l of list) {
+        const code = (l as { landcodeISO?: string | null }).landcodeISO ?? null;
+        if (code) {
+          byId[l.id] = code.toUpperCase();
+          byCode[code.toUpperCase()] = l.id;
+        }
+      }
+      return { byId, byCode };
+    }));
+  let omzetgroepen: ReturnType<typeof client.listArtikelOmzetgroepen> | null = null;
+  const groups = () => (omzetgroepen ??= client.listArtikelOmzetgroepen());
+
+  const toRelation = async (r: Relatie): Promise<SideRecord<Relation>> => ({
+    id: r.id,
+    number: typeof r.relatiecode === "number" ? String(r.relatiecode) : null,
+    data: relationSchema.parse(relatieToRelation(r, { addressKinds, addressHostTypeIds, landen: (await countries()).byId })),
+    modifiedAt: r.modifiedOn ?? null,
+  });
+
+  const omzetgroepByProductGroup = async () => {
+    const all = await groups();
+    const byLedger = (ledger: string | undefined) => all.find((g) => g.verkoopGrootboekNederlandIdentifier?.id === ledger)?.id;
+    const map: Record<string, string> = {};
+    for (const g of host.productGroups) {
+      const id = byLedger(settings.ledgerByProductGroup[g.value] ?? settings.defaultLedgerId);
+      if (id) map[g.value] = id;
+    }
+    return { map, fallback: byLedger(settings.defaultLedgerId) ?? all[0]?.id ?? null };
+  };
+  const productGroupByOmzetgroep = async () => {
+    const { map } = await omzetgroepByProductGroup();
+    return Object.fromEntries(Object.entries(map).map(([pg, og]) => [og, pg]));
+  };
+  const toProduct = async (a: Artikel): Promise<SideRecord<Product>> => ({
+    id: a.id,
+    number: a.artikelcode ?? null,
+    data: productSchema.parse(artikelToProduct(a, { omzetgroepen: await groups(), productGroupIdByOmzetgroepId: await productGroupByOmzetgroep() })),
+    modifiedAt: a.modifiedOn ?? null,
+  });
+
+  const orderFileName = (number: string) => `verkooporder-${number}.pdf`;
+  async function relatieDocuments(relatieId: string): Promise<string[]> {
+    const res = await client.raw.GET("/documenten/{documenttype}/{pid}", { params: { path: { documenttype: "Relaties", pid: relatieId } } });
+    return ((res.data ?? []) as Array<{ fileName?: string | null }>).map((d) => d.fileName ?? "");
+  }
+
+  async function mandateFor(relatieId: string, subscriptionId: string | null) {
+    if (!settings.sepaEnabled || !subscriptionId) return { id: null, notes: [] };
+    const mandates = await client.listDoorlopendeIncassoMachtigingen(relatieId);
+    const valid = mandates.find((m) => !m.intrekkingsDatum);
+    return valid ? { id: valid.id, notes: [] } : { id: null, notes: [{ message: "connectors.snelstart.log.noMandate" }] };
+  }
+
+  return {
+    relations: {
+      async page(cursor, since): Promise<Page<Relation>> {
+        const items = await client.listRelaties({ top: PAGE_SIZE.relaties, skip: Number(cursor ?? 0), modifiedSince: since ?? undefined });
+        return { items: await Promise.all(items.map(toRelation)), next: nextSkip(cursor, items.length, PAGE_SIZE.relaties) };
+      },
+      async get(id) {
+        return toRelation(await client.getRelatie(id));
+      },
+      isActive: (r) => r.data.active,
+      async create(data) {
+        const created = await client.createRelatie(relationToRelatie(data, { addressKinds, addressHostTypeIds, landIdByCountry: (await countries()).byCode }));
+        return toRelation(created as Relatie);
+      },
+      async update(id, data) {
+        const base = await client.getRelatie(id);
+        const updated = await client.updateRelatie(id, relationToRelatie(data, { addressKinds, addressHostTypeIds, landIdByCountry: (await countries()).byCode, base }));
+        return toRelation(updated as Relatie);
+      },
+      async findCreated(data) {
+        // the only way to find a relatie whose create response was lost: its name, then its address
+        const found = await client.listRelaties({ top: 20, skip: 0, filter: eqString("Naam", data.name.slice(0, 50)) });
+        const postcodes = new Set(data.addresses.map((a) => normalizePostcode(a.postcode)).filter(Boolean));
+        const same = found.filter((r) => normalizeName(r.naam) === normalizeName(data.name.slice(0, 50)));
+        const hit = same.find((r) => postcodes.size === 0 || postcodes.has(normalizePostcode(r.vestigingsAdres?.postcode))) ?? null;
+        return hit ? toRelation(hit) : null;
+      },
+    },
+    products: {
+      async page(cursor, since) {
+        const items = await client.listArtikelen({ top: PAGE_SIZE.artikelen, skip: Number(cursor ?? 0), modifiedSince: since ?? undefined });
+        return { items: await Promise.all(items.map(toProduct)), next: nextSkip(cursor, items.length, PAGE_SIZE.artikelen) };
+      },
+      async get(id) {
+        return toProduct(await client.getArtikel(id));
+      },
+      isActive: (r) => r.data.active,
+      async create(data) {
+        const { map, fallback } = await omzetgroepByProductGroup();
+        const created = await client.createArtikel(productToArtikel(data, { omzetgroepIdByProductGroup: map, defaultOmzetgroepId: fallback }));
+        return toProduct(created as Artikel);
+      },
+      async update(id, data) {
+        const { map, fallback } = await omzetgroepByProductGroup();
+        const base = await client.getArtikel(id);
+        const updated = await client.updateArtikel(id, productToArtikel(data, { omzetgroepIdByProductGroup: map, defaultOmzetgroepId: fallback, base }));
+        return toProduct(updated as Artikel);
+      },
+      async findCreated(data) {
+        const hit = data.code ? await client.findArtikelByCode(data.code) : null;
+        return hit ? toProduct(hit) : null;
+      },
+    },
+    ...(settings.mode === "invoices"
+      ? {
+          invoices: {
+            async findBooked(inv, { remoteRelationId }) {
+              const booking = await client.findVerkoopboekingForRelatie(remoteRelationId, inv.number);
+              if (!booking) return null;
+              const docs = await client.listVerkoopboekingDocuments(booking.id);
+              return { id: booking.id, number: booking.factuurnummer ?? inv.number, documentAttached: docs.length > 0 };
+            },
+            async book(inv, { remoteRelationId }) {
+              const mandate = await mandateFor(remoteRelationId, inv.subscriptionId);
+              const mapped = invoiceToVerkoopboeking(inv, {
+                klantId: remoteRelationId,
+                settings: { vatMapping: settings.vatMapping, defaultLedgerId: settings.defaultLedgerId, ledgerByProductGroup: settings.ledgerByProductGroup },
+                doorlopendeIncassoMachtigingId: mandate.id,
+              });
+              if (!mapped.ok) throw rejection(mapped.problems, host);
+              const booking = await client.createVerkoopboeking(mapped.body);
+              return { id: booking.id, number: booking.factuurnummer ?? inv.number, documentAttached: false, notes: mandate.notes };
+            },
+            async attachDocument(bookingId, doc) {
+              await client.uploadVerkoopboekingDocument({ parentId: bookingId, fileName: doc.fileName, contentBase64: doc.content });
+            },
+          },
+        }
+      : {
+          salesOrders: {
+            async findBooked(order, { remoteRelationId }) {
+              const found = await client.listVerkooporders({ filter: eqString("Memo", `Order ${order.number}`), top: 2 });
+              const hit = found[0];
+              if (!hit) return null;
+              const docs = await relatieDocuments(remoteRelationId);
+              return { id: hit.id, number: hit.nummer != null ? String(hit.nummer) : null, documentAttached: docs.includes(orderFileName(order.number)) };
+            },
+            async book(order, { remoteRelationId }) {
+              const mandate = await mandateFor(remoteRelationId, order.subscriptionId);
+              const productLinks: Record<string, string> = {};
+              const mapped = salesOrderToVerkooporder(order, {
+                relatieId: remoteRelationId,
+                sjabloonId: settings.verkoopordersjabloonId ?? "",
+                artikelIdByProductId: productLinks,
+                doorlopendeIncassoMachtigingId: mandate.id,
+              });
+              if (!mapped.ok) throw rejection(mapped.problems, host);
+              const created = await client.createVerkooporder(mapped.body);
+              return { id: created.id, number: created.nummer != null ? String(created.nummer) : null, documentAttached: false, notes: mandate.notes };
+            },
+            // SnelStart keeps documents on bookings and relaties only: the order PDF goes on the customer's card
+            async attachDocument(_orderId, doc, { remoteRelationId }) {
+              const res = await client.raw.POST("/documenten/{documenttype}", {
+                params: { path: { documenttype: "Relaties" } },
+                body: { parentIdentifier: remoteRelationId, fileName: doc.fileName, content: doc.content, readOnly: false },
+              });
+              if (res.error || !res.response.ok) throw new Error(`SnelStart refused the order document (${res.response.status})`);
+            },
+          },
+        }),
+    payments: {
+      async page(cursor, since) {
+        const items = await client.listVerkoopfacturen({ top: PAGE_SIZE.verkoopfacturen, skip: Number(cursor ?? 0), modifiedSince: since ?? undefined });
+        return { items: items.map(verkoopfactuurToPayment), next: nextSkip(cursor, items.length, PAGE_SIZE.verkoopfacturen) };
+      },
+    },
+  };
+}

@@ -1,0 +1,279 @@
+// Test hooks (sandbox only): /__admin/*
+
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { badRequest, HttpError, notFound } from "./errors";
+import { parseJson, readBody, sendJson } from "./http";
+import { SETS } from "./schema";
+import { DEFAULT_CONFIG, type HostConfig, type HostState } from "./state";
+import type { SeedDocument, Tenant } from "./store";
+
+export function findTenant(state: HostState, ref: string | null | undefined): Tenant {
+  if (!ref) return state.store.firstTenant();
+  const byId = state.store.tenant(ref.toLowerCase());
+  if (byId) return byId;
+  const list = [...state.store.tenants.values()];
+  if (/^\d+$/.test(ref) && list[Number(ref) - 1]) return list[Number(ref) - 1]!;
+  const byName = list.find((t) => t.name.toLowerCase() === ref.toLowerCase());
+  if (byName) return byName;
+  throw notFound(`Tenant '${ref}' not found`);
+}
+
+async function jsonBody(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const b = parseJson(await readBody(req));
+  if (b === undefined) return {};
+  if (b === null || typeof b !== "object" || Array.isArray(b)) throw badRequest("The body must be a JSON object");
+  return b as Record<string, unknown>;
+}
+
+function applyConfig(state: HostState, body: Record<string, unknown>) {
+  const c: HostConfig = { ...state.config };
+  for (const [k, v] of Object.entries(body)) {
+    if (!(k in DEFAULT_CONFIG)) throw badRequest(`Unknown config key '${k}' (known: ${Object.keys(DEFAULT_CONFIG).join(", ")})`);
+    const key = k as keyof HostConfig;
+    if (v === null && (key === "webhookUrlOverride" || key === "retryAfterSeconds")) {
+      (c[key] as unknown) = null;
+      continue;
+    }
+    const want = typeof DEFAULT_CONFIG[key] === "object" || DEFAULT_CONFIG[key] === null ? (key === "webhookUrlOverride" ? "string" : "number") : typeof DEFAULT_CONFIG[key];
+    if (typeof v !== want) throw badRequest(`Config '${k}' must be a ${want}`);
+    (c[key] as unknown) = v;
+  }
+  state.config = c;
+}
+
+/** Generate and insert entities without webhooks (for benchmarks). */
+async function seedGenerated(state: HostState, t: Tenant, body: Record<string, unknown>): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  const n = (k: string) => {
+    const v = body[k];
+    if (v === undefined) return 0;
+    if (typeof v !== "number" || !Number.isInteger(v) || v < 0 || v > 1_000_000) throw badRequest(`'${k}' must be an integer 0..1000000`);
+    return v;
+  };
+  const orgs = n("organizations");
+  const persons = n("persons");
+  const products = n("products");
+  const invoices = n("invoices");
+  if (!orgs && !persons && !products && !invoices) return counts;
+  const { fakerNL: faker } = await import("@faker-js/faker");
+  faker.seed(typeof body.seed === "number" ? body.seed : 42);
+  const s = state.store;
+  const opts = { silent: true, system: true };
+  const visiting = s.byCode(t, "Datastore_AddressType", "Visiting");
+  // faker is slow per call; draw from pools so 100,000 relations seed in seconds
+  const pool = <T>(n: number, f: () => T): T[] => Array.from({ length: n }, f);
+  const companies = pool(3000, () => faker.company.name());
+  const streets = pool(800, () => faker.location.street());
+  const cities = pool(300, () => faker.location.city());
+  const domains = pool(2000, () => faker.internet.domainWord());
+  const firstNames = pool(500, () => faker.person.firstName());
+  const lastNames = pool(1000, () => faker.person.lastName());
+  let seed = typeof body.seed === "number" ? body.seed >>> 0 || 1 : 42;
+  const rnd = (n: number) => {
+    // xorshift32: deterministic and fast
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    return (seed >>> 0) % n;
+  };
+  const pick = <T>(a: T[]): T => a[rnd(a.length)]!;
+  const digits = (n: number) => Array.from({ length: n }, () => rnd(10)).join("");
+  const letters = () => String.fromCharCode(65 + rnd(26), 65 + rnd(26));
+  const addr = () => ({
+    Street: pick(streets),
+    HouseNumber: String(1 + rnd(300)),
+    HouseNumberAddition: rnd(10) === 0 ? pick(["A", "B", "bis", "1"]) : null,
+    Postalcode: `${1000 + rnd(9000)} ${letters()}`,
+    City: pick(cities),
+    CountryCode: "NL",
+    ...(visiting ? { AddressType: { ID: visiting.id } } : {}),
+  });
+  const customerType = "Relationship.Organization.CommercialRelationship.Customer";
+  const supplierType = "Relationship.Organization.Supplier";
+  const orgIds: string[] = [];
+  for (let i = 0; i < orgs; i++) {
+    const name = i < companies.length ? companies[i]! : `${pick(companies)} ${1 + rnd(999)}`;
+    const rels: Record<string, unknown>[] = [{ _Type: customerType, PaymentTermInDays: 30 }];
+    if (i % 10 === 0) rels.push({ _Type: supplierType });
+    const domain = pick(domains);
+    const rec = s.create(
+      t,
+      "Relation_Organization",
+      {
+        Name: name,
+        EmailAddress: `info${i}@${domain}.nl`,
+        PhoneNumber: `+31 ${10 + rnd(89)} ${digits(3)} ${digits(4)}`,
+        Website: `https://www.${domain}.nl`,
+        VatNumber: `NL${digits(9)}B01`,
+        ChamberOfCommerceNumber: digits(8),
+        Addresses: [addr()],
+        Relationships: rels,
+      },
+      opts,
+    );
+    orgIds.push(rec.id);
+  }
+  counts.organizations = orgs;
+  for (let i = 0; i < persons; i++) {
+    s.create(
+      t,
+      "Relation_Person",
+      {
+        FirstName: pick(firstNames),
+        LastName: pick(lastNames),
+        EmailAddress: `persoon${i}@${pick(domains)}.nl`,
+        MobilePhoneNumber: `+31 6 ${digits(8)}`,
+        Addresses: [addr()],
+        Relationships: [{ _Type: "Relationship.Person.CommercialRelationship.Customer" }],
+      },
+      opts,
+    );
+  }
+  counts.persons = persons;
+  const vatGroups = [...s.table(t, "Datastore_VatGroup").rows.values()].filter((v) => v.f.CountryCode === "NL");
+  const productIds: string[] = [];
+  for (let i = 0; i < products; i++) {
+    const vg = vatGroups.length ? faker.helpers.arrayElement(vatGroups) : undefined;
+    const rec = s.create(
+      t,
+      "Product",
+      {
+        Name: faker.commerce.productName(),
+        Code: `P${String(i + 1).padStart(6, "0")}`,
+        Description: faker.commerce.productDescription().slice(0, 120),
+        SalesPrice: Number(faker.commerce.price({ min: 5, max: 500 })),
+        PurchasePrice: Number(faker.commerce.price({ min: 1, max: 250 })),
+        ...(vg ? { VatGroup: { ID: vg.id } } : {}),
+      },
+      opts,
+    );
+    productIds.push(rec.id);
+  }
+  counts.products = products;
+  if (invoices) {
+    const relIds = orgIds.length ? orgIds : [...s.table(t, "Relation_Organization").rows.keys()];
+    const prodIds = productIds.length ? productIds : [...s.table(t, "Product").rows.keys()];
+    if (!relIds.length || !prodIds.length) throw badRequest("Generating invoices needs organizations and products");
+    for (let i = 0; i < invoices; i++) {
+      s.create(
+        t,
+        "Activity_Invoice",
+        {
+          Subject: faker.commerce.productAdjective() + " levering",
+          Relation: { ID: faker.helpers.arrayElement(relIds) },
+          ProductLines: Array.from({ length: faker.number.int({ min: 1, max: 3 }) }, () => ({
+            Product: { ID: faker.helpers.arrayElement(prodIds) },
+            Quantity: faker.number.int({ min: 1, max: 10 }),
+          })),
+        },
+        opts,
+      );
+    }
+    counts.invoices = invoices;
+  }
+  return counts;
+}
+
+export async function handleAdmin(state: HostState, req: IncomingMessage, res: ServerResponse, url: URL) {
+  const method = (req.method ?? "GET").toUpperCase();
+  const path = url.pathname.replace(/\/+$/, "");
+  const route = `${method} ${path}`;
+  switch (route) {
+    case "POST /__admin/reset": {
+      const body = parseJson(await readBody(req));
+      if (body !== undefined && (typeof body !== "object" || body === null || !Array.isArray((body as SeedDocument).tenants))) {
+        throw badRequest("A reset body must be a seed document: {tenants: [...]}");
+      }
+      state.reset(body as SeedDocument | undefined);
+      return sendJson(res, 200, { ok: true, tenants: [...state.store.tenants.values()].map((t) => ({ id: t.id, name: t.name })) });
+    }
+    case "GET /__admin/config":
+      return sendJson(res, 200, state.config);
+    case "POST /__admin/config": {
+      const body = await jsonBody(req);
+      if (body.reset === true) {
+        state.config = { ...DEFAULT_CONFIG };
+        delete body.reset;
+      }
+      applyConfig(state, body);
+      return sendJson(res, 200, state.config);
+    }
+    case "GET /__admin/stats":
+      return sendJson(res, 200, state.statsJson());
+    case "POST /__admin/stats/reset":
+    case "DELETE /__admin/stats":
+      state.resetStats();
+      return sendJson(res, 200, state.statsJson());
+    case "POST /__admin/seed": {
+      const body = await jsonBody(req);
+      const t = findTenant(state, typeof body.tenant === "string" ? body.tenant : null);
+      const started = Date.now();
+      const counts = await seedGenerated(state, t, body);
+      const explicit: Record<string, Record<string, unknown>[]> = {};
+      const entities = (body.entities ?? {}) as Record<string, unknown>;
+      for (const [k, v] of [...Object.entries(body), ...Object.entries(entities)]) {
+        if (!SETS.has(k)) continue;
+        if (!Array.isArray(v)) throw badRequest(`'${k}' must be an array of entities`);
+        explicit[k] = [...(explicit[k] ?? []), ...(v as Record<string, unknown>[])];
+      }
+      const inserted = state.store.bulk(t, explicit);
+      for (const [k, v] of Object.entries(explicit)) counts[k] = v.length;
+      return sendJson(res, 200, { ok: true, tenant: t.id, inserted, counts, ms: Date.now() - started });
+    }
+    case "GET /__admin/webhooks": {
+      const status = url.searchParams.get("status");
+      const list = state.webhooks.deliveries.filter((d) => !status || d.status === status);
+      return sendJson(res, 200, {
+        deliveries: list.map((d) => ({ ...d, attemptCount: d.attempts.length, lastStatus: d.attempts.at(-1)?.status ?? null })),
+        subscriptions: [...state.store.tenants.values()].flatMap((t) => [...t.webhooks.values()]),
+      });
+    }
+    case "POST /__admin/webhooks/reset":
+    case "DELETE /__admin/webhooks":
+      state.webhooks.deliveries = [];
+      return sendJson(res, 200, { ok: true });
+    case "GET /__admin/token": {
+      const t = findTenant(state, url.searchParams.get("tenant"));
+      const userRef = url.searchParams.get("user");
+      const user = (userRef ? t.users.find((u) => u.id === userRef || u.name === userRef) : t.users[0]) ?? null;
+      if (!user) throw notFound("No such user in this tenant");
+      const ttl = url.searchParams.get("ttl");
+      const token = await state.iframeToken(t, user, {
+        locale: url.searchParams.get("locale") ?? undefined,
+        aud: url.searchParams.get("aud") ?? undefined,
+        ttlSeconds: ttl != null ? Number(ttl) : undefined,
+      });
+      return sendJson(res, 200, { token, tenant_id: t.id, tenant_name: t.name, sub: user.id });
+    }
+    case "POST /__admin/install": {
+      // record an installation without the Marketplace page (so the token endpoint answers)
+      const body = await jsonBody(req);
+      const t = findTenant(state, typeof body.tenant === "string" ? body.tenant : null);
+      const listingId = typeof body.listingId === "string" ? body.listingId : "default";
+      const appId = typeof body.appId === "string" ? body.appId : (state.manifest?.id ?? state.clientId);
+      const user = t.users[0] ?? { id: "sandbox-user", name: "Sandbox", locale: "nl" as const };
+      const inst = state.activate(t, user, { id: appId, name: {}, listings: [], webhooks: body.webhooks as { url: string; events: string[] } | undefined }, listingId);
+      return sendJson(res, 200, inst);
+    }
+    case "POST /__admin/uninstall": {
+      const body = await jsonBody(req);
+      const t = findTenant(state, typeof body.tenant === "string" ? body.tenant : null);
+      for (const id of typeof body.listingId === "string" ? [body.listingId] : [...t.installations.keys()]) state.deactivate(t, id);
+      return sendJson(res, 200, { ok: true });
+    }
+    case "GET /__admin/tenants":
+      return sendJson(
+        res,
+        200,
+        [...state.store.tenants.values()].map((t) => ({
+          id: t.id,
+          name: t.name,
+          users: t.users,
+          installations: [...t.installations.values()],
+          counts: Object.fromEntries([...t.tables].map(([k, v]) => [k, v.rows.size])),
+        })),
+      );
+    default:
+      throw new HttpError(404, "NotFound", `No admin route ${route}`);
+  }
+}

@@ -1,0 +1,259 @@
+// The Tribe-style API: POST /oauth2/token, /v1/odata/{Set}, /v1/webhooks.
+
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { badRequest, HttpError, notFound } from "./errors";
+import { parseJson, readBody, sendError, sendJson, sleep } from "./http";
+import { parseOptions, type QueryOptions } from "./odata/query";
+import { activityPdf } from "./pdf";
+import { SETS, type SetDef } from "./schema";
+import type { HostState } from "./state";
+import { isGuid, type Rec, type Tenant } from "./store";
+
+export async function handleToken(state: HostState, req: IncomingMessage, res: ServerResponse) {
+  if (req.method !== "POST") return sendError(res, 405, "MethodNotAllowed", "Use POST");
+  const raw = await readBody(req, 1024 * 1024);
+  const ctype = req.headers["content-type"] ?? "";
+  let params: URLSearchParams;
+  if (ctype.includes("application/json")) {
+    const j = (parseJson(raw) ?? {}) as Record<string, unknown>;
+    params = new URLSearchParams(Object.entries(j).map(([k, v]) => [k, String(v)]));
+  } else params = new URLSearchParams(raw);
+  const oauthError = (status: number, error: string, description: string) =>
+    sendJson(res, status, { error, error_description: description }, { "cache-control": "no-store" });
+
+  let clientId = params.get("client_id");
+  let clientSecret = params.get("client_secret");
+  const basic = /^Basic\s+(.+)$/i.exec(req.headers.authorization ?? "");
+  if (basic) {
+    const [id, secret] = Buffer.from(basic[1]!, "base64").toString("utf8").split(":");
+    clientId = decodeURIComponent(id ?? "");
+    clientSecret = decodeURIComponent(secret ?? "");
+  }
+  if (params.get("grant_type") !== "client_credentials") {
+    return oauthError(400, "unsupported_grant_type", "Only grant_type=client_credentials is supported by the sandbox");
+  }
+  if (clientId !== state.clientId || clientSecret !== state.clientSecret) {
+    return oauthError(401, "invalid_client", "Unknown client_id or wrong client_secret");
+  }
+  const orgId = params.get("organization_id");
+  if (!orgId) return oauthError(400, "invalid_request", "organization_id (the tenant id) is required");
+  const t = state.store.tenant(orgId.toLowerCase());
+  if (!t) return oauthError(401, "unauthorized_client", `Organization ${orgId} does not exist`);
+  if (state.config.requireActivation && !state.isActivated(t)) {
+    return oauthError(401, "unauthorized_client", `The app '${clientId}' is not activated in the Marketplace of organization ${t.name}`);
+  }
+  sendJson(res, 200, state.issueToken(t.id), { "cache-control": "no-store" });
+}
+
+function authenticate(state: HostState, req: IncomingMessage): { tenant: Tenant; clientId: string } {
+  const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "");
+  const unauthorized = (msg: string) =>
+    new HttpError(401, "Unauthorized", msg, { "www-authenticate": 'Bearer error="invalid_token"' });
+  if (!m) throw unauthorized("Missing bearer token");
+  const info = state.tokens.get(m[1]!);
+  if (!info) throw unauthorized("Invalid access token");
+  if (info.expiresAt <= Date.now()) {
+    state.tokens.delete(m[1]!);
+    throw unauthorized("The access token has expired");
+  }
+  const tenant = state.store.tenant(info.tenantId);
+  if (!tenant) throw unauthorized("The organization of this token no longer exists");
+  return { tenant, clientId: info.clientId };
+}
+
+/** Count the call and apply the rate limit and configured latency. */
+async function meter(state: HostState, tenant: Tenant, clientId: string, method: string, set: string) {
+  const ok = state.countCall(tenant.id, clientId, method, set);
+  if (!ok) {
+    const headers: Record<string, string> = {};
+    if (state.config.retryAfterSeconds != null) headers["retry-after"] = String(state.config.retryAfterSeconds);
+    throw new HttpError(
+      429,
+      "TooManyRequests",
+      `Rate limit of ${state.config.rateLimitPerMinute} calls a minute exceeded; wait at least one minute`,
+      headers,
+    );
+  }
+  if (state.config.latencyMs > 0) await sleep(state.config.latencyMs);
+}
+
+function parseKey(raw: string): string {
+  let k = raw.trim();
+  const m = /^guid'(.*)'$/i.exec(k) ?? /^'(.*)'$/.exec(k) ?? /^ID=(.*)$/i.exec(k);
+  if (m) k = m[1]!.replace(/^'|'$/g, "");
+  if (!isGuid(k)) throw badRequest(`Key '${raw}' is not a guid`);
+  return k.toLowerCase();
+}
+
+function baseUrl(req: IncomingMessage): string {
+  return `http://${req.headers.host ?? "localhost"}`;
+}
+
+function getSet(name: string): SetDef {
+  const def = SETS.get(name);
+  if (!def) throw notFound(`Entity set '${name}' not found`);
+  return def;
+}
+
+function singleOptions(url: URL): QueryOptions {
+  const o = parseOptions((n) => url.searchParams.get(n));
+  return { select: o.select, expand: o.expand };
+}
+
+async function readEntityBody(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const body = parseJson(await readBody(req));
+  if (body == null || typeof body !== "object" || Array.isArray(body)) throw badRequest("The body must be a JSON object");
+  return body as Record<string, unknown>;
+}
+
+export async function handleOData(state: HostState, req: IncomingMessage, res: ServerResponse, url: URL) {
+  const { tenant, clientId } = authenticate(state, req);
+  const method = (req.method ?? "GET").toUpperCase();
+  const rest = decodeURIComponent(url.pathname.replace(/^\/v1\/odata\/?/, ""));
+  const m = /^([A-Za-z_]\w*)(?:\(([^)]*)\))?(?:\/([A-Za-z_]\w*))?\/?$/.exec(rest);
+  const setName = m?.[1] ?? (rest === "" || rest === "$metadata" ? "$metadata" : rest);
+  await meter(state, tenant, clientId, method, setName);
+  const ctxBase = `${baseUrl(req)}/v1/odata/$metadata`;
+
+  if (rest === "" || rest === "$metadata") {
+    return sendJson(res, 200, {
+      "@odata.context": ctxBase,
+      value: [...SETS.values()].map((d) => ({ name: d.set, kind: "EntitySet", url: d.set, type: d.type })),
+    });
+  }
+  if (!m) throw notFound(`No resource at /v1/odata/${rest}`);
+  const def = getSet(m[1]!);
+  const key = m[2] !== undefined ? parseKey(m[2]) : undefined;
+  const sub = m[3];
+  const q = state.query;
+  const load = (): Rec => {
+    const rec = state.store.get(tenant, def.set, key!);
+    if (!rec) throw notFound(`${def.set}(${key}) not found`);
+    return rec;
+  };
+
+  if (key === undefined) {
+    if (sub) throw notFound(`No resource at /v1/odata/${rest}`);
+    if (method === "GET") {
+      const o = parseOptions((n) => url.searchParams.get(n));
+      q.validateShape([def], o);
+      const { rows, count } = q.run(tenant, def, undefined, o);
+      const out: Record<string, unknown> = { "@odata.context": `${ctxBase}#${def.set}` };
+      if (o.count) out["@odata.count"] = count;
+      out.value = rows.map((r) => q.serialize(tenant, r, o));
+      return sendJson(res, 200, out);
+    }
+    if (method === "POST") {
+      const body = await readEntityBody(req);
+      if (body.ID != null) {
+        const id = parseKey(String(body.ID));
+        if (!state.store.get(tenant, def.set, id)) throw notFound(`${def.set}(${id}) not found`);
+        const rec = state.store.update(tenant, def.set, id, body);
+        return sendJson(res, 200, { "@odata.context": `${ctxBase}#${def.set}/$entity`, ...q.serialize(tenant, rec) });
+      }
+      const rec = state.store.create(tenant, def.set, body);
+      return sendJson(res, 201, { "@odata.context": `${ctxBase}#${def.set}/$entity`, ...q.serialize(tenant, rec) }, {
+        location: `${baseUrl(req)}/v1/odata/${def.set}(${rec.id})`,
+      });
+    }
+    throw new HttpError(405, "MethodNotAllowed", `${method} is not allowed on an entity set`);
+  }
+
+  if (sub) {
+    if (method !== "GET") throw new HttpError(405, "MethodNotAllowed", `${method} is not allowed here`);
+    const rec = load();
+    if (sub === "Document") {
+      if (def.set !== "Activity_Invoice" && def.set !== "Activity_SalesOrder") throw notFound(`${def.set} has no Document`);
+      const pdf = await activityPdf(state.store, tenant, rec);
+      res.writeHead(200, {
+        "content-type": "application/pdf",
+        "content-length": pdf.byteLength,
+        "content-disposition": `inline; filename="${String(rec.f.Number ?? rec.id).replace(/[^\w.-]/g, "_")}.pdf"`,
+      });
+      res.end(Buffer.from(pdf));
+      return;
+    }
+    if (def.collections[sub]) {
+      const childDef = getSet(def.collections[sub]!.sets[0]!);
+      const o = parseOptions((n) => url.searchParams.get(n));
+      const defs = def.collections[sub]!.sets.map(getSet);
+      q.validateShape(defs, o);
+      const { rows, count } = q.run(tenant, childDef, state.store.children(tenant, rec, sub), o);
+      const out: Record<string, unknown> = { "@odata.context": `${ctxBase}#${childDef.set}` };
+      if (o.count) out["@odata.count"] = count;
+      out.value = rows.map((r) => q.serialize(tenant, r, o));
+      return sendJson(res, 200, out);
+    }
+    if (def.nav[sub]) {
+      const id = rec.r[sub];
+      const target = id ? tenant.byId.get(id) : undefined;
+      if (!target) throw notFound(`${def.set}(${key})/${sub} is null`);
+      const o = singleOptions(url);
+      q.validateShape([target.def], o);
+      return sendJson(res, 200, { "@odata.context": `${ctxBase}#${target.def.set}/$entity`, ...q.serialize(tenant, target, o) });
+    }
+    throw notFound(`'${sub}' is not a navigation property of ${def.type}`);
+  }
+
+  switch (method) {
+    case "GET": {
+      const rec = load();
+      const o = singleOptions(url);
+      q.validateShape([def], o);
+      return sendJson(res, 200, { "@odata.context": `${ctxBase}#${def.set}/$entity`, ...q.serialize(tenant, rec, o) });
+    }
+    case "PUT":
+    case "PATCH": {
+      load();
+      const body = await readEntityBody(req);
+      if (body.ID != null && String(body.ID).toLowerCase() !== key) throw badRequest("The ID in the body differs from the key in the URL");
+      const rec = state.store.update(tenant, def.set, key, body);
+      return sendJson(res, 200, { "@odata.context": `${ctxBase}#${def.set}/$entity`, ...q.serialize(tenant, rec) });
+    }
+    case "DELETE": {
+      if (def.readOnly) throw badRequest(`${def.set} is read-only`, "ReadOnly");
+      state.store.delete(tenant, def.set, key);
+      res.writeHead(204);
+      res.end();
+      return;
+    }
+    default:
+      throw new HttpError(405, "MethodNotAllowed", `${method} is not allowed on an entity`);
+  }
+}
+
+export async function handleWebhooksApi(state: HostState, req: IncomingMessage, res: ServerResponse, url: URL) {
+  const { tenant, clientId } = authenticate(state, req);
+  const method = (req.method ?? "GET").toUpperCase();
+  await meter(state, tenant, clientId, method, "webhooks");
+  const id = /^\/v1\/webhooks\/([^/]+)\/?$/.exec(url.pathname)?.[1];
+  const view = (w: { id: string; entityType: string; url: string; organizationId: string; createdAt: string }) => ({
+    id: w.id,
+    entityType: w.entityType,
+    url: w.url,
+    organizationId: w.organizationId,
+    createdAt: w.createdAt,
+  });
+  if (!id) {
+    if (method === "GET") return sendJson(res, 200, [...tenant.webhooks.values()].map(view));
+    if (method === "POST") {
+      const body = await readEntityBody(req);
+      const entityType = body.entityType ?? body.EntityType;
+      const target = body.url ?? body.Url;
+      if (typeof entityType !== "string" || entityType.trim() === "") throw badRequest("entityType is required");
+      if (typeof target !== "string" || !/^https?:\/\//.test(target)) throw badRequest("url must be an absolute http(s) URL");
+      return sendJson(res, 201, view(state.subscribe(tenant, entityType, target)));
+    }
+    throw new HttpError(405, "MethodNotAllowed", `${method} is not allowed`);
+  }
+  const sub = tenant.webhooks.get(id);
+  if (!sub) throw notFound(`Webhook ${id} not found`);
+  if (method === "GET") return sendJson(res, 200, view(sub));
+  if (method === "DELETE") {
+    tenant.webhooks.delete(id);
+    res.writeHead(204);
+    res.end();
+    return;
+  }
+  throw new HttpError(405, "MethodNotAllowed", `${method} is not allowed`);
+}

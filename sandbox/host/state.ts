@@ -1,0 +1,279 @@
+// Everything one sandbox host instance holds: store, config, tokens, rate windows, stats,
+// webhook dispatcher and the cached app manifest.
+
+import { randomBytes, randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { SignJWT } from "jose";
+import { QueryEngine } from "./odata/query";
+import { Store, type Installation, type SeedDocument, type Tenant, type User, type WebhookSubscription } from "./store";
+import { WebhookDispatcher } from "./webhooks";
+
+export interface HostOptions {
+  port?: number;
+  appUrl?: string;
+  appSecret?: string;
+  webhookSecret?: string;
+  clientId?: string;
+  clientSecret?: string;
+  /** a seed document (wins over seedFile) */
+  seed?: SeedDocument;
+  /** path to a seed JSON file (default sandbox/host/seed.json) */
+  seedFile?: string;
+}
+
+export interface HostConfig {
+  rateLimitPerMinute: number;
+  /** send Retry-After (seconds) on 429; null = no header (Tribe's documented behaviour) */
+  retryAfterSeconds: number | null;
+  latencyMs: number;
+  /** total delivery attempts (default 5) */
+  webhookRetries: number;
+  webhookBackoffMs: number;
+  webhookTimeoutMs: number;
+  webhookUrlOverride: string | null;
+  tokenTtlSeconds: number;
+  /** tokens only for organizations where the app is activated */
+  requireActivation: boolean;
+}
+
+export const DEFAULT_CONFIG: HostConfig = {
+  rateLimitPerMinute: 1000,
+  retryAfterSeconds: null,
+  latencyMs: 0,
+  webhookRetries: 5,
+  webhookBackoffMs: 1000,
+  webhookTimeoutMs: 10_000,
+  webhookUrlOverride: null,
+  tokenTtlSeconds: 3600,
+  requireActivation: true,
+};
+
+export interface TokenInfo {
+  tenantId: string;
+  clientId: string;
+  expiresAt: number;
+}
+
+export interface OrgStats {
+  total: number;
+  rateLimited: number;
+  byMethod: Record<string, number>;
+  byEntitySet: Record<string, number>;
+  byMethodAndEntitySet: Record<string, number>;
+}
+
+export interface Manifest {
+  id: string;
+  name: Record<string, string>;
+  description?: Record<string, string>;
+  category?: string;
+  icon?: string;
+  listings: {
+    id: string;
+    name: Record<string, string>;
+    description?: Record<string, string>;
+    category?: string;
+    icon?: string;
+    entryUrl: string;
+  }[];
+  scopes?: string[];
+  webhooks?: { url: string; events: string[] };
+  frameAncestors?: string[];
+}
+
+class SlidingWindow {
+  private hits: number[] = [];
+  private head = 0;
+  /** Record a hit if under `limit` within `windowMs`; answer whether it was allowed. */
+  hit(now: number, limit: number, windowMs = 60_000): boolean {
+    while (this.head < this.hits.length && this.hits[this.head]! <= now - windowMs) this.head++;
+    if (this.head > 1024 && this.head * 2 > this.hits.length) {
+      this.hits = this.hits.slice(this.head);
+      this.head = 0;
+    }
+    if (this.hits.length - this.head >= limit) return false;
+    this.hits.push(now);
+    return true;
+  }
+}
+
+export class HostState {
+  readonly store = new Store();
+  readonly query = new QueryEngine(this.store);
+  readonly webhooks: WebhookDispatcher;
+  config: HostConfig = { ...DEFAULT_CONFIG };
+  tokens = new Map<string, TokenInfo>();
+  private windows = new Map<string, SlidingWindow>();
+  stats = new Map<string, OrgStats>();
+  statsSince = new Date().toISOString();
+  manifest: Manifest | null = null;
+  /** the user's locale per tenant+user id (UI setting) */
+  locales = new Map<string, "nl" | "fr" | "en">();
+
+  readonly appUrl: string;
+  readonly appSecret: string;
+  readonly webhookSecret: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  private readonly seedDoc: SeedDocument;
+
+  constructor(opts: HostOptions) {
+    this.appUrl = (opts.appUrl ?? "http://127.0.0.1:3000").replace(/\/+$/, "");
+    this.appSecret = opts.appSecret ?? "dev-app-secret-change-me";
+    this.webhookSecret = opts.webhookSecret ?? "dev-webhook-secret";
+    this.clientId = opts.clientId ?? "ledgerlink";
+    this.clientSecret = opts.clientSecret ?? "sandbox-client-secret";
+    this.seedDoc = opts.seed ?? (JSON.parse(readFileSync(opts.seedFile ?? new URL("./seed.json", import.meta.url), "utf8")) as SeedDocument);
+    this.webhooks = new WebhookDispatcher(this.store, () => ({
+      secret: this.webhookSecret,
+      attempts: this.config.webhookRetries,
+      backoffMs: this.config.webhookBackoffMs,
+      timeoutMs: this.config.webhookTimeoutMs,
+      urlOverride: this.config.webhookUrlOverride,
+    }));
+    this.store.onMutation((e) => this.webhooks.onMutation(e));
+    this.reset();
+  }
+
+  /** Back to the seed (or to `doc`) and the default config. Only the manifest cache survives. */
+  reset(doc?: SeedDocument) {
+    this.config = { ...DEFAULT_CONFIG };
+    this.webhooks.reset();
+    this.store.clear();
+    this.tokens.clear();
+    this.windows.clear();
+    this.locales.clear();
+    this.resetStats();
+    this.store.load(doc ?? this.seedDoc);
+  }
+
+  resetStats() {
+    this.stats.clear();
+    this.statsSince = new Date().toISOString();
+  }
+
+  // ------------------------------------------------------------ tokens and limits
+
+  issueToken(tenantId: string): { access_token: string; token_type: "bearer"; expires_in: number } {
+    const token = randomBytes(32).toString("base64url");
+    const ttl = this.config.tokenTtlSeconds;
+    this.tokens.set(token, { tenantId, clientId: this.clientId, expiresAt: Date.now() + ttl * 1000 });
+    return { access_token: token, token_type: "bearer", expires_in: ttl };
+  }
+
+  isActivated(t: Tenant): boolean {
+    return t.installations.size > 0;
+  }
+
+  /** Count a call; answer false when over the sliding-window limit. */
+  countCall(tenantId: string, clientId: string, method: string, set: string): boolean {
+    let s = this.stats.get(tenantId);
+    if (!s) this.stats.set(tenantId, (s = { total: 0, rateLimited: 0, byMethod: {}, byEntitySet: {}, byMethodAndEntitySet: {} }));
+    s.total++;
+    s.byMethod[method] = (s.byMethod[method] ?? 0) + 1;
+    s.byEntitySet[set] = (s.byEntitySet[set] ?? 0) + 1;
+    const k = `${method} ${set}`;
+    s.byMethodAndEntitySet[k] = (s.byMethodAndEntitySet[k] ?? 0) + 1;
+    const key = `${clientId}\u0000${tenantId}`;
+    let w = this.windows.get(key);
+    if (!w) this.windows.set(key, (w = new SlidingWindow()));
+    const ok = w.hit(Date.now(), this.config.rateLimitPerMinute);
+    if (!ok) s.rateLimited++;
+    return ok;
+  }
+
+  statsJson() {
+    const organizations: Record<string, OrgStats & { name: string }> = {};
+    let total = 0;
+    for (const [id, s] of this.stats) {
+      organizations[id] = { name: this.store.tenant(id)?.name ?? id, ...s };
+      total += s.total;
+    }
+    return { since: this.statsSince, total, organizations };
+  }
+
+  // ------------------------------------------------------------ marketplace
+
+  locale(t: Tenant, user: User): "nl" | "fr" | "en" {
+    return this.locales.get(`${t.id}:${user.id}`) ?? user.locale ?? "nl";
+  }
+
+  async fetchManifest(): Promise<Manifest> {
+    const url = `${this.appUrl}/api/host/manifest`;
+    const res = await fetch(url, { signal: AbortSignal.timeout(15_000), headers: { accept: "application/json" } });
+    if (!res.ok) throw new Error(`${url} answered HTTP ${res.status}`);
+    const m = (await res.json()) as Manifest;
+    if (!m || typeof m.id !== "string" || !Array.isArray(m.listings)) throw new Error(`${url} is not an app manifest`);
+    this.manifest = m;
+    return m;
+  }
+
+  resolveAppUrl(u: string): string {
+    return new URL(u, `${this.appUrl}/`).toString();
+  }
+
+  activate(t: Tenant, user: User, manifest: Manifest, listingId: string): Installation {
+    let inst = t.installations.get(listingId);
+    if (!inst) {
+      inst = {
+        id: randomUUID(),
+        tenantId: t.id,
+        appId: manifest.id,
+        listingId,
+        userId: user.id,
+        createdAt: new Date().toISOString(),
+        webhookIds: [],
+      };
+      t.installations.set(listingId, inst);
+    }
+    if (manifest.webhooks?.url) {
+      const url = this.resolveAppUrl(manifest.webhooks.url);
+      for (const entityType of manifest.webhooks.events ?? []) {
+        const exists = [...t.webhooks.values()].some((w) => w.url === url && w.entityType === entityType);
+        if (exists) continue;
+        const sub = this.subscribe(t, entityType, url, inst.id);
+        inst.webhookIds.push(sub.id);
+      }
+    }
+    return inst;
+  }
+
+  deactivate(t: Tenant, listingId: string) {
+    const inst = t.installations.get(listingId);
+    if (!inst) return;
+    t.installations.delete(listingId);
+    // subscriptions are shared by the app's listings: drop them with the last installation
+    const remaining = [...t.installations.values()].filter((i) => i.appId === inst.appId);
+    if (remaining.length === 0) {
+      for (const [id, w] of t.webhooks) if (w.installationId) t.webhooks.delete(id);
+    }
+    if (t.installations.size === 0) for (const [tok, info] of this.tokens) if (info.tenantId === t.id) this.tokens.delete(tok);
+  }
+
+  subscribe(t: Tenant, entityType: string, url: string, installationId?: string): WebhookSubscription {
+    const sub: WebhookSubscription = {
+      id: randomUUID(),
+      organizationId: t.id,
+      entityType,
+      url,
+      createdAt: new Date().toISOString(),
+      ...(installationId ? { installationId } : {}),
+    };
+    t.webhooks.set(sub.id, sub);
+    return sub;
+  }
+
+  /** The iframe session token (docs/host-api.md § Marketplace and the iframe). */
+  async iframeToken(t: Tenant, user: User, opts: { aud?: string; locale?: string; ttlSeconds?: number } = {}): Promise<string> {
+    const iat = Math.floor(Date.now() / 1000);
+    const locale = opts.locale && ["nl", "fr", "en"].includes(opts.locale) ? opts.locale : this.locale(t, user);
+    return new SignJWT({ tenant_id: t.id, tenant_name: t.name, user_name: user.name, locale })
+      .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+      .setIssuer("sandbox-host")
+      .setAudience(opts.aud ?? this.manifest?.id ?? this.clientId)
+      .setSubject(user.id)
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + (opts.ttlSeconds ?? 300))
+      .sign(new TextEncoder().encode(this.appSecret));
+  }
+}

@@ -1,0 +1,173 @@
+// Webhook delivery of the sandbox host CRM (docs/host-api.md § Webhooks).
+// Signature: X-Tribe-Signature = Base64( hex( HMAC-SHA512(secret, `${timestamp}.${rawBody}`) ) ),
+// i.e. the Base64 encoding of the ASCII hex digest.
+
+import { createHmac, randomUUID } from "node:crypto";
+import type { MutationEvent, Store } from "./store";
+
+export interface WebhookSettings {
+  secret: string;
+  /** total attempts per delivery */
+  attempts: number;
+  /** first backoff; doubles per retry (1 s, 2 s, 4 s, …) */
+  backoffMs: number;
+  timeoutMs: number;
+  urlOverride: string | null;
+}
+
+export interface Attempt {
+  attempt: number;
+  at: string;
+  timestamp: number;
+  status: number | null;
+  error: string | null;
+  durationMs: number;
+}
+
+export interface Delivery {
+  id: string;
+  webhookId: string;
+  organizationId: string;
+  url: string;
+  entityType: string;
+  entityId: string;
+  type: string;
+  changedFields: string[];
+  body: string;
+  status: "pending" | "delivered" | "failed";
+  attempts: Attempt[];
+  createdAt: string;
+}
+
+export function signWebhook(secret: string, timestamp: number | string, rawBody: string): string {
+  const hex = createHmac("sha512", secret).update(`${timestamp}.${rawBody}`).digest("hex");
+  return Buffer.from(hex, "utf8").toString("base64");
+}
+
+export function entityTypeMatches(subscribed: string, actual: string): boolean {
+  const s = subscribed.trim().toLowerCase();
+  const a = actual.toLowerCase();
+  if (s === "*" || s === a) return true;
+  if (s.endsWith(".*")) return a.startsWith(s.slice(0, -1));
+  return false;
+}
+
+const MAX_KEPT = 20_000;
+
+export class WebhookDispatcher {
+  deliveries: Delivery[] = [];
+  private generation = 0;
+  private timers = new Set<NodeJS.Timeout>();
+  private inflight = new Set<Promise<void>>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly settings: () => WebhookSettings,
+  ) {}
+
+  onMutation(e: MutationEvent) {
+    const t = this.store.tenant(e.organizationId);
+    if (!t) return;
+    for (const sub of t.webhooks.values()) {
+      if (!entityTypeMatches(sub.entityType, e.entityType)) continue;
+      const body = JSON.stringify({
+        webhookId: sub.id,
+        organizationId: e.organizationId,
+        payload: { type: e.type, entityType: e.entityType, entityId: e.entityId, changedFields: e.changedFields },
+      });
+      const d: Delivery = {
+        id: randomUUID(),
+        webhookId: sub.id,
+        organizationId: e.organizationId,
+        url: this.settings().urlOverride ?? sub.url,
+        entityType: e.entityType,
+        entityId: e.entityId,
+        type: e.type,
+        changedFields: e.changedFields,
+        body,
+        status: "pending",
+        attempts: [],
+        createdAt: new Date().toISOString(),
+      };
+      this.deliveries.push(d);
+      if (this.deliveries.length > MAX_KEPT) this.deliveries.splice(0, this.deliveries.length - MAX_KEPT);
+      this.schedule(d, 0);
+    }
+  }
+
+  private schedule(d: Delivery, delayMs: number) {
+    const gen = this.generation;
+    const run = () => {
+      if (gen !== this.generation) return;
+      const p = this.attempt(d, gen).finally(() => this.inflight.delete(p));
+      this.inflight.add(p);
+    };
+    if (delayMs <= 0) {
+      queueMicrotask(run);
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      run();
+    }, delayMs);
+    timer.unref?.();
+    this.timers.add(timer);
+  }
+
+  private async attempt(d: Delivery, gen: number) {
+    const s = this.settings();
+    const n = d.attempts.length + 1;
+    const timestamp = Math.floor(Date.now() / 1000);
+    const started = Date.now();
+    const rec: Attempt = { attempt: n, at: new Date().toISOString(), timestamp, status: null, error: null, durationMs: 0 };
+    try {
+      const res = await fetch(d.url, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "user-agent": "SandboxCRM-Webhooks/1.0",
+          "x-tribe-delivery": d.id,
+          "x-tribe-timestamp": String(timestamp),
+          "x-tribe-signature": signWebhook(s.secret, timestamp, d.body),
+        },
+        body: d.body,
+        signal: AbortSignal.timeout(s.timeoutMs),
+      });
+      rec.status = res.status;
+      await res.arrayBuffer().catch(() => undefined);
+    } catch (err) {
+      rec.error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    }
+    rec.durationMs = Date.now() - started;
+    if (gen !== this.generation) return;
+    d.attempts.push(rec);
+    if (rec.status !== null && rec.status >= 200 && rec.status < 300) {
+      d.status = "delivered";
+      return;
+    }
+    if (n >= Math.max(1, s.attempts)) {
+      d.status = "failed";
+      return;
+    }
+    this.schedule(d, s.backoffMs * 2 ** (n - 1));
+  }
+
+  /** True while a delivery is pending. */
+  busy(): boolean {
+    return this.deliveries.some((d) => d.status === "pending");
+  }
+
+  /** Resolve when no delivery is pending (or after timeoutMs). */
+  async idle(timeoutMs = 30_000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    while (this.busy() && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+  }
+
+  /** Stop pending retries and forget deliveries. */
+  reset() {
+    this.generation++;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    this.deliveries = [];
+  }
+}
