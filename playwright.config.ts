@@ -49,7 +49,7 @@ export default defineConfig({
     { command: "tsx sandbox/host/main.ts", url: `${hostUrl}/__admin/stats`, env, reuseExistingServer: false, timeout: 60_000 },
     { command: "tsx sandbox/vendors/snelstart/main.ts", url: `${snelstartUrl}/__admin/stats`, env, reuseExistingServer: false, timeout: 60_000 },
     {
-      command: "next dev --hostname 127.0.0.1 --port 3100",
+      command: "rm -rf .data/e2e && next dev --hostname 127.0.0.1 --port 3100",
       url: `${appUrl}/api/host/manifest`,
       env,
       reuseExistingServer: false,

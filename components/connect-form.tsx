@@ -4,12 +4,14 @@ import { useActionState, useState } from "react";
 import { useTranslations } from "next-intl";
 import { connectAction, type FormState } from "@/app/(embedded)/[connector]/actions";
 import { SubmitButton } from "./submit-button";
+import { useHydrated } from "./use-hydrated";
 
 type Field = { name: string; label: string; type: "text" | "password" | "select"; options?: string[]; optional?: boolean };
 
 /** The credentials form; a select field (the sign-in method) decides which other fields show. */
 export function ConnectForm({ connectorId, connectorName, fields }: { connectorId: string; connectorName: string; fields: Field[] }) {
   const t = useTranslations();
+  const hydrated = useHydrated();
   const [state, action] = useActionState<FormState, FormData>(connectAction.bind(null, connectorId), { ok: null });
   const selector = fields.find((f) => f.type === "select");
   const [choice, setChoice] = useState(selector?.options?.[0] ?? "");
@@ -25,7 +27,7 @@ export function ConnectForm({ connectorId, connectorName, fields }: { connectorI
           : state.message ?? t("errors.generic");
 
   return (
-    <form action={action} className="space-y-4" noValidate>
+    <form action={action} data-ready={hydrated} className="space-y-4" noValidate>
       {visible.map((f) => {
         const name = f.name.includes(":") ? f.name.split(":")[1] : f.name;
         const error = state.fieldErrors?.[name];

@@ -5,6 +5,7 @@ import { useTranslations } from "next-intl";
 import { saveSettingsAction, type FormState } from "@/app/(embedded)/[connector]/actions";
 import type { Option, SettingsField } from "@/lib/sync/types";
 import { SubmitButton } from "./submit-button";
+import { useHydrated } from "./use-hydrated";
 
 type Props = {
   connectorId: string;
@@ -20,6 +21,7 @@ const inputClass = "rounded-md border border-slate-300 px-2 py-1.5 text-sm aria-
 /** One settings tab, rendered from the fields the connector declares. */
 export function SettingsForm({ connectorId, tabId, fields, options, values, suggested }: Props) {
   const t = useTranslations();
+  const hydrated = useHydrated();
   const [state, action] = useActionState<FormState, FormData>(saveSettingsAction.bind(null, connectorId, tabId), { ok: null });
   const label = (key: string) => t(`connectors.${connectorId}.${key}` as "app.name");
   const errorOf = (key: string) => state.fieldErrors?.[key];
@@ -31,7 +33,7 @@ export function SettingsForm({ connectorId, tabId, fields, options, values, sugg
     ) : null;
 
   return (
-    <form action={action} className="space-y-6" noValidate>
+    <form action={action} data-ready={hydrated} className="space-y-6" noValidate>
       {fields.map((field) => {
         const id = `field-${field.name}`;
         const opts = "options" in field ? (options[field.options] ?? []) : [];

@@ -33,3 +33,8 @@ export const importPage = eventType("ledgerlink/import.page", {
 export const recordRetry = eventType("ledgerlink/record.retry", {
   schema: z.object({ installationId: z.string(), connector: z.string(), syncEventId: z.number() }),
 });
+
+/** The user asked for a pull now instead of waiting for the schedule. */
+export const pullRequested = eventType("ledgerlink/pull.requested", {
+  schema: z.object({ installationId: z.string(), connector: z.string() }),
+});

@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import { inngest } from "@/inngest/client";
+import { pullRequested } from "@/inngest/events";
 import { getDb, schema } from "@/lib/db";
 import { pullPayments } from "@/lib/sync/payments";
 import { pullChanges } from "@/lib/sync/pull";
@@ -60,5 +61,30 @@ export function pullFunctions(connector: AnyConnector) {
       ),
     );
   }
+  fns.push(
+    inngest.createFunction(
+      {
+        id: `${connector.id}-pull-now`,
+        triggers: [{ event: pullRequested.name, if: `event.data.connector == '${connector.id}'` }],
+        concurrency: [{ key: "event.data.installationId", limit: 1 }],
+        retries: 3,
+      },
+      async ({ event, step }) => {
+        if (event.data.connector !== connector.id) return { skipped: "other connector" };
+        const id = event.data.installationId;
+        const results: Record<string, unknown> = {};
+        for (const entity of ["relation", "product"] as const) {
+          if (!connector.entities[entity]?.pull) continue;
+          results[entity] = await step.run(`pull-${entity}s`, () =>
+            withContext(id, async (ctx) => ({ pages: (await pullChanges(ctx, entity)).pages }), false),
+          );
+        }
+        if (connector.entities.payment) {
+          results.payment = await step.run("pull-payments", () => withContext(id, async (ctx) => ({ paid: (await pullPayments(ctx)).entries.length }), false));
+        }
+        return results;
+      },
+    ),
+  );
   return fns;
 }

@@ -224,3 +224,11 @@ export async function retrySyncEvent(
   ]);
   return true;
 }
+
+/** "Sync now": the scheduled pulls of this installation, at once. */
+export async function requestPull(db: Db, args: { tenantId: string; connectorId: string; send: SendEvents }): Promise<boolean> {
+  const installation = await findInstallation(db, args.tenantId, args.connectorId);
+  if (!installation || installation.status !== "active") return false;
+  await args.send([{ name: "ledgerlink/pull.requested", data: { installationId: installation.id, connector: installation.connector } }]);
+  return true;
+}

@@ -7,7 +7,7 @@ import type { SyncContext } from "./context";
 import { pushRecord, relationSpec } from "./entities";
 import { recordHash } from "./hash";
 import { linkByHostId, logEvents, resolveFailures, saveLink, type LogEntry } from "./store";
-import { MaybeWrittenError, RecordRejectedError, type Booker, type BookingResult } from "./types";
+import { mayHaveBeenWritten, RecordRejectedError, type Booker, type BookingResult } from "./types";
 
 export type DocumentKind = "invoice" | "salesOrder";
 
@@ -48,7 +48,7 @@ export async function bookDocument(
       try {
         booking = await booker.book(doc, ids);
       } catch (err) {
-        if (!(err instanceof MaybeWrittenError)) throw err;
+        if (!mayHaveBeenWritten(err)) throw err;
         const landed = await booker.findBooked(doc, ids);
         if (!landed) throw err;
         booking = landed;
@@ -56,7 +56,7 @@ export async function bookDocument(
     }
     if (!booking.documentAttached) {
       const file = kind === "invoice" ? await ctx.host.invoices.document(hostId) : await ctx.host.salesOrders.document(hostId);
-      await booker.attachDocument(booking.id, file);
+      await booker.attachDocument(booking.id, file, ids);
     }
     await saveLink(ctx.db, {
       installationId: ctx.installation.id,

@@ -18,7 +18,7 @@ import {
   type LogEntry,
 } from "./store";
 import type { SyncContext } from "./context";
-import { MaybeWrittenError, RecordRejectedError, type MatchLevel, type Page, type RemoteEntity, type SideRecord } from "./types";
+import { mayHaveBeenWritten, RecordRejectedError, type MatchLevel, type Page, type RemoteEntity, type SideRecord } from "./types";
 
 type HostSide<T> = {
   page(cursor: string | null): Promise<Page<T>>;
@@ -318,7 +318,7 @@ export async function pushRecord<T>(
       try {
         written = found ?? (await remote.create(record.data));
       } catch (err) {
-        if (!(err instanceof MaybeWrittenError)) throw err;
+        if (!mayHaveBeenWritten(err)) throw err;
         // the create may have landed: look before trying again
         const landed = await remote.findCreated(record.data);
         if (!landed) throw err;

@@ -59,9 +59,14 @@ export interface HostAdapter {
   options(): Promise<HostOptions>;
 }
 
-/** A vendor write whose response was lost: it may have happened. */
+/** A write whose response was lost: it may have happened. */
 export class MaybeWrittenError extends Error {
   readonly mayHaveSucceeded = true;
+}
+
+/** Clients mark errors of writes that may have happened with `mayHaveSucceeded`. */
+export function mayHaveBeenWritten(err: unknown): boolean {
+  return (err as { mayHaveSucceeded?: unknown } | null)?.mayHaveSucceeded === true;
 }
 
 /** The record cannot be synced until the user changes something; retrying will not help. */
@@ -100,7 +105,7 @@ export interface Booker<T> {
   findBooked(doc: T, ctx: { remoteRelationId: string }): Promise<BookingResult | null>;
   /** throws RecordRejectedError when a mapping is missing */
   book(doc: T, ctx: { remoteRelationId: string; hostRelationId: string }): Promise<BookingResult>;
-  attachDocument(bookingId: string, document: DocumentFile): Promise<void>;
+  attachDocument(bookingId: string, document: DocumentFile, ctx: { remoteRelationId: string }): Promise<void>;
 }
 
 export interface RemoteAdapter {

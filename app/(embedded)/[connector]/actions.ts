@@ -9,6 +9,7 @@ import { getDb } from "@/lib/db";
 import {
   connectInstallation,
   deactivateInstallation,
+  requestPull,
   retrySyncEvent,
   saveSettingsTab,
   type FieldErrors,
@@ -72,5 +73,12 @@ export async function retryAction(connectorId: string, formData: FormData) {
   const connector = connectorOrThrow(connectorId);
   const syncEventId = z.coerce.number().int().positive().parse(formData.get("syncEventId"));
   await retrySyncEvent(await getDb(), { tenantId: session.tenantId, connectorId: connector.id, syncEventId, send });
+  revalidatePath(`/${connector.id}`);
+}
+
+export async function pullNowAction(connectorId: string) {
+  const session = await requireSession();
+  const connector = connectorOrThrow(connectorId);
+  await requestPull(await getDb(), { tenantId: session.tenantId, connectorId: connector.id, send });
   revalidatePath(`/${connector.id}`);
 }

@@ -9,7 +9,7 @@ import { installationOverview } from "@/lib/installations";
 import { StatusBadge } from "@/components/status-badge";
 import { ProgressBar } from "@/components/progress-bar";
 import { SubmitButton } from "@/components/submit-button";
-import { deactivateAction, retryAction } from "./actions";
+import { deactivateAction, pullNowAction, retryAction } from "./actions";
 
 const filters = z.object({
   entity: z.enum(["relation", "product", "invoice", "salesOrder", "payment"]).optional().catch(undefined),
@@ -61,6 +61,13 @@ export default async function Overview({
               <Link href={`/${connector.id}/settings/${connector.settings.tabs[0].id}`} className="rounded-md border border-slate-300 px-4 py-2 text-sm font-medium hover:bg-slate-50">
                 {t("overview.settings")}
               </Link>
+              {status === "active" ? (
+                <form action={pullNowAction.bind(null, connector.id)}>
+                  <SubmitButton className="rounded-md border border-slate-300 px-4 py-2 text-sm font-medium hover:bg-slate-50">
+                    {t("overview.pullNow")}
+                  </SubmitButton>
+                </form>
+              ) : null}
               <form action={deactivateAction.bind(null, connector.id)}>
                 <SubmitButton className="rounded-md border border-red-300 px-4 py-2 text-sm font-medium text-red-700 hover:bg-red-50">
                   {t("overview.deactivate")}

@@ -91,12 +91,22 @@ export function createSnelStartRemote(client: SnelStartClient, settings: SnelSta
     const { map } = await omzetgroepByProductGroup();
     return Object.fromEntries(Object.entries(map).map(([pg, og]) => [og, pg]));
   };
-  const toProduct = async (a: Artikel): Promise<SideRecord<Product>> => ({
-    id: a.id,
-    number: a.artikelcode ?? null,
-    data: productSchema.parse(artikelToProduct(a, { omzetgroepen: await groups(), productGroupIdByOmzetgroepId: await productGroupByOmzetgroep() })),
-    modifiedAt: a.modifiedOn ?? null,
-  });
+  const hostProductGroups = new Set(host.productGroups.map((g) => g.value));
+  const toProduct = async (a: Artikel): Promise<SideRecord<Product>> => {
+    const p = artikelToProduct(a, { omzetgroepen: await groups(), productGroupIdByOmzetgroepId: await productGroupByOmzetgroep() });
+    return {
+      id: a.id,
+      number: a.artikelcode ?? null,
+      // only the CRM's own ids go into the canonical record: an omzetgroep without a CRM
+      // product group, and SnelStart's grootboek, have no place in the CRM
+      data: productSchema.parse({
+        ...p,
+        productGroupId: p.productGroupId && hostProductGroups.has(p.productGroupId) ? p.productGroupId : null,
+        ledgerAccountId: null,
+      }),
+      modifiedAt: a.modifiedOn ?? null,
+    };
+  };
 
   const orderFileName = (number: string) => `verkooporder-${number}.pdf`;
   async function relatieDocuments(relatieId: string): Promise<string[]> {

@@ -24,6 +24,23 @@ import type { Collection } from "./collection";
 import type { ApiError, Entity, JsonObject, JsonValue } from "./types";
 import { pickKnown } from "./spec";
 
+/** SnelStart's country list is fixed reference data; these are the countries the sandbox needs. */
+const LANDEN = [
+  ["Nederland", "NL", "1"],
+  ["België", "BE", "2"],
+  ["Duitsland", "DE", "3"],
+  ["Frankrijk", "FR", "4"],
+  ["Luxemburg", "LU", "5"],
+  ["Noorwegen", "NO", "6"],
+  ["Verenigd Koninkrijk", "GB", "7"],
+].map(([naam, iso, n]) => ({
+  id: `0f1a2b3c-0000-4000-8000-${n.padStart(12, "0")}`,
+  naam,
+  landcodeISO: iso,
+  landcode: iso,
+  uri: `/landen/0f1a2b3c-0000-4000-8000-${n.padStart(12, "0")}`,
+}));
+
 export interface ApiResponse {
   status: number;
   body?: unknown;
@@ -152,6 +169,11 @@ export const handlers: Record<string, Handler> = {
   "v2-grootboeken-id-GET": (c) => byId(c, c.adm.grootboeken, "Grootboek"),
   "v2-dagboeken-GET": (c) => json(200, c.adm.dagboeken.all()),
   "v2-btwtarieven-GET": (c) => json(200, c.adm.btwtarieven),
+  "v2-landen-GET": () => json(200, LANDEN),
+  "v2-landen-id-GET": (c) => {
+    const land = LANDEN.find((l) => l.id === c.params.id);
+    return land ? json(200, land) : json(404, notFoundBody(`Land ${c.params.id} bestaat niet.`));
+  },
   "v2-companyInfo-GET": (c) => json(200, c.adm.companyInfo),
   "v2-companyInfo-PUT": (c) => {
     // the spec: only FactureerBuitenlandsBtw can be updated

@@ -1,0 +1,479 @@
+/**
+ * The HostAdapter (lib/sync/types.ts) for the Tribe-style host CRM.
+ *
+ * Calls are the cost (Tribe allows 1,000 a minute), so:
+ * - relations are read 100 per call with their addresses and relationships expanded;
+ * - a create is one deep insert; an update or setNumbers is one PUT on the relation carrying the
+ *   changed children, and none at all when nothing differs;
+ * - the relation last read (page, get, write) is kept per instance, so an update right after a
+ *   read needs no second GET to learn its children's IDs;
+ * - datastore lists (address types, units, phases, …) are read once per adapter instance.
+ */
+import { z } from "zod";
+import type { DocumentFile, Invoice, Product, Relation, SalesOrder } from "@/lib/model";
+import type { HostAdapter, HostOptions, Page, SideRecord } from "@/lib/sync/types";
+import { isGuid, odata, TribeApiError, type TribeClient } from "./client";
+import {
+  ADDRESS_CODE_BY_KIND,
+  addressTypeIdsFrom,
+  applyRelationWrite,
+  createNeedsAddressTypes,
+  createsChildren,
+  documentFileName,
+  INVOICE_EXPAND,
+  invoiceFromTribe,
+  numbersUpdateBody,
+  productBody,
+  productFromTribe,
+  needsChildIds,
+  RELATION_EXPAND,
+  relationCreateBody,
+  relationToTribeShape,
+  relationFromTribe,
+  relationKindOf,
+  relationSetOf,
+  relationUpdateBody,
+  SALES_ORDER_EXPAND,
+  salesOrderFromTribe,
+  tribeDatastore,
+  tribeInvoice,
+  tribeProduct,
+  tribeRelation,
+  tribeRelationshipType,
+  tribeSalesOrder,
+  tribeVatGroup,
+  updateNeedsAddressTypes,
+  type AddressTypeIds,
+  type RelationSet,
+  type TribeDatastore,
+  type TribeProduct,
+  type TribeRelation,
+} from "./mapping";
+
+export const PAGE_SIZE = 100;
+
+export type TribeHostAdapterOptions = {
+  /** relations/products kept for a following update (default 2000) */
+  cacheSize?: number;
+};
+
+const relationCursor = z.object({
+  set: z.enum(["Relation_Organization", "Relation_Person"]),
+  skip: z.number().int().nonnegative(),
+  /** rows in this set, when known */
+  count: z.number().int().nonnegative().nullable().optional(),
+  /** rows in the next set (persons), when known */
+  nextCount: z.number().int().nonnegative().nullable().optional(),
+  total: z.number().int().nonnegative().nullable().optional(),
+});
+type RelationCursor = z.infer<typeof relationCursor>;
+
+const productCursor = z.object({
+  skip: z.number().int().nonnegative(),
+  count: z.number().int().nonnegative().nullable().optional(),
+});
+
+function decodeCursor<T>(schema: z.ZodType<T>, cursor: string): T {
+  try {
+    return schema.parse(JSON.parse(cursor));
+  } catch {
+    throw new Error(`Not a Tribe cursor: ${cursor.slice(0, 100)}`);
+  }
+}
+
+/** A small LRU map. */
+class Lru<V> {
+  private m = new Map<string, V>();
+  constructor(private readonly max: number) {}
+  get(k: string): V | undefined {
+    const v = this.m.get(k);
+    if (v !== undefined) {
+      this.m.delete(k);
+      this.m.set(k, v);
+    }
+    return v;
+  }
+  set(k: string, v: V) {
+    this.m.delete(k);
+    this.m.set(k, v);
+    while (this.m.size > this.max) this.m.delete(this.m.keys().next().value!);
+  }
+  delete(k: string) {
+    this.m.delete(k);
+  }
+}
+
+/** A lazily loaded value, loaded once; a failed load is tried again next time. */
+function once<T>(load: () => Promise<T>): (() => Promise<T>) & { peek(): T | undefined } {
+  let p: Promise<T> | null = null;
+  let value: T | undefined;
+  const get = () => {
+    p ??= load().then(
+      (v) => (value = v),
+      (err) => {
+        p = null;
+        throw err;
+      },
+    );
+    return p;
+  };
+  return Object.assign(get, { peek: () => value });
+}
+
+const RELATIONSHIP_SET_RE = /^Relationship\.(Organization|Person)\.[A-Za-z.]+$/;
+
+export function createTribeHostAdapter(client: TribeClient, opts: TribeHostAdapterOptions = {}): HostAdapter {
+  const cacheSize = opts.cacheSize ?? 2000;
+  /** raw relation as last read or written, with the modifiedAt handed out for it */
+  const relations = new Lru<{ raw: TribeRelation; modifiedAt: string | null }>(cacheSize);
+  const products = new Lru<{ raw: TribeProduct; modifiedAt: string | null }>(cacheSize);
+  /** which set a relation id is in (persons would otherwise cost a 404 first) */
+  const setOf = new Lru<RelationSet>(cacheSize * 10);
+  const activityNumbers = new Lru<string>(1000);
+
+  const addressTypes = once(async () => {
+    const list = await client.listAll("Datastore_AddressType", {}, tribeDatastore);
+    return new Map(list.map((t) => [t.ID, t]));
+  });
+  const units = once(async () => {
+    const list = await client.listAll("Datastore_Unit", {}, tribeDatastore);
+    return new Map(list.map((t) => [t.ID, t]));
+  });
+  const invoicePhases = once(() => client.listAll("Datastore_Phase_ActivityInvoice", {}, tribeDatastore));
+  const vatGroups = once(() => client.listAll("Datastore_VatGroup", {}, tribeVatGroup));
+  const productGroups = once(() => client.listAll("Datastore_ProductGroup", {}, tribeDatastore));
+  const relationshipTypes = once(() => client.listAll("Datastore_RelationshipType", {}, tribeRelationshipType));
+
+  // ---------------------------------------------------------------- relations
+
+  function remember(raw: TribeRelation): SideRecord<Relation> {
+    const rec = relationFromTribe(raw);
+    setOf.set(raw.ID, relationSetOf(rec.data.kind));
+    relations.set(raw.ID, { raw, modifiedAt: rec.modifiedAt });
+    return rec;
+  }
+
+  async function fetchRelation(id: string): Promise<TribeRelation | null> {
+    if (!isGuid(id)) return null;
+    const known = setOf.get(id);
+    const order: RelationSet[] = known
+      ? [known]
+      : ["Relation_Organization", "Relation_Person"];
+    for (const set of order) {
+      const raw = await client.get(set, id, { expand: RELATION_EXPAND[set] }, tribeRelation);
+      if (raw) return raw;
+    }
+    return null;
+  }
+
+  /** The cached raw relation when it is the version `previous` shows (or no version is given). */
+  function cachedRelation(id: string, previous: SideRecord<Relation> | null): TribeRelation | null {
+    const hit = relations.get(id);
+    if (!hit || !hit.raw.Addresses || !hit.raw.Relationships) return null;
+    if (previous?.modifiedAt && hit.modifiedAt !== previous.modifiedAt) return null;
+    return hit.raw;
+  }
+
+  async function readRelation(id: string): Promise<TribeRelation> {
+    const raw = await fetchRelation(id);
+    if (!raw) throw new TribeApiError(404, "NotFound", `Relation ${id} not found`, "GET", `/v1/odata/Relation(${id})`);
+    remember(raw);
+    return raw;
+  }
+
+  /**
+   * Plans a write on the relation as the engine last saw it; reads the relation only when the
+   * write must name an existing child by ID and the cache does not have it.
+   */
+  async function plan(
+    id: string,
+    previous: SideRecord<Relation>,
+    build: (current: TribeRelation) => Promise<Record<string, unknown> | null>,
+  ): Promise<{ current: TribeRelation; body: Record<string, unknown> | null; real: boolean }> {
+    const cached = cachedRelation(id, previous);
+    if (cached) return { current: cached, body: await build(cached), real: true };
+    const shape = relationToTribeShape(id, previous.data);
+    const body = await build(shape);
+    if (!body || !needsChildIds(body)) return { current: shape, body, real: false };
+    const current = await readRelation(id);
+    return { current, body: await build(current), real: true };
+  }
+
+  /**
+   * The relation after a write, composed from what was there, the body and the answer (which
+   * carries the relation's own fields only). Cached when every child ID is known. When the server
+   * assigned a number we did not send, the relation is read back so the number is known.
+   */
+  async function afterWrite(
+    set: RelationSet,
+    before: TribeRelation | null,
+    real: boolean,
+    body: Record<string, unknown>,
+    answer: TribeRelation,
+    data: Relation | null,
+  ): Promise<SideRecord<Relation>> {
+    const expanded = !!(answer.Addresses && answer.Relationships);
+    const types = addressTypes.peek();
+    const after = applyRelationWrite(before, body, answer, types);
+    // the type codes of addresses just created: from the datastore when read, else from the data
+    const codes = new Map<string, string>();
+    for (const a of data?.addresses ?? []) if (a.hostTypeId) codes.set(a.hostTypeId, ADDRESS_CODE_BY_KIND[a.kind]);
+    for (const t of types?.values() ?? []) if (t.Code) codes.set(t.ID, t.Code);
+    const rec = relationFromTribe(after, { addressTypeCodes: codes });
+    setOf.set(after.ID, set);
+    const numberAssigned = (rec.data.isCustomer && !rec.data.debtorNumber) || (rec.data.isSupplier && !rec.data.creditorNumber);
+    if (numberAssigned && !expanded) {
+      const raw = await client.get(set, answer.ID, { expand: RELATION_EXPAND[set] }, tribeRelation);
+      if (raw) return remember(raw);
+    }
+    if (expanded || (real && !createsChildren(body))) relations.set(after.ID, { raw: after, modifiedAt: rec.modifiedAt });
+    else relations.delete(after.ID);
+    return rec;
+  }
+
+  /** the organization's own record (IsOwnOrganization) is the tenant itself, not a relation to sync */
+  const NOT_OWN = "IsOwnOrganization ne true";
+
+  async function readRelations(set: RelationSet, skip: number, count: boolean) {
+    const filter = set === "Relation_Organization" ? NOT_OWN : undefined;
+    return client.list(set, { filter, top: PAGE_SIZE, skip, count, expand: RELATION_EXPAND[set] }, tribeRelation);
+  }
+
+  const relationsApi: HostAdapter["relations"] = {
+    async page(cursor) {
+      let c: RelationCursor;
+      let total: number | null = null;
+      let rows: TribeRelation[];
+      if (cursor === null) {
+        // first page: organizations with their count, and the persons' count, so `total` is known
+        const [orgs, persons] = await Promise.all([
+          readRelations("Relation_Organization", 0, true),
+          client.list("Relation_Person", { top: 0, count: true, select: "ID" }),
+        ]);
+        total = orgs.count !== null && persons.count !== null ? orgs.count + persons.count : null;
+        c = { set: "Relation_Organization", skip: 0, count: orgs.count, nextCount: persons.count, total };
+        rows = orgs.value;
+      } else {
+        c = decodeCursor(relationCursor, cursor);
+        total = c.total ?? null;
+        const res = await readRelations(c.set, c.skip, c.count == null);
+        if (c.count == null) c.count = res.count;
+        rows = res.value;
+      }
+      const items = rows.map(remember);
+      const done = rows.length < PAGE_SIZE || (c.count != null && c.skip + rows.length >= c.count);
+      let next: RelationCursor | null;
+      if (!done) next = { ...c, skip: c.skip + rows.length };
+      else if (c.set === "Relation_Organization" && c.nextCount !== 0) {
+        next = { set: "Relation_Person", skip: 0, count: c.nextCount ?? null, total };
+      } else next = null;
+      return { items, next: next ? JSON.stringify(next) : null, total } satisfies Page<Relation>;
+    },
+
+    async get(id) {
+      const raw = await fetchRelation(id);
+      return raw ? remember(raw) : null;
+    },
+
+    async resolveId(entityType, entityId) {
+      if (!isGuid(entityId)) return null;
+      if (entityType === "Relation.Organization" || entityType === "Relation.Person") {
+        setOf.set(entityId, entityType === "Relation.Person" ? "Relation_Person" : "Relation_Organization");
+        return entityId;
+      }
+      let set: string | null = null;
+      if (entityType === "Address") set = "Address";
+      else if (RELATIONSHIP_SET_RE.test(entityType)) set = entityType.replace(/\./g, "_");
+      if (!set) return null;
+      const owner = z.looseObject({
+        ID: z.string(),
+        Relation: z.looseObject({ ID: z.string(), _Type: z.string().nullish() }).nullish(),
+      });
+      // 404 (no such entity, or an entity set the CRM does not know) → null
+      const found = await client.get(set, entityId, { select: "ID", expand: "Relation($select=ID,_Type)" }, owner);
+      const rel = found?.Relation;
+      if (!rel) return null;
+      if (rel._Type === "Relation.Organization" || rel._Type === "Relation.Person") {
+        setOf.set(rel.ID, relationSetOf(relationKindOf(rel._Type)));
+      }
+      return rel.ID;
+    },
+
+    async create(data) {
+      const set = relationSetOf(data.kind);
+      // every address is sent with its type, so what comes back reads the same as a later GET
+      const types = createNeedsAddressTypes(data) ? await addressTypes() : undefined;
+      const body = relationCreateBody(data, types ? addressTypeIdsFrom([...types.values()]) : {});
+      const answer = await client.create(set, body, tribeRelation, { expand: RELATION_EXPAND[set] });
+      return afterWrite(set, null, true, body, answer, data);
+    },
+
+    async update(id, data, previous) {
+      const { current, body, real } = await plan(id, previous, async (cur) => {
+        // address type ids are only read when a new address has no type id of its own
+        const ids: AddressTypeIds = updateNeedsAddressTypes(cur, data) ? addressTypeIdsFrom([...(await addressTypes()).values()]) : {};
+        return relationUpdateBody(cur, data, ids);
+      });
+      if (!body) return real ? relationFromTribe(current) : previous;
+      const set = relationSetOf(relationKindOf(current._Type));
+      const answer = await client.update(set, id, body, tribeRelation, { expand: RELATION_EXPAND[set] });
+      return afterWrite(set, current, real, body, answer, data);
+    },
+
+    async setNumbers(id, numbers, previous) {
+      const { current, body, real } = await plan(id, previous, async (cur) => numbersUpdateBody(cur, numbers));
+      if (!body) return real ? relationFromTribe(current) : previous;
+      const set = relationSetOf(relationKindOf(current._Type));
+      const answer = await client.update(set, id, body, tribeRelation, { expand: RELATION_EXPAND[set] });
+      return afterWrite(set, current, real, body, answer, null);
+    },
+  };
+
+  // ---------------------------------------------------------------- products
+
+  function rememberProduct(raw: TribeProduct, unitMap: Map<string, TribeDatastore>): SideRecord<Product> {
+    const rec = productFromTribe(raw, unitMap);
+    products.set(raw.ID, { raw, modifiedAt: rec.modifiedAt });
+    return rec;
+  }
+
+  const productsApi: HostAdapter["products"] = {
+    async page(cursor) {
+      const c = cursor === null ? { skip: 0, count: null } : decodeCursor(productCursor, cursor);
+      const [res, unitMap] = await Promise.all([
+        client.list("Product", { top: PAGE_SIZE, skip: c.skip, count: c.count == null }, tribeProduct),
+        units(),
+      ]);
+      const count = c.count ?? res.count;
+      const items = res.value.map((p) => rememberProduct(p, unitMap));
+      const done = res.value.length < PAGE_SIZE || (count != null && c.skip + res.value.length >= count);
+      return {
+        items,
+        next: done ? null : JSON.stringify({ skip: c.skip + res.value.length, count }),
+        total: count,
+      };
+    },
+
+    async get(id) {
+      if (!isGuid(id)) return null;
+      const [raw, unitMap] = await Promise.all([client.get("Product", id, {}, tribeProduct), units()]);
+      return raw ? rememberProduct(raw, unitMap) : null;
+    },
+
+    async create(data) {
+      const unitMap = await units();
+      const body = productBody(data, unitMap.values())!;
+      const raw = await client.create("Product", body, tribeProduct);
+      return rememberProduct(raw, unitMap);
+    },
+
+    async update(id, data, previous) {
+      const unitMap = await units();
+      const hit = products.get(id);
+      let current = hit && hit.modifiedAt === previous.modifiedAt ? hit.raw : null;
+      if (!current) {
+        current = await client.get("Product", id, {}, tribeProduct);
+        if (!current) throw new TribeApiError(404, "NotFound", `Product ${id} not found`, "GET", `/v1/odata/Product(${id})`);
+      }
+      const body = productBody(data, unitMap.values(), current);
+      if (!body) return rememberProduct(current, unitMap);
+      const raw = await client.update("Product", id, body, tribeProduct);
+      return rememberProduct(raw, unitMap);
+    },
+  };
+
+  // ---------------------------------------------------------------- invoices and sales orders
+
+  async function document(set: "Activity_Invoice" | "Activity_SalesOrder", id: string, prefix: string): Promise<DocumentFile> {
+    if (!isGuid(id)) throw new RangeError(`not a guid: ${id}`);
+    const bin = await client.getBinary(`${set}(${id})/Document`);
+    let number = activityNumbers.get(id) ?? null;
+    if (!number) {
+      const fromHeader = bin.fileName?.replace(/\.pdf$/i, "") ?? null;
+      if (fromHeader) number = fromHeader;
+      else {
+        const e = await client.get(set, id, { select: "ID,Number" }, z.looseObject({ ID: z.string(), Number: z.union([z.string(), z.number()]).nullish() }));
+        number = e?.Number != null ? String(e.Number) : id;
+      }
+    }
+    return {
+      fileName: documentFileName(prefix, number),
+      contentType: bin.contentType === "application/octet-stream" ? "application/pdf" : bin.contentType,
+      content: Buffer.from(bin.data).toString("base64"),
+    };
+  }
+
+  const invoicesApi: HostAdapter["invoices"] = {
+    async get(id) {
+      if (!isGuid(id)) return null;
+      const raw = await client.get("Activity_Invoice", id, { expand: INVOICE_EXPAND }, tribeInvoice);
+      if (!raw) return null;
+      const out: { record: SideRecord<Invoice>; phase: string } = invoiceFromTribe(raw);
+      activityNumbers.set(id, out.record.data.number);
+      return out;
+    },
+    document: (id) => document("Activity_Invoice", id, "factuur"),
+    async markPaid(id) {
+      const phases = await invoicePhases();
+      const paid = phases.find((p) => p.Code?.toLowerCase() === "paid");
+      if (!paid) throw new Error("The CRM has no invoice phase with code Paid (Datastore_Phase_ActivityInvoice)");
+      await client.update("Activity_Invoice", id, { Phase: { ID: paid.ID } }, z.looseObject({ ID: z.string() }));
+    },
+  };
+
+  const salesOrdersApi: HostAdapter["salesOrders"] = {
+    async get(id) {
+      if (!isGuid(id)) return null;
+      const raw = await client.get("Activity_SalesOrder", id, { expand: SALES_ORDER_EXPAND }, tribeSalesOrder);
+      if (!raw) return null;
+      const out: { record: SideRecord<SalesOrder>; phase: string } = salesOrderFromTribe(raw);
+      activityNumbers.set(id, out.record.data.number);
+      return out;
+    },
+    document: (id) => document("Activity_SalesOrder", id, "verkooporder"),
+  };
+
+  // ---------------------------------------------------------------- options
+
+  async function options(): Promise<HostOptions> {
+    const [vg, pg, rt, at, own] = await Promise.all([
+      vatGroups(),
+      productGroups(),
+      relationshipTypes(),
+      addressTypes(),
+      client.list(
+        "Relation_Organization",
+        { filter: odata.eq("IsOwnOrganization", true), top: 1, select: "ID,Name", expand: "Addresses($expand=AddressType)" },
+        tribeRelation.partial({ _Type: true }),
+      ),
+    ]);
+    const ownAddresses = own.value[0]?.Addresses ?? [];
+    const visiting = ownAddresses.find((a) => a.AddressType?.Code?.toLowerCase() === "visiting" && a.CountryCode);
+    const anyCountry = ownAddresses.find((a) => a.CountryCode);
+    const ownCountry = (visiting ?? anyCountry)?.CountryCode?.trim().toUpperCase() || null;
+    const label = (d: TribeDatastore) => d.Name ?? d.Code ?? d.ID;
+    return {
+      vatGroups: vg.map((v) => ({
+        value: v.ID,
+        label: label(v),
+        ...(v.Code ? { hint: v.Code } : {}),
+        percentage: v.Percentage ?? 0,
+        country: v.CountryCode ? v.CountryCode.toUpperCase() : null,
+      })),
+      productGroups: pg.map((p) => ({ value: p.ID, label: label(p), ...(p.Code ? { hint: p.Code } : {}) })),
+      relationTypes: rt
+        .filter((r) => r.Code)
+        .map((r) => ({ value: r.Code!, label: r.Name ?? r.Code!, ...(r.EntityType ? { hint: r.EntityType } : {}) })),
+      addressTypes: [...at.values()].map((a) => ({ value: a.ID, label: label(a), ...(a.Code ? { hint: a.Code } : {}) })),
+      ownCountry,
+    };
+  }
+
+  return {
+    relations: relationsApi,
+    products: productsApi,
+    invoices: invoicesApi,
+    salesOrders: salesOrdersApi,
+    options,
+  };
+}

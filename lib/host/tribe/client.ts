@@ -1,0 +1,559 @@
+/**
+ * HTTP client for the Tribe-style host CRM API (docs/host-api.md).
+ *
+ * - client_credentials token per organization, cached until shortly before it expires, one
+ *   token request at a time (single flight), fetched again once when a call answers 401;
+ * - 429: waits and retries (Tribe sends no Retry-After by default; one is honoured when present);
+ *   5xx and network errors: retried with backoff, except a create (POST without ID), which may
+ *   have been applied and is raised as MaybeWrittenError instead of being sent twice;
+ * - other 4xx: TribeApiError with the status and the server's `error.message`;
+ * - every JSON body is checked with zod; malformed data raises TribeResponseError naming the field;
+ * - every HTTP exchange (token requests and retries included) is reported through onRequest, which
+ *   is how the engine and the benchmark count host calls.
+ */
+import { z } from "zod";
+import { MaybeWrittenError } from "@/lib/sync/types";
+
+export type TribeRequestInfo = {
+  method: string;
+  /** URL path without the query, e.g. `/v1/odata/Relation_Organization` or `/oauth2/token` */
+  path: string;
+  /** HTTP status; 0 when no response came (network error, timeout) */
+  status: number;
+  /** the entity set the call addressed (null for the token endpoint) */
+  set: string | null;
+  /** 1 for the first send of a call, 2 for its first retry, … */
+  attempt: number;
+};
+
+export type TribeClientOptions = {
+  apiUrl: string;
+  clientId: string;
+  clientSecret: string;
+  /** the tenant id (Tribe's organization) the token is asked for */
+  organizationId: string;
+  fetch?: typeof fetch;
+  /** retries after the first attempt for 429, 5xx and network errors (default 6) */
+  maxRetries?: number;
+  /** injectable so tests do not really wait */
+  sleep?: (ms: number) => Promise<void>;
+  /** called after every HTTP exchange; must not throw (exceptions are swallowed) */
+  onRequest?: (info: TribeRequestInfo) => void;
+  /** first wait after a 429 without Retry-After, doubled each time (default 5000) */
+  rateLimitBaseDelayMs?: number;
+  /** the longest wait after a 429 (default 60000: Tribe's guidance is to wait up to a minute) */
+  rateLimitMaxDelayMs?: number;
+  /** first wait after a 5xx or network error, doubled each time (default 500) */
+  retryBaseDelayMs?: number;
+  /** per attempt, including reading the body (default 30000) */
+  timeoutMs?: number;
+  /** OAuth scope (default "read write offline") */
+  scope?: string;
+  now?: () => number;
+};
+
+export type ListOptions = {
+  filter?: string;
+  select?: string | string[];
+  expand?: string | string[];
+  top?: number;
+  skip?: number;
+  orderby?: string | string[];
+  count?: boolean;
+};
+
+export type GetOptions = { expand?: string | string[]; select?: string | string[] };
+
+export type ListResult<T> = { value: T[]; count: number | null };
+
+export type BinaryResult = { data: Uint8Array; contentType: string; fileName: string | null };
+
+/** Every Tribe entity: an ID and whatever else the set holds. */
+export const tribeEntity = z.looseObject({ ID: z.string().min(1) });
+export type TribeEntity = z.infer<typeof tribeEntity>;
+
+/** A 4xx (or a final 429/5xx) from the host API. */
+export class TribeApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string | null,
+    message: string,
+    readonly method: string,
+    readonly path: string,
+  ) {
+    super(`Tribe ${method} ${path} answered ${status}${code ? ` ${code}` : ""}: ${message}`);
+    this.name = "TribeApiError";
+  }
+}
+
+/** Still rate limited after every retry: the job should reschedule itself after `retryAfterMs`. */
+export class TribeRateLimitError extends TribeApiError {
+  constructor(
+    message: string,
+    method: string,
+    path: string,
+    readonly retryAfterMs: number,
+  ) {
+    super(429, "TooManyRequests", message, method, path);
+    this.name = "TribeRateLimitError";
+  }
+}
+
+/** The host answered 2xx with a body that does not have the expected shape. */
+export class TribeResponseError extends Error {
+  constructor(
+    message: string,
+    readonly method: string,
+    readonly path: string,
+    readonly issues: Array<{ path: string; message: string }> = [],
+  ) {
+    super(`Tribe ${method} ${path}: unexpected response: ${message}`);
+    this.name = "TribeResponseError";
+  }
+}
+
+/** Network failure or timeout, after every retry. */
+export class TribeNetworkError extends Error {
+  constructor(
+    message: string,
+    readonly method: string,
+    readonly path: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`Tribe ${method} ${path}: ${message}`, options);
+    this.name = "TribeNetworkError";
+  }
+}
+
+// ------------------------------------------------------------------ OData literals
+
+const GUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const SET_RE = /^[A-Za-z_]\w*$/;
+
+export function isGuid(s: unknown): s is string {
+  return typeof s === "string" && GUID_RE.test(s);
+}
+
+/** OData literals for `$filter`, quoted and escaped so no value can change the expression. */
+export const odata = {
+  /** `'it''s'` */
+  string(v: string): string {
+    return `'${v.replace(/'/g, "''")}'`;
+  },
+  /** a bare guid; refuses anything else */
+  guid(v: string): string {
+    if (!isGuid(v)) throw new RangeError(`not a guid: ${JSON.stringify(v)}`);
+    return v.toLowerCase();
+  },
+  number(v: number): string {
+    if (!Number.isFinite(v)) throw new RangeError(`not a finite number: ${v}`);
+    return String(v);
+  },
+  /** ISO 8601 date-time, unquoted (docs/host-api.md) */
+  dateTime(v: Date | string): string {
+    const d = typeof v === "string" ? new Date(v) : v;
+    if (Number.isNaN(d.getTime())) throw new RangeError(`not a date: ${String(v)}`);
+    return d.toISOString();
+  },
+  literal(v: string | number | boolean | null | Date): string {
+    if (v === null) return "null";
+    if (typeof v === "boolean") return v ? "true" : "false";
+    if (typeof v === "number") return odata.number(v);
+    if (v instanceof Date) return odata.dateTime(v);
+    return odata.string(v);
+  },
+  /** `Field eq <literal>`; the field must be a (navigation) path of identifiers */
+  eq(field: string, v: string | number | boolean | null | Date): string {
+    if (!/^[A-Za-z_]\w*(\/[A-Za-z_]\w*)*$/.test(field)) throw new RangeError(`not a property path: ${field}`);
+    return `${field} eq ${odata.literal(v)}`;
+  },
+  and(...clauses: Array<string | null | undefined | false>): string | undefined {
+    const parts = clauses.filter((c): c is string => typeof c === "string" && c.trim() !== "");
+    if (parts.length <= 1) return parts[0];
+    return parts.map((p) => `(${p})`).join(" and ");
+  },
+};
+
+// ------------------------------------------------------------------ helpers
+
+const tokenResponse = z.object({
+  access_token: z.string().min(1),
+  token_type: z.string().optional(),
+  expires_in: z.coerce.number().positive().default(3600),
+});
+
+const listResponse = z.looseObject({
+  "@odata.count": z.number().int().nonnegative().optional(),
+  value: z.array(z.unknown()),
+});
+
+const errorBody = z.object({
+  error: z.union([
+    z.looseObject({ code: z.string().optional(), message: z.string().optional() }),
+    z.string(),
+  ]),
+  error_description: z.string().optional(),
+});
+
+function describeIssues(err: z.ZodError, prefix: (string | number)[] = []): Array<{ path: string; message: string }> {
+  return err.issues.map((i) => {
+    const segs = [...prefix, ...i.path.map((p) => (typeof p === "symbol" ? String(p) : p))];
+    const path = segs.reduce<string>(
+      (acc, s) => (typeof s === "number" ? `${acc}[${s}]` : acc ? `${acc}.${s}` : String(s)),
+      "",
+    );
+    return { path: path || "(body)", message: i.message };
+  });
+}
+
+function joinList(v: string | string[] | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  const s = Array.isArray(v) ? v.join(",") : v;
+  return s.trim() === "" ? undefined : s;
+}
+
+/** `$filter=…&$top=…`, values percent-encoded, the `$` of option names kept literal. */
+export function queryString(o: ListOptions & GetOptions): string {
+  const parts: string[] = [];
+  const add = (k: string, v: string | number | boolean | undefined) => {
+    if (v === undefined) return;
+    parts.push(`${k}=${encodeURIComponent(String(v))}`);
+  };
+  add("$filter", o.filter && o.filter.trim() !== "" ? o.filter : undefined);
+  add("$select", joinList(o.select));
+  add("$expand", joinList(o.expand));
+  add("$orderby", joinList(o.orderby));
+  if (o.top !== undefined) {
+    if (!Number.isInteger(o.top) || o.top < 0 || o.top > 100) throw new RangeError(`$top must be 0..100, got ${o.top}`);
+    add("$top", o.top);
+  }
+  if (o.skip !== undefined) {
+    if (!Number.isInteger(o.skip) || o.skip < 0) throw new RangeError(`$skip must be a non-negative integer, got ${o.skip}`);
+    add("$skip", o.skip);
+  }
+  if (o.count) add("$count", "true");
+  return parts.length ? `?${parts.join("&")}` : "";
+}
+
+function parseRetryAfter(h: string | null, now: number): number | null {
+  if (!h) return null;
+  const s = h.trim();
+  if (/^\d+(\.\d+)?$/.test(s)) return Math.round(Number(s) * 1000);
+  const at = Date.parse(s);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
+}
+
+function fileNameOf(disposition: string | null): string | null {
+  if (!disposition) return null;
+  const star = /filename\*\s*=\s*(?:UTF-8'')?([^;]+)/i.exec(disposition);
+  if (star) {
+    try {
+      return decodeURIComponent(star[1]!.trim().replace(/^"|"$/g, ""));
+    } catch {
+      /* fall through */
+    }
+  }
+  const plain = /filename\s*=\s*("([^"]*)"|[^;]+)/i.exec(disposition);
+  return plain ? (plain[2] ?? plain[1]!).trim() : null;
+}
+
+class AttemptTimedOut extends Error {}
+
+type Exchange = { status: number; headers: Headers; body: Uint8Array };
+
+// ------------------------------------------------------------------ the client
+
+export type TribeClient = ReturnType<typeof createTribeClient>;
+
+export function createTribeClient(opts: TribeClientOptions) {
+  const apiUrl = opts.apiUrl.replace(/\/+$/, "");
+  const fetchImpl = opts.fetch ?? globalThis.fetch;
+  const maxRetries = Math.max(0, opts.maxRetries ?? 6);
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const now = opts.now ?? Date.now;
+  const rateBase = opts.rateLimitBaseDelayMs ?? 5_000;
+  const rateMax = opts.rateLimitMaxDelayMs ?? 60_000;
+  const retryBase = opts.retryBaseDelayMs ?? 500;
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const scope = opts.scope ?? "read write offline";
+
+  function report(info: TribeRequestInfo) {
+    try {
+      opts.onRequest?.(info);
+    } catch {
+      // counting must never break a sync
+    }
+  }
+
+  async function exchange(url: string, init: RequestInit): Promise<Exchange> {
+    const ctrl = new AbortController();
+    const timer = setTimeout(() => ctrl.abort(), timeoutMs);
+    try {
+      const res = await fetchImpl(url, { ...init, signal: ctrl.signal });
+      const body = new Uint8Array(await res.arrayBuffer());
+      return { status: res.status, headers: res.headers, body };
+    } catch (err) {
+      if (ctrl.signal.aborted) throw new AttemptTimedOut(`no answer within ${timeoutMs} ms`);
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  const text = (b: Uint8Array) => new TextDecoder().decode(b);
+
+  function errorMessage(ex: Exchange): { code: string | null; message: string } {
+    const raw = text(ex.body);
+    try {
+      const parsed = errorBody.safeParse(JSON.parse(raw));
+      if (parsed.success) {
+        const e = parsed.data.error;
+        if (typeof e === "string") return { code: e, message: parsed.data.error_description ?? e };
+        return { code: e.code ?? null, message: e.message ?? parsed.data.error_description ?? raw.slice(0, 300) };
+      }
+    } catch {
+      /* not JSON */
+    }
+    return { code: null, message: raw.trim().slice(0, 300) || `HTTP ${ex.status}` };
+  }
+
+  function rateDelay(ex: Exchange, retryNo: number): number {
+    const ra = parseRetryAfter(ex.headers.get("retry-after"), now());
+    if (ra !== null) return Math.min(ra, rateMax);
+    return Math.min(rateMax, rateBase * 2 ** (retryNo - 1));
+  }
+
+  const errDelay = (retryNo: number) => Math.min(30_000, retryBase * 2 ** (retryNo - 1));
+
+  // ---------------------------------------------------------------- token
+
+  let cached: { token: string; refreshAt: number } | null = null;
+  let inFlight: Promise<string> | null = null;
+
+  function getToken(): Promise<string> {
+    if (cached && now() < cached.refreshAt) return Promise.resolve(cached.token);
+    inFlight ??= requestToken().finally(() => {
+      inFlight = null;
+    });
+    return inFlight;
+  }
+
+  function invalidate(token: string) {
+    if (cached?.token === token) cached = null;
+  }
+
+  async function requestToken(): Promise<string> {
+    const path = "/oauth2/token";
+    const form = new URLSearchParams({
+      grant_type: "client_credentials",
+      client_id: opts.clientId,
+      client_secret: opts.clientSecret,
+      scope,
+      organization_id: opts.organizationId,
+    });
+    for (let attempt = 1; ; attempt++) {
+      let ex: Exchange;
+      try {
+        ex = await exchange(`${apiUrl}${path}`, {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+          body: form.toString(),
+        });
+      } catch (err) {
+        report({ method: "POST", path, status: 0, set: null, attempt });
+        if (attempt <= maxRetries) {
+          await sleep(errDelay(attempt));
+          continue;
+        }
+        throw new TribeNetworkError(`token request failed: ${(err as Error).message}`, "POST", path, { cause: err });
+      }
+      report({ method: "POST", path, status: ex.status, set: null, attempt });
+      if (ex.status >= 200 && ex.status < 300) {
+        const tok = parseJson(ex, tokenResponse, "POST", path);
+        const lifeMs = tok.expires_in * 1000;
+        cached = { token: tok.access_token, refreshAt: now() + lifeMs - Math.min(60_000, lifeMs / 10) };
+        return tok.access_token;
+      }
+      if ((ex.status === 429 || ex.status >= 500) && attempt <= maxRetries) {
+        await sleep(ex.status === 429 ? rateDelay(ex, attempt) : errDelay(attempt));
+        continue;
+      }
+      const { code, message } = errorMessage(ex);
+      if (ex.status === 429) throw new TribeRateLimitError(message, "POST", path, rateDelay(ex, attempt));
+      throw new TribeApiError(ex.status, code, message, "POST", path);
+    }
+  }
+
+  function parseJson<T>(ex: Exchange, schema: z.ZodType<T>, method: string, path: string): T {
+    let json: unknown;
+    const raw = text(ex.body);
+    try {
+      json = raw.trim() === "" ? undefined : JSON.parse(raw);
+    } catch {
+      throw new TribeResponseError(`the body is not JSON (${raw.slice(0, 80)})`, method, path);
+    }
+    return validate(json, schema, method, path);
+  }
+
+  function validate<T>(json: unknown, schema: z.ZodType<T>, method: string, path: string, prefix: (string | number)[] = []): T {
+    const r = schema.safeParse(json);
+    if (!r.success) {
+      const issues = describeIssues(r.error, prefix);
+      throw new TribeResponseError(issues.map((i) => `${i.path}: ${i.message}`).join("; "), method, path, issues);
+    }
+    return r.data;
+  }
+
+  // ---------------------------------------------------------------- API transport
+
+  /**
+   * One API call with auth, retries and error mapping. Answers the 2xx exchange, or null for a
+   * 404 when `notFoundIsNull`.
+   */
+  async function call(
+    method: "GET" | "POST" | "PUT" | "DELETE",
+    resource: string,
+    query: string,
+    body?: unknown,
+    o: { notFoundIsNull?: boolean; accept?: string } = {},
+  ): Promise<Exchange | null> {
+    const path = `/v1/odata/${resource}`;
+    const set = /^([A-Za-z_]\w*)/.exec(resource)?.[1] ?? null;
+    const url = `${apiUrl}${path}${query}`;
+    // a POST without ID creates: sending it again after a lost answer could create twice
+    const isCreate = method === "POST" && !(body && typeof body === "object" && "ID" in body);
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    let retryNo = 0;
+    let sent = 0;
+    let reauthenticated = false;
+    for (;;) {
+      const token = await getToken();
+      sent++;
+      let ex: Exchange;
+      try {
+        ex = await exchange(url, {
+          method,
+          headers: {
+            authorization: `Bearer ${token}`,
+            accept: o.accept ?? "application/json",
+            ...(payload !== undefined ? { "content-type": "application/json" } : {}),
+          },
+          body: payload,
+        });
+      } catch (err) {
+        report({ method, path, status: 0, set, attempt: sent });
+        const msg = err instanceof AttemptTimedOut ? err.message : `network error: ${(err as Error).message}`;
+        if (isCreate) {
+          throw Object.assign(new MaybeWrittenError(`Tribe ${method} ${path}: ${msg}; the record may have been created`), { cause: err });
+        }
+        if (retryNo < maxRetries) {
+          retryNo++;
+          await sleep(errDelay(retryNo));
+          continue;
+        }
+        throw new TribeNetworkError(msg, method, path, { cause: err });
+      }
+      report({ method, path, status: ex.status, set, attempt: sent });
+      if (ex.status >= 200 && ex.status < 300) return ex;
+      if (ex.status === 401 && !reauthenticated) {
+        reauthenticated = true;
+        invalidate(token);
+        continue;
+      }
+      if (ex.status === 404 && o.notFoundIsNull) return null;
+      if (ex.status === 429) {
+        // the rate limiter answers before the request is handled: always safe to repeat
+        if (retryNo < maxRetries) {
+          retryNo++;
+          await sleep(rateDelay(ex, retryNo));
+          continue;
+        }
+        throw new TribeRateLimitError(errorMessage(ex).message, method, path, rateDelay(ex, retryNo + 1));
+      }
+      if (ex.status >= 500) {
+        const { code, message } = errorMessage(ex);
+        if (isCreate && ex.status !== 503) {
+          throw new MaybeWrittenError(`Tribe ${method} ${path} answered ${ex.status}: ${message}; the record may have been created`);
+        }
+        if (retryNo < maxRetries) {
+          retryNo++;
+          await sleep(errDelay(retryNo));
+          continue;
+        }
+        throw new TribeApiError(ex.status, code, message, method, path);
+      }
+      const { code, message } = errorMessage(ex);
+      throw new TribeApiError(ex.status, code, message, method, path);
+    }
+  }
+
+  function checkSet(set: string) {
+    if (!SET_RE.test(set)) throw new RangeError(`not an entity set name: ${JSON.stringify(set)}`);
+  }
+  function key(set: string, id: string): string {
+    checkSet(set);
+    if (!isGuid(id)) throw new RangeError(`${set}: not a guid: ${JSON.stringify(id)}`);
+    return `${set}(${id.toLowerCase()})`;
+  }
+
+  const client = {
+    organizationId: opts.organizationId,
+
+    /** One page of a set (at most 100 rows). */
+    async list<T = TribeEntity>(set: string, o: ListOptions = {}, schema?: z.ZodType<T>): Promise<ListResult<T>> {
+      checkSet(set);
+      const ex = (await call("GET", set, queryString(o)))!;
+      const path = `/v1/odata/${set}`;
+      const page = parseJson(ex, listResponse, "GET", path);
+      const item = (schema ?? tribeEntity) as z.ZodType<T>;
+      const value = validate(page.value, z.array(item), "GET", path, ["value"]);
+      return { value, count: page["@odata.count"] ?? null };
+    },
+
+    /** Every row of a (small) set, 100 per call. */
+    async listAll<T = TribeEntity>(set: string, o: Omit<ListOptions, "top" | "skip" | "count"> = {}, schema?: z.ZodType<T>): Promise<T[]> {
+      const out: T[] = [];
+      for (let skip = 0; ; skip += 100) {
+        const page = await client.list(set, { ...o, top: 100, skip }, schema);
+        out.push(...page.value);
+        if (page.value.length < 100) return out;
+      }
+    },
+
+    /** One entity, or null when it does not exist. */
+    async get<T = TribeEntity>(set: string, id: string, o: GetOptions = {}, schema?: z.ZodType<T>): Promise<T | null> {
+      const k = key(set, id);
+      const ex = await call("GET", k, queryString(o), undefined, { notFoundIsNull: true });
+      if (!ex) return null;
+      return parseJson(ex, (schema ?? tribeEntity) as z.ZodType<T>, "GET", `/v1/odata/${k}`);
+    },
+
+    /** POST: create, with deep insert of Addresses/Relationships/ProductLines. */
+    async create<T = TribeEntity>(set: string, body: Record<string, unknown>, schema?: z.ZodType<T>, o: GetOptions = {}): Promise<T> {
+      checkSet(set);
+      const ex = (await call("POST", set, queryString(o), body))!;
+      return parseJson(ex, (schema ?? tribeEntity) as z.ZodType<T>, "POST", `/v1/odata/${set}`);
+    },
+
+    /** PUT: merges the fields given; children with ID are updated, without ID created. */
+    async update<T = TribeEntity>(set: string, id: string, body: Record<string, unknown>, schema?: z.ZodType<T>, o: GetOptions = {}): Promise<T> {
+      const k = key(set, id);
+      const ex = (await call("PUT", k, queryString(o), body))!;
+      return parseJson(ex, (schema ?? tribeEntity) as z.ZodType<T>, "PUT", `/v1/odata/${k}`);
+    },
+
+    /** A binary resource below /v1/odata, e.g. `Activity_Invoice(<id>)/Document`. */
+    async getBinary(path: string): Promise<BinaryResult> {
+      const rel = path.replace(/^\/?(v1\/odata\/)?/, "");
+      if (!/^[A-Za-z_]\w*\([0-9a-fA-F-]{36}\)\/[A-Za-z_]\w*$/.test(rel)) throw new RangeError(`not a binary resource path: ${path}`);
+      const ex = (await call("GET", rel, "", undefined, { accept: "application/pdf, application/octet-stream" }))!;
+      const contentType = (ex.headers.get("content-type") ?? "application/octet-stream").split(";")[0]!.trim();
+      if (contentType.includes("json")) {
+        throw new TribeResponseError(`expected a document, got ${contentType}`, "GET", `/v1/odata/${rel}`);
+      }
+      if (ex.body.byteLength === 0) throw new TribeResponseError("the document is empty", "GET", `/v1/odata/${rel}`);
+      return { data: ex.body, contentType, fileName: fileNameOf(ex.headers.get("content-disposition")) };
+    },
+  };
+  return client;
+}

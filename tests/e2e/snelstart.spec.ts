@@ -1,0 +1,154 @@
+import { expect, test, type FrameLocator, type Page } from "@playwright/test";
+import { resetSandboxes, snelstartUrl } from "./env";
+
+const KORENSCHOOF = "boekhouding@korenschoof.test";
+
+type Relatie = { id: string; naam: string; relatiecode: number };
+type Boeking = { id: string; factuurnummer: string; klant: { id: string }; documents?: unknown[] };
+type Factuur = { id: string; factuurnummer: string; openstaandSaldo: number };
+
+async function simulatorState(): Promise<{ relaties: Relatie[]; verkoopboekingen: Boeking[]; verkoopfacturen: Factuur[]; documenten?: Array<{ parentIdentifier: string; fileName: string }> }> {
+  const res = await fetch(`${snelstartUrl}/__admin/state?administratie=${encodeURIComponent(KORENSCHOOF)}`);
+  return res.json();
+}
+
+/** Wait until React has hydrated the app's forms (dev servers compile client code on first use). */
+async function hydrated(app: FrameLocator) {
+  await expect(app.locator('button[type="submit"][data-ready="true"]').first()).toBeVisible({ timeout: 120_000 });
+}
+
+async function openApp(page: Page): Promise<FrameLocator> {
+  await page.goto("/apps/ledgerlink/snelstart");
+  return page.frameLocator('iframe[title="Ledgerlink"]');
+}
+
+test.beforeAll(resetSandboxes);
+
+test("SnelStart, as the help page walks it: activate, settings, import, relation, invoice, payment", async ({ page }, testInfo) => {
+  test.setTimeout(300_000);
+  // Marketplace → Financieel → SnelStart → Activeren
+  await page.goto("/marketplace");
+  await page.getByRole("tab", { name: /Financieel/ }).click();
+  await page.getByRole("link", { name: /SnelStart/ }).first().click();
+  await page.getByRole("button", { name: "Activeren", exact: true }).click();
+  let app = page.frameLocator('iframe[title="Ledgerlink"]');
+
+  // credentials: a wrong password is refused in Dutch, the right one connects
+  await app.getByRole("link", { name: "Activeren" }).click();
+  await hydrated(app);
+  await app.getByLabel("Gebruikersnaam").fill(KORENSCHOOF);
+  await app.getByLabel("Wachtwoord").fill("wrong");
+  await app.getByRole("button", { name: "Verbinden" }).click();
+  await expect(app.getByRole("alert").filter({ hasText: "inloggegevens" })).toContainText("inloggegevens worden niet geaccepteerd");
+  await app.getByLabel("Wachtwoord").fill("Korenschoof-InKaart-2024!");
+  await app.getByRole("button", { name: "Verbinden" }).click();
+
+  // every tab, loaded live from both sides, saved one by one
+  await expect(app.getByRole("tab", { name: "BTW-groepen", selected: true })).toBeVisible({ timeout: 60_000 });
+  await hydrated(app);
+  await expect(app.getByLabel("NL - 21%")).toHaveValue("Hoog");
+  await app.getByRole("button", { name: "Opslaan" }).click();
+  await expect(app.getByTestId("settings-result")).toHaveAttribute("data-ok", "true");
+
+  await app.getByRole("tab", { name: "Grootboekrekeningen" }).click();
+  await expect(app.getByRole("tab", { name: "Grootboekrekeningen", selected: true })).toBeVisible();
+  await hydrated(app);
+  await expect(app.getByLabel("Standaard omzetrekening")).not.toHaveValue("");
+  await app.getByRole("button", { name: "Opslaan" }).click();
+  await expect(app.getByTestId("settings-result")).toHaveAttribute("data-ok", "true");
+
+  await app.getByRole("tab", { name: "Debiteuren" }).click();
+  await expect(app.getByRole("tab", { name: "Debiteuren", selected: true })).toBeVisible();
+  await hydrated(app);
+  await app.getByRole("button", { name: "Relatietype toevoegen" }).click();
+  await app.getByLabel("Relatietypes naar SnelStart 3").selectOption({ label: "Partner" });
+  await app.getByRole("button", { name: "Opslaan" }).click();
+  await expect(app.getByTestId("settings-result")).toHaveAttribute("data-ok", "true");
+
+  await app.getByRole("tab", { name: "Adressen" }).click();
+  await expect(app.getByRole("tab", { name: "Adressen", selected: true })).toBeVisible();
+  await hydrated(app);
+  await app.getByRole("button", { name: "Opslaan" }).click();
+  await expect(app.getByTestId("settings-result")).toHaveAttribute("data-ok", "true");
+
+  await app.getByRole("tab", { name: "Overige instellingen" }).click();
+  await expect(app.getByRole("tab", { name: "Overige instellingen", selected: true })).toBeVisible();
+  await hydrated(app);
+  // sales orders without a template are refused, on the field
+  await app.getByLabel("Verkooporders").check();
+  await app.getByRole("button", { name: "Opslaan" }).click();
+  await expect(app.getByText("Kies een verkoopordersjabloon als je met verkooporders werkt.")).toBeVisible();
+  await app.getByLabel("Facturen").check();
+  await app.getByRole("button", { name: "Opslaan" }).click();
+  await expect(app.getByTestId("settings-result")).toHaveAttribute("data-ok", "true");
+
+  await app.getByRole("tab", { name: "SEPA-incasso" }).click();
+  await expect(app.getByRole("tab", { name: "SEPA-incasso", selected: true })).toBeVisible();
+  await hydrated(app);
+  await app.getByRole("switch", { name: "SnelStart incasso gebruiken" }).check();
+  await app.getByRole("button", { name: "Opslaan" }).click();
+  await expect(app.getByTestId("settings-result")).toContainText("Alle instellingen zijn ingevuld");
+
+  // the import starts by itself; the overview shows it and then its counts
+  await app.getByRole("link", { name: "Status" }).click();
+  await expect(app.getByTestId("installation-status")).toHaveAttribute("data-status", /importing|active/);
+  await expect(app.getByTestId("installation-status")).toHaveAttribute("data-status", "active", { timeout: 90_000 });
+  await expect(app.locator('[data-testid="last-runs"] tr[data-entity="relation"][data-kind="import"]')).toHaveAttribute("data-status", "succeeded");
+  await expect(app.locator('[data-testid="last-runs"] tr[data-entity="relation"]')).toContainText("Aangemaakt");
+  await testInfo.attach("after-import", { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
+
+  // a new organisation in the CRM appears in SnelStart, and SnelStart's relatiecode comes back
+  await page.goto("/organizations/new");
+  await page.getByLabel("Naam / Name").fill("Zuivelhandel Playwright");
+  await page.getByLabel("Straat / Street").fill("Kaasmarkt");
+  await page.getByLabel("Huisnummer / House number").fill("12");
+  await page.getByLabel("Toevoeging / Addition").fill("B");
+  await page.getByLabel("Postcode / Postal code").fill("1441 CS");
+  await page.getByLabel("Plaats / City").fill("Purmerend");
+  await page.getByRole("button", { name: "Aanmaken" }).click();
+  const orgUrl = page.url();
+  let relatie: Relatie | undefined;
+  await expect
+    .poll(async () => (relatie = (await simulatorState()).relaties.find((r) => r.naam === "Zuivelhandel Playwright"))?.relatiecode, { timeout: 60_000 })
+    .toBeTruthy();
+  await expect
+    .poll(async () => {
+      await page.goto(orgUrl);
+      return page.getByLabel("Debiteurnummer / Debtor number").inputValue();
+    }, { timeout: 60_000 })
+    .toBe(String(relatie!.relatiecode));
+
+  // an invoice set to Sent becomes a verkoopboeking with its document, once
+  await page.goto("/invoices/new");
+  await page.getByLabel("Klant / Customer").selectOption({ label: "Zuivelhandel Playwright" });
+  await page.getByLabel("Onderwerp / Subject").fill("Kaas en boter");
+  await page.getByLabel("Product").selectOption({ index: 1 });
+  await page.getByLabel("Aantal / Quantity").fill("3");
+  await page.getByRole("button", { name: "Factuur aanmaken" }).click();
+  const invoiceUrl = page.url();
+  await page.getByRole("button", { name: "Zet op Verstuurd" }).click();
+  await expect(page.getByTestId("phase")).toHaveText("Verstuurd");
+  let boeking: Boeking | undefined;
+  await expect
+    .poll(async () => (boeking = (await simulatorState()).verkoopboekingen.find((b) => b.klant?.id === relatie!.id)) !== undefined, { timeout: 60_000 })
+    .toBe(true);
+  await expect
+    .poll(async () => (await simulatorState()).documenten?.filter((d) => d.parentIdentifier === boeking!.id).map((d) => d.fileName), { timeout: 30_000 })
+    .toEqual([expect.stringMatching(/^factuur-.*\.pdf$/)]);
+
+  // the bookkeeper marks it paid in SnelStart; after a sync the CRM invoice is paid
+  await page.goto(`${snelstartUrl}/__admin/ui?administratie=${encodeURIComponent(KORENSCHOOF)}`);
+  await page.getByRole("row", { name: new RegExp(boeking!.factuurnummer) }).getByRole("button", { name: "Markeer betaald" }).click();
+  app = await openApp(page);
+  await hydrated(app);
+  await app.getByRole("button", { name: "Nu synchroniseren" }).click();
+  await expect
+    .poll(async () => {
+      await page.goto(invoiceUrl);
+      return page.getByTestId("is-paid").innerText();
+    }, { timeout: 60_000 })
+    .toMatch(/Ja|Yes/);
+  app = await openApp(page);
+  await expect(app.locator('[data-testid="sync-log"] tr[data-entity="payment"]').first()).toHaveAttribute("data-outcome", "updated");
+  await testInfo.attach("synced", { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
+});
