@@ -15,6 +15,8 @@ export function ConnectForm({ connectorId, connectorName, fields }: { connectorI
   const [state, action] = useActionState<FormState, FormData>(connectAction.bind(null, connectorId), { ok: null });
   const selector = fields.find((f) => f.type === "select");
   const [choice, setChoice] = useState(selector?.options?.[0] ?? "");
+  // a refused submit re-mounts the fields with what was typed (React resets a submitted form)
+  const attempt = JSON.stringify(state);
   const label = (key: string) => t(`connectors.${connectorId}.${key}` as "app.name");
   const visible = fields.filter((f) => f.type === "select" || !f.name.includes(":") || f.name.split(":")[0] === choice);
   const reasonText =
@@ -27,7 +29,7 @@ export function ConnectForm({ connectorId, connectorName, fields }: { connectorI
           : state.message ?? t("errors.generic");
 
   return (
-    <form action={action} data-ready={hydrated} className="space-y-4" noValidate>
+    <form key={attempt} action={action} data-ready={hydrated} className="space-y-4" noValidate>
       {visible.map((f) => {
         const name = f.name.includes(":") ? f.name.split(":")[1] : f.name;
         const error = state.fieldErrors?.[name];
@@ -50,6 +52,7 @@ export function ConnectForm({ connectorId, connectorName, fields }: { connectorI
                 id={id}
                 name={name}
                 type={f.type}
+                defaultValue={state.values?.[name]}
                 autoComplete={f.type === "password" ? "current-password" : "off"}
                 required={!f.optional}
                 aria-invalid={Boolean(error)}

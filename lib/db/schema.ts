@@ -216,3 +216,20 @@ export const hostIndex = pgTable(
     index("host_index_name_address").using("gin", t.nameAddressKeys),
   ],
 );
+
+/**
+ * One writer per record: a CRM change often arrives as several webhooks at once (the relation,
+ * its address, its relationship), and two pushes of one new record must not both create it.
+ */
+export const syncLocks = pgTable(
+  "sync_locks",
+  {
+    installationId: uuid("installation_id")
+      .notNull()
+      .references(() => installations.id, { onDelete: "cascade" }),
+    entity: text("entity").notNull(),
+    key: text("key").notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.installationId, t.entity, t.key] })],
+);

@@ -6,7 +6,7 @@ import type { Invoice, SalesOrder } from "@/lib/model";
 import type { SyncContext } from "./context";
 import { pushRecord, relationSpec } from "./entities";
 import { recordHash } from "./hash";
-import { linkByHostId, logEvents, resolveFailures, saveLink, type LogEntry } from "./store";
+import { linkByHostId, logEvents, RecordBusyError, resolveFailures, saveLink, withRecordLock, type LogEntry } from "./store";
 import { mayHaveBeenWritten, RecordRejectedError, type Booker, type BookingResult } from "./types";
 
 export type DocumentKind = "invoice" | "salesOrder";
@@ -14,12 +14,13 @@ export type DocumentKind = "invoice" | "salesOrder";
 /** The phase in which the CRM hands a document over to the package. */
 export const bookingPhase: Record<DocumentKind, string> = { invoice: "Sent", salesOrder: "Linked" };
 
-export async function bookDocument(
-  ctx: SyncContext,
-  kind: DocumentKind,
-  hostId: string,
-  opts: { runId?: string | null; rethrowTransient?: boolean } = {},
-): Promise<LogEntry> {
+type BookOptions = { runId?: string | null; rethrowTransient?: boolean };
+
+export function bookDocument(ctx: SyncContext, kind: DocumentKind, hostId: string, opts: BookOptions = {}): Promise<LogEntry> {
+  return withRecordLock(ctx.db, ctx.installation.id, kind, hostId, () => bookDocumentLocked(ctx, kind, hostId, opts));
+}
+
+async function bookDocumentLocked(ctx: SyncContext, kind: DocumentKind, hostId: string, opts: BookOptions): Promise<LogEntry> {
   const base = { direction: "host_to_remote" as const, entity: kind, hostId };
   const booker = (kind === "invoice" ? ctx.remote.invoices : ctx.remote.salesOrders) as Booker<Invoice | SalesOrder> | undefined;
   const log = async (entries: LogEntry[]) => logEvents(ctx.db, ctx.installation.id, opts.runId ?? null, entries);
@@ -79,6 +80,7 @@ export async function bookDocument(
     await resolveFailures(ctx.db, ctx.installation.id, kind, hostId);
     return entry;
   } catch (err) {
+    if (err instanceof RecordBusyError) throw err;
     const rejected = err instanceof RecordRejectedError;
     const entry: LogEntry = {
       ...base,

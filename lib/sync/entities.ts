@@ -15,6 +15,7 @@ import {
   logEvents,
   resolveFailures,
   saveLink,
+  withRecordLock,
   type LogEntry,
 } from "./store";
 import type { SyncContext } from "./context";
@@ -285,12 +286,13 @@ export async function applyRemotePage<T>(
  * Pushes one host record to the package. An echo of our own write (same hash) is dropped.
  * A create whose response was lost is looked up before it is tried again.
  */
-export async function pushRecord<T>(
-  ctx: SyncContext,
-  spec: EntitySpec<T>,
-  hostId: string,
-  opts: { runId?: string | null; force?: boolean; lookupFirst?: boolean; rethrowTransient?: boolean } = {},
-): Promise<LogEntry> {
+export type PushOptions = { runId?: string | null; force?: boolean; lookupFirst?: boolean; rethrowTransient?: boolean };
+
+export function pushRecord<T>(ctx: SyncContext, spec: EntitySpec<T>, hostId: string, opts: PushOptions = {}): Promise<LogEntry> {
+  return withRecordLock(ctx.db, ctx.installation.id, spec.entity, hostId, () => pushRecordLocked(ctx, spec, hostId, opts));
+}
+
+async function pushRecordLocked<T>(ctx: SyncContext, spec: EntitySpec<T>, hostId: string, opts: PushOptions): Promise<LogEntry> {
   const base = { direction: "host_to_remote" as const, entity: spec.entity, hostId };
   const remote = spec.remote(ctx);
   const finish = async (entry: LogEntry) => {

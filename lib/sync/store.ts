@@ -158,3 +158,32 @@ export async function resolveFailures(db: Db, installationId: string, entity: st
       ),
     );
 }
+
+/** Another job holds this record; retry shortly. */
+export class RecordBusyError extends Error {
+  readonly retryAfterMs = 1000;
+}
+
+const LOCK_TTL_MS = 2 * 60_000;
+
+/** Runs `fn` as the only writer of one record; a lock left by a crashed job expires. */
+export async function withRecordLock<T>(db: Db, installationId: string, entity: string, key: string, fn: () => Promise<T>): Promise<T> {
+  const expiresAt = new Date(Date.now() + LOCK_TTL_MS);
+  const taken = await db
+    .insert(schema.syncLocks)
+    .values({ installationId, entity, key, expiresAt })
+    .onConflictDoUpdate({
+      target: [schema.syncLocks.installationId, schema.syncLocks.entity, schema.syncLocks.key],
+      set: { expiresAt },
+      setWhere: sql`${schema.syncLocks.expiresAt} < now()`,
+    })
+    .returning({ key: schema.syncLocks.key });
+  if (taken.length === 0) throw new RecordBusyError(`${entity} ${key} is being synced by another job`);
+  try {
+    return await fn();
+  } finally {
+    await db
+      .delete(schema.syncLocks)
+      .where(and(eq(schema.syncLocks.installationId, installationId), eq(schema.syncLocks.entity, entity), eq(schema.syncLocks.key, key)));
+  }
+}

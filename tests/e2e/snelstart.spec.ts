@@ -75,10 +75,10 @@ test("SnelStart, as the help page walks it: activate, settings, import, relation
   await expect(app.getByRole("tab", { name: "Overige instellingen", selected: true })).toBeVisible();
   await hydrated(app);
   // sales orders without a template are refused, on the field
-  await app.getByLabel("Verkooporders").check();
+  await app.getByLabel("Verkooporders", { exact: true }).check();
   await app.getByRole("button", { name: "Opslaan" }).click();
   await expect(app.getByText("Kies een verkoopordersjabloon als je met verkooporders werkt.")).toBeVisible();
-  await app.getByLabel("Facturen").check();
+  await app.getByLabel("Facturen", { exact: true }).check();
   await app.getByRole("button", { name: "Opslaan" }).click();
   await expect(app.getByTestId("settings-result")).toHaveAttribute("data-ok", "true");
 
@@ -138,7 +138,7 @@ test("SnelStart, as the help page walks it: activate, settings, import, relation
 
   // the bookkeeper marks it paid in SnelStart; after a sync the CRM invoice is paid
   await page.goto(`${snelstartUrl}/__admin/ui?administratie=${encodeURIComponent(KORENSCHOOF)}`);
-  await page.getByRole("row", { name: new RegExp(boeking!.factuurnummer) }).getByRole("button", { name: "Markeer betaald" }).click();
+  await page.getByRole("button", { name: `Markeer factuur ${boeking!.factuurnummer} als betaald` }).click();
   app = await openApp(page);
   await hydrated(app);
   await app.getByRole("button", { name: "Nu synchroniseren" }).click();

@@ -26,18 +26,25 @@ function connectorOrThrow(id: unknown) {
   return connector;
 }
 
-export type FormState = { ok: boolean | null; fieldErrors?: FieldErrors; message?: string | null; reason?: string };
+export type FormState = {
+  ok: boolean | null;
+  fieldErrors?: FieldErrors;
+  message?: string | null;
+  reason?: string;
+  /** what the user typed, minus secrets, so a refused form keeps it */
+  values?: Record<string, string>;
+};
 
 export async function connectAction(connectorId: string, _prev: FormState, formData: FormData): Promise<FormState> {
   const session = await requireSession();
   const connector = connectorOrThrow(connectorId);
-  const result = await connectInstallation(await getDb(), {
-    tenantId: session.tenantId,
-    connector,
-    input: Object.fromEntries(formData),
-    send,
-  });
-  if (!result.ok) return { ok: false, fieldErrors: result.fieldErrors, reason: result.reason, message: result.message };
+  const input = Object.fromEntries(formData);
+  const result = await connectInstallation(await getDb(), { tenantId: session.tenantId, connector, input, send });
+  if (!result.ok) {
+    const visible = connector.credentials.fields.filter((f) => f.type !== "password").map((f) => f.name.split(":").pop()!);
+    const values = Object.fromEntries(visible.filter((k) => typeof input[k] === "string").map((k) => [k, input[k] as string]));
+    return { ok: false, fieldErrors: result.fieldErrors, reason: result.reason, message: result.message, values };
+  }
   redirect(`/${connector.id}/settings/${connector.settings.tabs[0].id}`);
 }
 
