@@ -51,3 +51,8 @@ export function config(): AppConfig {
   cached ??= parseConfig();
   return cached;
 }
+
+/** Tests point the app at sandboxes on random ports: read the environment again. */
+export function resetConfigForTests() {
+  cached = undefined;
+}
