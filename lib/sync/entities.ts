@@ -15,10 +15,15 @@ import {
   logEvents,
   resolveFailures,
   saveLink,
+  saveLinks,
   withRecordLock,
   type LogEntry,
 } from "./store";
 import type { SyncContext } from "./context";
+import { mapPool } from "./pool";
+
+/** Host writes in flight at once during an import page (the host's rate limit still applies). */
+const HOST_WRITE_CONCURRENCY = 8;
 import { mayHaveBeenWritten, RecordRejectedError, type MatchLevel, type Page, type RemoteEntity, type SideRecord } from "./types";
 
 type HostSide<T> = {
@@ -220,61 +225,96 @@ export async function applyRemotePage<T>(
   const taken = new Set<string>();
   const levels = spec.levels(ctx);
 
+  // 1. decide, without I/O, what each record needs
+  type Plan = {
+    record: SideRecord<T>;
+    remoteHash: string;
+    hostId: string | null;
+    outcome: LogEntry["outcome"];
+    current: { data: T; hash: string } | null;
+    desired: T;
+  };
+  const plans: Plan[] = [];
   for (const record of active) {
     const remoteHash = recordHash(record.data);
+    const link = links.get(record.id);
+    if (link && link.remoteHash === remoteHash) {
+      // what we wrote ourselves, or nothing new: an echo
+      entries.push({ ...base, hostId: link.hostId, remoteId: record.id, outcome: "unchanged", retriable: false });
+      continue;
+    }
+    let hostId = link?.hostId ?? null;
+    let outcome: LogEntry["outcome"] = "updated";
+    let current: { data: T; hash: string } | null = null;
+    if (hostId) {
+      const row = linkedHost.get(hostId);
+      current = row ? { data: row.data as T, hash: row.hash } : null;
+    } else {
+      const match = matchRelation(record.data as unknown as Relation, candidates as MatchCandidate[], levels, taken);
+      if (match) {
+        hostId = match.hostId;
+        const row = candidates.find((c) => c.hostId === match.hostId)!;
+        current = { data: row.data as T, hash: row.hash };
+        outcome = "linked";
+      }
+    }
+    if (hostId) taken.add(hostId);
+    plans.push({ record, remoteHash, hostId, outcome, current, desired: spec.merge(ctx, record, current?.data ?? null) });
+  }
+
+  // 2. write to the host only what differs, a few at a time; a created record is linked at once,
+  //    so a crash right after cannot make the resumed import create it again
+  const linkRows: Parameters<typeof saveLinks>[1] = [];
+  const indexed: SideRecord<T>[] = [];
+  const host = spec.host(ctx);
+  await mapPool(plans, HOST_WRITE_CONCURRENCY, async (plan) => {
+    const { record, remoteHash } = plan;
     try {
-      const link = links.get(record.id);
-      if (link && link.remoteHash === remoteHash) {
-        // what we wrote ourselves, or nothing new: an echo
-        entries.push({ ...base, hostId: link.hostId, remoteId: record.id, outcome: "unchanged", retriable: false });
-        continue;
-      }
-      let hostId = link?.hostId ?? null;
-      let outcome: LogEntry["outcome"] = "updated";
-      let current: { data: T; hash: string } | null = null;
-      if (hostId) {
-        const row = linkedHost.get(hostId);
-        current = row ? { data: row.data as T, hash: row.hash } : null;
-      } else {
-        const match = matchRelation(record.data as unknown as Relation, candidates as MatchCandidate[], levels, taken);
-        if (match) {
-          hostId = match.hostId;
-          const row = candidates.find((c) => c.hostId === match.hostId)!;
-          current = { data: row.data as T, hash: row.hash };
-          outcome = "linked";
-        }
-      }
-      if (hostId) taken.add(hostId);
-      const desired = spec.merge(ctx, record, current?.data ?? null);
-      const desiredHash = recordHash(desired);
       let written: SideRecord<T>;
-      if (!hostId) {
-        written = await spec.host(ctx).create(desired);
+      let outcome = plan.outcome;
+      const unchanged = plan.hostId && plan.current && plan.current.hash === recordHash(plan.desired);
+      if (!plan.hostId) {
+        written = await host.create(plan.desired);
         outcome = "created";
-      } else if (current && current.hash === desiredHash) {
-        written = { id: hostId, number: null, data: current.data, modifiedAt: null };
-        if (outcome === "updated") outcome = "unchanged";
+        await saveLink(ctx.db, {
+          installationId: ctx.installation.id,
+          entity: spec.entity,
+          hostId: written.id,
+          remoteId: record.id,
+          remoteNumber: record.number,
+          hostHash: recordHash(written.data),
+          remoteHash,
+        });
       } else {
-        const previous = current ? { id: hostId, number: null, data: current.data, modifiedAt: null } : await spec.host(ctx).get(hostId);
-        if (!previous) throw new Error(`host record ${hostId} no longer exists`);
-        written = await spec.host(ctx).update(hostId, desired, previous);
+        if (unchanged) {
+          written = { id: plan.hostId, number: null, data: plan.current!.data, modifiedAt: null };
+          if (outcome === "updated") outcome = "unchanged";
+        } else {
+          const previous = plan.current ? { id: plan.hostId, number: null, data: plan.current.data, modifiedAt: null } : await host.get(plan.hostId);
+          if (!previous) throw new Error(`host record ${plan.hostId} no longer exists`);
+          written = await host.update(plan.hostId, plan.desired, previous);
+        }
+        linkRows.push({
+          installationId: ctx.installation.id,
+          entity: spec.entity,
+          hostId: written.id,
+          remoteId: record.id,
+          remoteNumber: record.number,
+          hostHash: recordHash(written.data),
+          remoteHash,
+        });
       }
-      await indexHostRecords(ctx, spec, [written]);
-      await saveLink(ctx.db, {
-        installationId: ctx.installation.id,
-        entity: spec.entity,
-        hostId: written.id,
-        remoteId: record.id,
-        remoteNumber: record.number,
-        hostHash: recordHash(written.data),
-        remoteHash,
-      });
+      if (!unchanged) indexed.push(written);
       entries.push({ ...base, hostId: written.id, remoteId: record.id, outcome, retriable: false });
     } catch (err) {
       const d = describe(err);
       entries.push({ ...base, remoteId: record.id, outcome: "failed", message: d.message, messageParams: d.params, retriable: d.retriable });
     }
-  }
+  });
+
+  // 3. the rest in one statement each
+  await saveLinks(ctx.db, linkRows);
+  await indexHostRecords(ctx, spec, indexed);
   await logEvents(ctx.db, ctx.installation.id, runId, entries.filter((e) => e.outcome !== "unchanged" || !opts.importing));
   if (runId) await addToRun(ctx.db, runId, countOf(entries), items.length);
   return entries;

@@ -63,6 +63,27 @@ export async function saveLink(
     .onConflictDoUpdate({ target: [schema.syncLinks.installationId, schema.syncLinks.entity, schema.syncLinks.hostId], set });
 }
 
+/** Many links in one statement (a page of matched or unchanged records). */
+export async function saveLinks(
+  db: Db,
+  rows: Array<{ installationId: string; entity: string; hostId: string; remoteId: string; remoteNumber: string | null; hostHash: string | null; remoteHash: string | null }>,
+): Promise<void> {
+  if (rows.length === 0) return;
+  await db
+    .insert(schema.syncLinks)
+    .values(rows)
+    .onConflictDoUpdate({
+      target: [schema.syncLinks.installationId, schema.syncLinks.entity, schema.syncLinks.hostId],
+      set: {
+        remoteId: sql`excluded.remote_id`,
+        remoteNumber: sql`excluded.remote_number`,
+        hostHash: sql`excluded.host_hash`,
+        remoteHash: sql`excluded.remote_hash`,
+        updatedAt: new Date(),
+      },
+    });
+}
+
 // ── cursors ───────────────────────────────────────────────────────────
 
 export async function readCursor<T>(db: Db, installationId: string, entity: string, direction: string): Promise<T | null> {
