@@ -39,7 +39,9 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     const fields = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
     throw new Error(`Invalid configuration: ${fields}`);
   }
-  if (parsed.data.NODE_ENV === "production" && env.LEDGERLINK_ALLOW_DEV_DEFAULTS !== "1") {
+  // `next build` imports the server code with NODE_ENV=production but serves nothing
+  const building = env.NEXT_PHASE === "phase-production-build";
+  if (parsed.data.NODE_ENV === "production" && !building && env.LEDGERLINK_ALLOW_DEV_DEFAULTS !== "1") {
     const missing = productionRequired.filter((k) => !env[k]);
     if (missing.length) throw new Error(`Missing configuration in production: ${missing.join(", ")}`);
   }

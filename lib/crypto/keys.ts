@@ -93,7 +93,7 @@ export function loadKeyring(env: Env = process.env): Keyring {
         "the first entry is the current key, further entries are older keys kept for reading.",
     );
   }
-  return createKeyring([loadOrCreateDevKey(path.resolve(env[DATA_DIR_ENV] || ".data"))]);
+  return createKeyring([loadOrCreateDevKey(path.resolve(/*turbopackIgnore: true*/ env[DATA_DIR_ENV] || ".data"))]);
 }
 
 function loadOrCreateDevKey(dir: string): KeyEntry {

@@ -14,7 +14,8 @@ import { upsertTenant } from "@/lib/tenancy";
 import { schema } from "@/lib/db";
 import { functions } from "@/inngest/functions";
 import { startHostSandbox, type HostSandbox } from "@/sandbox/host/server";
-import { startSnelStartSimulator, type SnelStartSimulator } from "@/sandbox/vendors/snelstart/server";
+import { startSnelStartSimulator, type SnelStartSimulator, type SnelStartSimulatorOptions } from "@/sandbox/vendors/snelstart/server";
+import manifest from "@/manifest.json";
 import { createTestDatabase } from "./db";
 
 export const SANDBOX_TENANT = "7ad63a7b-6a76-57a8-a6c4-46099c1d4411";
@@ -40,7 +41,7 @@ export type World = {
   close(): Promise<void>;
 };
 
-export async function startWorld(): Promise<World> {
+export async function startWorld(opts: { snelstart?: Partial<SnelStartSimulatorOptions> } = {}): Promise<World> {
   const events: OutgoingEvent[] = [];
   const dbHandle = await createTestDatabase();
   setDbHandle(Promise.resolve(dbHandle));
@@ -70,7 +71,7 @@ export async function startWorld(): Promise<World> {
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ webhookUrlOverride: receiverUrl, webhookBackoffMs: 50 }),
   });
-  const snelstart = await startSnelStartSimulator({ port: 0 });
+  const snelstart = await startSnelStartSimulator({ ...opts.snelstart, port: 0 });
 
   Object.assign(process.env, secrets, {
     HOST_API_URL: host.url,
@@ -112,14 +113,27 @@ export const completeSettings = (overrides: Record<string, Record<string, unknow
  */
 export async function installSnelStart(
   world: World,
-  opts: { tenantId?: string; status?: "importing" | "active"; credentials?: Record<string, string>; settings?: (s: ReturnType<typeof completeSettings>) => void } = {},
+  opts: {
+    tenantId?: string;
+    status?: "importing" | "active";
+    credentials?: Record<string, string>;
+    settings?: (s: ReturnType<typeof completeSettings>) => void;
+    /** subscribe the manifest's webhooks, as Activate in the Marketplace does (default true) */
+    webhooks?: boolean;
+  } = {},
 ): Promise<string> {
   const tenantId = opts.tenantId ?? SANDBOX_TENANT;
   await upsertTenant(world.db, { tenantId, tenantName: "Sandbox BV", locale: "nl" });
   await fetch(`${world.host.url}/__admin/install`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ tenant: tenantId, listingId: "snelstart", appId: "ledgerlink" }),
+    body: JSON.stringify({
+      tenant: tenantId,
+      listingId: "snelstart",
+      appId: "ledgerlink",
+      // the URL is replaced by the receiver (webhookUrlOverride)
+      ...(opts.webhooks === false ? {} : { webhooks: manifest.webhooks }),
+    }),
   });
   const { getConnector } = await import("@/lib/connectors");
   const { hostAdapterForTenant } = await import("@/lib/host");

@@ -1,0 +1,181 @@
+/**
+ * The outside world for the fault and security suite: like tests/helpers/world.ts (sandbox
+ * CRM, SnelStart simulator, database, webhook receiver running the app's own webhook handling),
+ * plus what this suite needs on top: the database URL (a worker in a child process shares the
+ * database), the environment a child needs, an encryption key of our own, and small readers of
+ * both sides' state.
+ */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { InngestTestEngine } from "@inngest/test";
+import { setDbHandle, type Db } from "@/lib/db";
+import { resetConfigForTests } from "@/lib/config";
+import { resetKeyringForTests } from "@/lib/crypto/keys";
+import { receiveHostWebhook, type OutgoingEvent } from "@/lib/host/receive-webhook";
+import { functions } from "@/inngest/functions";
+import { startHostSandbox, type HostSandbox } from "@/sandbox/host/server";
+import { startSnelStartSimulator, type SnelStartSimulator } from "@/sandbox/vendors/snelstart/server";
+import { createTestDatabase } from "../helpers/db";
+import type { World } from "../helpers/world";
+
+export const TENANT_A = "7ad63a7b-6a76-57a8-a6c4-46099c1d4411"; // Sandbox BV
+export const TENANT_B = "11330df0-a15e-595f-85f9-7c9a298287a1"; // Fjordhandel AS
+export const KORENSCHOOF_ID = "eb1ebe55-f583-5175-a983-8a338d622701";
+export const VANDIJK = { method: "password", username: "administratie@fietsvandijk.test", password: "VanDijk-InBalans-2024!" } as const;
+
+export const secrets = {
+  LEDGERLINK_APP_ID: "ledgerlink",
+  LEDGERLINK_APP_SECRET: "faults-app-secret-0123456789abcdef",
+  HOST_WEBHOOK_SECRET: "faults-webhook-secret",
+  HOST_CLIENT_ID: "ledgerlink",
+  HOST_CLIENT_SECRET: "faults-client-secret",
+  SNELSTART_SUBSCRIPTION_KEY: "sandbox-subscription-key",
+  AUTH_SECRET: "faults-auth-secret-0123456789abcdef",
+  // a key of our own, so parent and child seal and open with the same key and no .data/ file is touched
+  LEDGERLINK_ENCRYPTION_KEYS: `faults:${Buffer.alloc(32, 7).toString("base64")}`,
+};
+
+export type FaultWorld = World & {
+  /** the PostgreSQL database of this world (undefined on PGlite) */
+  dbUrl?: string;
+  receiverUrl: string;
+  /** the environment a child process needs to work on this world */
+  childEnv(): Record<string, string>;
+};
+
+export async function startFaultWorld(opts: { driver?: "pg" | "pglite"; hostConfig?: Record<string, unknown> } = {}): Promise<FaultWorld> {
+  Object.assign(process.env, secrets);
+  resetKeyringForTests();
+  const events: OutgoingEvent[] = [];
+  const dbHandle = await createTestDatabase(opts.driver);
+  setDbHandle(Promise.resolve(dbHandle));
+  const receiver = http.createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const headers = new Headers(Object.entries(req.headers).map(([k, v]) => [k, String(v)] as [string, string]));
+    try {
+      const result = await receiveHostWebhook(dbHandle.db, Buffer.concat(chunks).toString("utf8"), headers, {
+        secret: secrets.HOST_WEBHOOK_SECRET,
+        send: async (e) => void events.push(...e),
+      });
+      res.writeHead(result.status, { "content-type": "application/json" }).end(JSON.stringify(result.body));
+    } catch (err) {
+      res.writeHead(500).end(String(err));
+    }
+  });
+  await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
+  const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/api/host/webhooks`;
+
+  const host = await startHostSandbox({
+    port: 0,
+    appUrl: "http://127.0.0.1:9",
+    appSecret: secrets.LEDGERLINK_APP_SECRET,
+    webhookSecret: secrets.HOST_WEBHOOK_SECRET,
+    clientId: secrets.HOST_CLIENT_ID,
+    clientSecret: secrets.HOST_CLIENT_SECRET,
+  });
+  await postJson(`${host.url}/__admin/config`, { webhookUrlOverride: receiverUrl, webhookBackoffMs: 50, ...opts.hostConfig });
+  const snelstart = await startSnelStartSimulator({ port: 0 });
+
+  Object.assign(process.env, {
+    HOST_API_URL: host.url,
+    SNELSTART_API_URL: `${snelstart.url}/v2`,
+    SNELSTART_AUTH_URL: `${snelstart.url}/b2b/token`,
+  });
+  resetConfigForTests();
+
+  return {
+    db: dbHandle.db,
+    dbUrl: (dbHandle as { url?: string }).url,
+    receiverUrl,
+    host,
+    snelstart,
+    events,
+    async takeEvents() {
+      await host.waitForWebhooks(60_000);
+      return events.splice(0);
+    },
+    childEnv() {
+      const env: Record<string, string> = {};
+      for (const [k, v] of Object.entries(process.env)) if (typeof v === "string") env[k] = v;
+      return {
+        ...env,
+        ...secrets,
+        HOST_API_URL: host.url,
+        SNELSTART_API_URL: `${snelstart.url}/v2`,
+        SNELSTART_AUTH_URL: `${snelstart.url}/b2b/token`,
+        ...(this.dbUrl ? { DATABASE_URL: this.dbUrl } : {}),
+      };
+    },
+    async close() {
+      await Promise.all([host.close(), snelstart.close(), new Promise((r) => receiver.close(r))]);
+      setDbHandle(undefined);
+      await dbHandle.close();
+    },
+  };
+}
+
+export async function postJson(url: string, body: unknown): Promise<any> {
+  const r = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const text = await r.text();
+  if (!r.ok) throw new Error(`POST ${url} → ${r.status} ${text.slice(0, 300)}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+export async function getJson(url: string): Promise<any> {
+  const r = await fetch(url);
+  if (!r.ok) throw new Error(`GET ${url} → ${r.status}`);
+  return r.json();
+}
+
+export function findFunction(id: string) {
+  const fn = functions.find((f) => f.id() === id || f.id().endsWith(`-${id}`));
+  if (!fn) throw new Error(`no function ${id}`);
+  return fn;
+}
+
+/** One attempt of an app function, as Inngest runs it for this event. */
+export async function runOnce(id: string, event: { name: string; data: Record<string, unknown> }) {
+  const engine = new InngestTestEngine({ function: findFunction(id) as never, events: [event as never] });
+  return (await engine.execute()) as { result?: unknown; error?: any; ctx: unknown; state?: Record<string, Promise<unknown>> };
+}
+
+/** A token for the CRM's API, as the app would get it. */
+export async function hostToken(host: HostSandbox, tenant: string): Promise<string> {
+  const r = await fetch(`${host.url}/oauth2/token`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({
+      grant_type: "client_credentials",
+      client_id: secrets.HOST_CLIENT_ID,
+      client_secret: secrets.HOST_CLIENT_SECRET,
+      scope: "read write offline",
+      organization_id: tenant,
+    }),
+  });
+  const j = (await r.json()) as { access_token?: string };
+  if (!j.access_token) throw new Error(`host token refused: ${JSON.stringify(j)}`);
+  return j.access_token;
+}
+
+export function hostApi(host: HostSandbox, token: string) {
+  const call = async (method: string, path: string, body?: unknown) => {
+    const r = await fetch(`${host.url}/v1/odata/${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { "content-type": "application/json" } : {}) },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+    });
+    const text = await r.text();
+    let json: any;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = text;
+    }
+    if (r.status >= 400) throw new Error(`${method} ${path} → ${r.status} ${text.slice(0, 300)}`);
+    return json;
+  };
+  return { get: (p: string) => call("GET", p), post: (p: string, b: unknown) => call("POST", p, b), patch: (p: string, b: unknown) => call("PATCH", p, b) };
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
