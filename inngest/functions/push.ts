@@ -1,17 +1,23 @@
 import { inngest } from "@/inngest/client";
 import { productChanged, relationChanged } from "@/inngest/events";
-import { productSpec, pushRecord, relationSpec } from "@/lib/sync/entities";
+import { productSpec, pushRecord, relationSpec, type EntitySpec } from "@/lib/sync/entities";
 import { installationFor, throttleFor, withContext, type AnyConnector } from "./shared";
+
+const pushes = {
+  relation: { trigger: relationChanged, spec: relationSpec, id: "push-relations", step: "push-relation" },
+  product: { trigger: productChanged, spec: productSpec, id: "push-products", step: "push-product" },
+} as const;
 
 /** CRM → package at once, on the host's webhooks. */
 export function pushFunctions(connector: AnyConnector) {
-  const fns = [];
-  if (connector.entities.relation?.push) {
-    fns.push(
-      inngest.createFunction(
+  return (Object.keys(pushes) as Array<keyof typeof pushes>)
+    .filter((entity) => connector.entities[entity]?.push)
+    .map((entity) => {
+      const { trigger, spec, id, step: stepId } = pushes[entity];
+      return inngest.createFunction(
         {
-          id: `${connector.id}-push-relations`,
-          triggers: [relationChanged],
+          id: `${connector.id}-${id}`,
+          triggers: [trigger],
           concurrency: [{ key: "event.data.tenantId + '-' + event.data.entityId", limit: 1 }],
           throttle: throttleFor(connector, "event.data.tenantId"),
           retries: 6,
@@ -19,40 +25,16 @@ export function pushFunctions(connector: AnyConnector) {
         async ({ event, step, attempt }) => {
           const installationId = await step.run("find-installation", () => installationFor(event.data.tenantId, connector.id));
           if (!installationId) return { skipped: "not installed" };
-          return step.run("push-relation", () =>
+          return step.run(stepId, () =>
             withContext(installationId, async (ctx) => {
-              const hostId = await ctx.host.relations.resolveId(event.data.entityType, event.data.entityId);
+              // a webhook about an address or relationship names the record it belongs to
+              const hostId = entity === "relation" ? await ctx.host.relations.resolveId(event.data.entityType, event.data.entityId) : event.data.entityId;
               if (!hostId) return { outcome: "skipped" };
-              const entry = await pushRecord(ctx, relationSpec, hostId, { lookupFirst: attempt > 0, rethrowTransient: true });
+              const entry = await pushRecord(ctx, spec as EntitySpec<unknown>, hostId, { lookupFirst: attempt > 0, rethrowTransient: true });
               return { outcome: entry.outcome, hostId, remoteId: entry.remoteId ?? null };
             }),
           );
         },
-      ),
-    );
-  }
-  if (connector.entities.product?.push) {
-    fns.push(
-      inngest.createFunction(
-        {
-          id: `${connector.id}-push-products`,
-          triggers: [productChanged],
-          concurrency: [{ key: "event.data.tenantId + '-' + event.data.entityId", limit: 1 }],
-          throttle: throttleFor(connector, "event.data.tenantId"),
-          retries: 6,
-        },
-        async ({ event, step, attempt }) => {
-          const installationId = await step.run("find-installation", () => installationFor(event.data.tenantId, connector.id));
-          if (!installationId) return { skipped: "not installed" };
-          return step.run("push-product", () =>
-            withContext(installationId, async (ctx) => {
-              const entry = await pushRecord(ctx, productSpec, event.data.entityId, { lookupFirst: attempt > 0, rethrowTransient: true });
-              return { outcome: entry.outcome, remoteId: entry.remoteId ?? null };
-            }),
-          );
-        },
-      ),
-    );
-  }
-  return fns;
+      );
+    });
 }

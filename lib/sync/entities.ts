@@ -141,6 +141,13 @@ export async function indexHostPage<T>(ctx: SyncContext, spec: EntitySpec<T>, cu
 }
 
 type IndexRow = { hostId: string; numbers: string[]; nameAddressKeys: string[]; data: unknown; hash: string };
+const indexColumns = {
+  hostId: schema.hostIndex.hostId,
+  numbers: schema.hostIndex.numbers,
+  nameAddressKeys: schema.hostIndex.nameAddressKeys,
+  data: schema.hostIndex.data,
+  hash: schema.hostIndex.hash,
+};
 
 async function candidatesFor<T>(ctx: SyncContext, spec: EntitySpec<T>, records: T[]): Promise<IndexRow[]> {
   const numbers = [...new Set(records.flatMap((r) => spec.keys(r).numbers))];
@@ -150,13 +157,7 @@ async function candidatesFor<T>(ctx: SyncContext, spec: EntitySpec<T>, records: 
   if (numbers.length) conditions.push(sql`${schema.hostIndex.numbers} && ${sql.param(numbers)}::text[]`);
   if (addresses.length) conditions.push(sql`${schema.hostIndex.nameAddressKeys} && ${sql.param(addresses)}::text[]`);
   return ctx.db
-    .select({
-      hostId: schema.hostIndex.hostId,
-      numbers: schema.hostIndex.numbers,
-      nameAddressKeys: schema.hostIndex.nameAddressKeys,
-      data: schema.hostIndex.data,
-      hash: schema.hostIndex.hash,
-    })
+    .select(indexColumns)
     .from(schema.hostIndex)
     .where(
       and(
@@ -170,13 +171,7 @@ async function candidatesFor<T>(ctx: SyncContext, spec: EntitySpec<T>, records: 
 async function indexedHost<T>(ctx: SyncContext, spec: EntitySpec<T>, hostIds: string[]): Promise<Map<string, IndexRow>> {
   if (hostIds.length === 0) return new Map();
   const rows = await ctx.db
-    .select({
-      hostId: schema.hostIndex.hostId,
-      numbers: schema.hostIndex.numbers,
-      nameAddressKeys: schema.hostIndex.nameAddressKeys,
-      data: schema.hostIndex.data,
-      hash: schema.hostIndex.hash,
-    })
+    .select(indexColumns)
     .from(schema.hostIndex)
     .where(
       and(
