@@ -1,7 +1,9 @@
 import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { config } from "@/lib/config";
+import { getDb } from "@/lib/db";
 import { verifyHostSessionToken } from "@/lib/host/tribe/session-token";
+import { consumeHostToken } from "./replay";
 
 declare module "next-auth" {
   interface User {
@@ -41,6 +43,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
             secret: config().LEDGERLINK_APP_SECRET,
             audience: config().LEDGERLINK_APP_ID,
           });
+          // the one place a token becomes a session, so the one place a replay is stopped
+          if (!(await consumeHostToken(await getDb(), s.tokenId, s.expiresAt))) throw new Error("replayed");
           return { id: s.userId, name: s.userName, tenantId: s.tenantId, tenantName: s.tenantName, locale: s.locale };
         } catch {
           throw new CredentialsSignin();

@@ -233,3 +233,9 @@ export const syncLocks = pgTable(
   },
   (t) => [primaryKey({ columns: [t.installationId, t.entity, t.key] })],
 );
+
+/** Host session tokens already exchanged for a session: each is accepted once. */
+export const usedHostTokens = pgTable("used_host_tokens", {
+  tokenId: text("token_id").primaryKey(),
+  expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+});

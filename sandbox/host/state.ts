@@ -272,6 +272,7 @@ export class HostState {
       .setIssuer("sandbox-host")
       .setAudience(opts.aud ?? this.manifest?.id ?? this.clientId)
       .setSubject(user.id)
+      .setJti(randomUUID())
       .setIssuedAt(iat)
       .setExpirationTime(iat + (opts.ttlSeconds ?? 300))
       .sign(new TextEncoder().encode(this.appSecret));

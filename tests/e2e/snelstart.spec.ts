@@ -34,7 +34,7 @@ test("SnelStart, as the help page walks it: activate, settings, import, relation
   let app = page.frameLocator('iframe[title="Ledgerlink"]');
 
   // credentials: a wrong password is refused in Dutch, the right one connects
-  await app.getByRole("link", { name: "Activeren" }).click();
+  await app.getByRole("link", { name: "Activeren" }).click({ timeout: 120_000 });
   await hydrated(app);
   await app.getByLabel("Gebruikersnaam").fill(KORENSCHOOF);
   await app.getByLabel("Wachtwoord").fill("wrong");

@@ -7,7 +7,7 @@ const audience = "ledgerlink";
 
 async function token(claims: Record<string, unknown> = {}, opts: { secret?: string; aud?: string; lifetime?: number; iatOffset?: number } = {}) {
   const now = Math.floor(Date.now() / 1000) + (opts.iatOffset ?? 0);
-  return new SignJWT({ tenant_id: "tenant-1", tenant_name: "Sandbox BV", locale: "fr", ...claims })
+  return new SignJWT({ tenant_id: "tenant-1", tenant_name: "Sandbox BV", locale: "fr", jti: "token-0123456789", ...claims })
     .setProtectedHeader({ alg: "HS256" })
     .setSubject("user-1")
     .setAudience(opts.aud ?? audience)
@@ -28,7 +28,7 @@ async function reason(t: string | null) {
 describe("host session token", () => {
   it("accepts a valid token and takes the tenant from its claims", async () => {
     const s = await verifyHostSessionToken(await token(), { secret, audience });
-    expect(s).toEqual({ tenantId: "tenant-1", tenantName: "Sandbox BV", userId: "user-1", userName: null, locale: "fr" });
+    expect(s).toMatchObject({ tenantId: "tenant-1", tenantName: "Sandbox BV", userId: "user-1", userName: null, locale: "fr", tokenId: "token-0123456789" });
   });
 
   it("refuses each kind of bad token with its own reason", async () => {
@@ -38,6 +38,7 @@ describe("host session token", () => {
     expect(await reason(await token({}, { iatOffset: -1000 }))).toBe("expired");
     expect(await reason(await token({}, { lifetime: 3600 }))).toBe("too_long_lived");
     expect(await reason(await token({ tenant_id: undefined }))).toBe("malformed");
+    expect(await reason(await token({ jti: undefined }))).toBe("malformed");
     expect(await reason("not.a.jwt")).toBe("malformed");
   });
 

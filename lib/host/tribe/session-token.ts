@@ -8,6 +8,7 @@ const claimsSchema = z.object({
   tenant_name: z.string().min(1).optional(),
   user_name: z.string().optional(),
   locale: z.enum(["nl", "fr", "en"]).catch("nl"),
+  jti: z.string().min(8),
   iat: z.number().int(),
   exp: z.number().int(),
 });
@@ -18,9 +19,12 @@ export type HostSession = {
   userId: string;
   userName: string | null;
   locale: "nl" | "fr" | "en";
+  /** the token's own id and expiry: a token is accepted once */
+  tokenId: string;
+  expiresAt: Date;
 };
 
-export type TokenFailure = "missing" | "expired" | "invalid_signature" | "wrong_audience" | "malformed" | "too_long_lived";
+export type TokenFailure = "missing" | "expired" | "invalid_signature" | "wrong_audience" | "malformed" | "too_long_lived" | "replayed";
 
 export class HostTokenError extends Error {
   constructor(readonly reason: TokenFailure) {
@@ -61,6 +65,8 @@ export async function verifyHostSessionToken(
     userId: claims.data.sub,
     userName: claims.data.user_name ?? null,
     locale: claims.data.locale,
+    tokenId: claims.data.jti,
+    expiresAt: new Date(claims.data.exp * 1000),
   };
 }
 

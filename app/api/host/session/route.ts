@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CredentialsSignin } from "next-auth";
 import { signIn } from "@/lib/auth";
 import { config } from "@/lib/config";
 import { getDb } from "@/lib/db";
@@ -29,6 +30,12 @@ export async function GET(request: Request) {
     if (err instanceof HostTokenError) return unauthorizedPage(locale, err.reason);
     throw err;
   }
-  // throws NEXT_REDIRECT with the session cookie set: let it through
-  await signIn("host-token", { token, redirectTo: `/${parsed.data.connector}` });
+  try {
+    // throws NEXT_REDIRECT with the session cookie set: let it through
+    await signIn("host-token", { token, redirectTo: `/${parsed.data.connector}` });
+  } catch (err) {
+    // the token verified above, so a refusal here means it was used before
+    if (err instanceof CredentialsSignin) return unauthorizedPage(locale, "replayed");
+    throw err;
+  }
 }
