@@ -6,7 +6,7 @@ import type { Invoice, SalesOrder } from "@/lib/model";
 import type { SyncContext } from "./context";
 import { pushRecord, relationSpec } from "./entities";
 import { recordHash } from "./hash";
-import { linkByHostId, logEvents, RecordBusyError, resolveFailures, saveLink, withRecordLock, type LogEntry } from "./store";
+import { linkByHostId, logEvents, RecordBusyError, remoteIdsOf, resolveFailures, saveLink, withRecordLock, type LogEntry } from "./store";
 import { mayHaveBeenWritten, RecordRejectedError, type Booker, type BookingResult } from "./types";
 
 export type DocumentKind = "invoice" | "salesOrder";
@@ -41,7 +41,12 @@ async function bookDocumentLocked(ctx: SyncContext, kind: DocumentKind, hostId: 
       relationLink = await linkByHostId(ctx.db, ctx.installation.id, "relation", doc.relationId);
       if (!relationLink) throw new RecordRejectedError("sync.relationMissing");
     }
-    const ids = { remoteRelationId: relationLink.remoteId, hostRelationId: doc.relationId };
+    const productIds = [...new Set(doc.lines.map((l) => l.productId).filter((id): id is string => id !== null))];
+    const ids = {
+      remoteRelationId: relationLink.remoteId,
+      hostRelationId: doc.relationId,
+      productLinks: await remoteIdsOf(ctx.db, ctx.installation.id, "product", productIds),
+    };
     const found = await booker.findBooked(doc, ids);
     let booking: BookingResult;
     if (found) booking = found;

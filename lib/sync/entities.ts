@@ -69,8 +69,14 @@ export const relationSpec: EntitySpec<Relation> = {
     const rule = ctx.connector.entities.relation!;
     if (!host) return { ...remote.data, active: rule.remoteDeactivation === "deactivate" ? remote.data.active : true };
     const merged = overlay(host, remote.data);
+    // a package that knows no persons must not turn a CRM person into an organisation
+    const naming =
+      host.kind !== remote.data.kind
+        ? { kind: host.kind, name: host.name, firstName: host.firstName, middleName: host.middleName, lastName: host.lastName }
+        : {};
     return {
       ...merged,
+      ...naming,
       isCustomer: host.isCustomer || remote.data.isCustomer,
       isSupplier: host.isSupplier || remote.data.isSupplier,
       relationTypes: [...new Set([...host.relationTypes, ...remote.data.relationTypes])],

@@ -63,6 +63,16 @@ export async function saveLink(
     .onConflictDoUpdate({ target: [schema.syncLinks.installationId, schema.syncLinks.entity, schema.syncLinks.hostId], set });
 }
 
+/** host id → remote id for the linked ones among `hostIds` (e.g. the products on an invoice). */
+export async function remoteIdsOf(db: Db, installationId: string, entity: string, hostIds: string[]): Promise<Record<string, string>> {
+  if (hostIds.length === 0) return {};
+  const rows = await db
+    .select({ hostId: schema.syncLinks.hostId, remoteId: schema.syncLinks.remoteId })
+    .from(schema.syncLinks)
+    .where(and(eq(schema.syncLinks.installationId, installationId), eq(schema.syncLinks.entity, entity), inArray(schema.syncLinks.hostId, hostIds)));
+  return Object.fromEntries(rows.map((r) => [r.hostId, r.remoteId]));
+}
+
 /** Many links in one statement (a page of matched or unchanged records). */
 export async function saveLinks(
   db: Db,

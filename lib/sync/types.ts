@@ -104,7 +104,7 @@ export type BookingResult = {
 export interface Booker<T> {
   findBooked(doc: T, ctx: { remoteRelationId: string }): Promise<BookingResult | null>;
   /** throws RecordRejectedError when a mapping is missing */
-  book(doc: T, ctx: { remoteRelationId: string; hostRelationId: string }): Promise<BookingResult>;
+  book(doc: T, ctx: { remoteRelationId: string; hostRelationId: string; productLinks: Record<string, string> }): Promise<BookingResult>;
   attachDocument(bookingId: string, document: DocumentFile, ctx: { remoteRelationId: string }): Promise<void>;
 }
 

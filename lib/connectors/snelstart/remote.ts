@@ -208,9 +208,8 @@ export function createSnelStartRemote(client: SnelStartClient, settings: SnelSta
               const docs = await relatieDocuments(remoteRelationId);
               return { id: hit.id, number: hit.nummer != null ? String(hit.nummer) : null, documentAttached: docs.includes(orderFileName(order.number)) };
             },
-            async book(order, { remoteRelationId }) {
+            async book(order, { remoteRelationId, productLinks }) {
               const mandate = await mandateFor(remoteRelationId, order.subscriptionId);
-              const productLinks: Record<string, string> = {};
               const mapped = salesOrderToVerkooporder(order, {
                 relatieId: remoteRelationId,
                 sjabloonId: settings.verkoopordersjabloonId ?? "",
