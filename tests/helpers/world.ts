@@ -102,10 +102,26 @@ export const completeSettings = (overrides: Record<string, Record<string, unknow
   ledgers: { defaultLedgerId: "", ledgerByProductGroup: {} },
   debtors: { exportRelationTypes: ["Customer", "Supplier"] },
   addresses: { vestigingsAdresType: "", correspondentieAdresType: "" },
-  other: { mode: "invoices", verkoopordersjabloonId: null },
+  other: { mode: "invoices", verkoopordersjabloonId: null as string | null },
   sepa: { sepaEnabled: false },
   ...overrides,
 });
+
+/** Activate in the CRM's Marketplace (the token endpoint answers from then on), subscribing the manifest's webhooks. */
+export async function activateInCrm(world: World, opts: { tenantId?: string; webhooks?: boolean } = {}) {
+  const r = await fetch(`${world.host.url}/__admin/install`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      tenant: opts.tenantId ?? SANDBOX_TENANT,
+      listingId: "snelstart",
+      appId: "ledgerlink",
+      // the URL is replaced by the receiver (webhookUrlOverride)
+      ...(opts.webhooks === false ? {} : { webhooks: manifest.webhooks }),
+    }),
+  });
+  if (!r.ok) throw new Error(`CRM install: ${r.status}`);
+}
 
 /**
  * An installation as activation leaves it: the tenant known, the app activated in the CRM,
@@ -124,17 +140,7 @@ export async function installSnelStart(
 ): Promise<string> {
   const tenantId = opts.tenantId ?? SANDBOX_TENANT;
   await upsertTenant(world.db, { tenantId, tenantName: "Sandbox BV", locale: "nl" });
-  await fetch(`${world.host.url}/__admin/install`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({
-      tenant: tenantId,
-      listingId: "snelstart",
-      appId: "ledgerlink",
-      // the URL is replaced by the receiver (webhookUrlOverride)
-      ...(opts.webhooks === false ? {} : { webhooks: manifest.webhooks }),
-    }),
-  });
+  await activateInCrm(world, { tenantId, webhooks: opts.webhooks });
   const { getConnector } = await import("@/lib/connectors");
   const { hostAdapterForTenant } = await import("@/lib/host");
   const connector = getConnector("snelstart")!;
@@ -159,4 +165,222 @@ export async function runFunction(id: string, event: { name: string; data: Recor
   const engine = new InngestTestEngine({ function: fn as never, events: [event as never] });
   const out = (await engine.execute()) as { result?: unknown; error?: unknown; ctx: unknown };
   return out;
+}
+
+// ── helpers for the integration tests ─────────────────────────────────
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** The CRM's OData API as a tenant's API user sees it (a token of its own, not the app's). */
+export function crm(world: World, tenantId = SANDBOX_TENANT) {
+  let token: string | null = null;
+  const auth = async () => {
+    if (token) return token;
+    const r = await fetch(`${world.host.url}/oauth2/token`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({
+        grant_type: "client_credentials",
+        client_id: secrets.HOST_CLIENT_ID,
+        client_secret: secrets.HOST_CLIENT_SECRET,
+        scope: "read write offline",
+        organization_id: tenantId,
+      }),
+    });
+    const j = (await r.json()) as { access_token?: string };
+    if (!r.ok || !j.access_token) throw new Error(`CRM token: ${r.status} ${JSON.stringify(j)}`);
+    return (token = j.access_token);
+  };
+  const call = async (method: string, path: string, body?: unknown): Promise<{ status: number; json: Json }> => {
+    const r = await fetch(`${world.host.url}/v1/odata/${path}`, {
+      method,
+      headers: { authorization: `Bearer ${await auth()}`, ...(body !== undefined ? { "content-type": "application/json" } : {}) },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+    });
+    const text = await r.text();
+    return { status: r.status, json: text ? JSON.parse(text) : undefined };
+  };
+  const ok = async (method: string, path: string, body?: unknown) => {
+    const r = await call(method, path, body);
+    if (r.status >= 300) throw new Error(`CRM ${method} ${path}: ${r.status} ${JSON.stringify(r.json)}`);
+    return r.json;
+  };
+  return {
+    call,
+    get: (path: string) => ok("GET", path),
+    post: (path: string, body: unknown) => ok("POST", path, body),
+    put: (path: string, body: unknown) => ok("PUT", path, body),
+    del: (path: string) => ok("DELETE", path),
+    /** every row of a set (pages of 100), with an optional $filter and $expand */
+    async all(set: string, q: { filter?: string; expand?: string } = {}): Promise<Json[]> {
+      const out: Json[] = [];
+      for (let skip = 0; ; skip += 100) {
+        const params = new URLSearchParams({ $top: "100", $skip: String(skip) });
+        if (q.filter) params.set("$filter", q.filter);
+        if (q.expand) params.set("$expand", q.expand);
+        const page = await ok("GET", `${set}?${params}`);
+        out.push(...page.value);
+        if (page.value.length < 100) return out;
+      }
+    },
+    async count(set: string, filter?: string): Promise<number> {
+      const params = new URLSearchParams({ $top: "0", $count: "true" });
+      if (filter) params.set("$filter", filter);
+      return (await ok("GET", `${set}?${params}`))["@odata.count"];
+    },
+  };
+}
+export type Crm = ReturnType<typeof crm>;
+
+/** Ids of the sandbox CRM's datastores (sandbox/host/seed.json). */
+export const CRM = {
+  addressType: { visiting: "423682f0-a325-5278-95a0-70eee774eb9c", postal: "9dbb48a8-554b-57c2-a9a9-41aec8f62891" },
+  vatGroup: { NL21: "1ff9feb2-c3fe-5f4a-85a0-88273c4149f8", NL9: "ba92278a-8afc-5757-82f9-2567bd6bd0d8", NL0: "a06e0d92-9c5e-5382-ad02-d5fe56aceccb" },
+  invoicePhase: { draft: "5f309626-aa05-5e08-aae9-53d19dfe1450", sent: "7a207baf-3bd1-5527-a801-aa2db449923a", paid: "dec96de4-39bf-51bb-be77-e21606cab7c1" },
+  salesOrderPhase: { draft: "63df6d51-cde4-5cd7-a9a8-df42c7d2b095", linked: "aa656426-5ea9-5e8e-8754-b360aec6444c" },
+  unit: { piece: "a72aacd6-7411-5e65-8568-a40aeb270c03" },
+  productGroup: { services: "4539b0a0-b6c7-5349-a2a4-ac6ada4ab315" },
+  org: {
+    goudenKorf: "eef6e7a1-222b-5a20-9bdf-9c4393dd7834",
+    vanDijk: "5cbd5864-6a67-5308-8796-a4f6016f53f6",
+    leCoin: "8d8622a1-2679-5fb3-a39f-f97d17606952",
+  },
+  person: { janDeBoer: "e5e4143b-274c-56b7-ae8c-19eb5337a4eb" },
+  invoice: { sent0001: "e40e923a-6483-5b2c-8fd4-b8647cc22449", draftWithSubscription0002: "c7f1d83e-8bfe-5456-a95a-5a4edaf9d6d6" },
+  salesOrder: { so0001: "32f34b76-3096-5e33-9c47-d183e244736d" },
+  subscription: { goudenKorf: "6dbae2d5-b7a9-5e25-bcc5-7e44379a2805" },
+} as const;
+
+/** Ids of the simulator's InKaart administratie (sandbox/vendors/snelstart/seed.json). */
+export const SNEL = {
+  administratie: "boekhouding@korenschoof.test",
+  relatie: {
+    zonnetje1001: "ca4d2fdc-fd79-549a-9315-9f1d42fdf7d6",
+    goudenLeeuw1002: "789a761f-826b-52ac-81a8-4112e8cb7d61",
+    buurtwinkel1003: "5865ce4e-24b6-5633-b1c5-113edf99b1e4",
+    kroeg1004: "af647f1d-b794-5f22-91d0-5a4f7cc0c419",
+    smaakvol1005: "8b5f9bdf-78a7-597c-a369-32038646d0eb",
+    linde1006: "e96a23b3-9a06-5d33-ad70-5e6a4dc51137",
+    meelfabriek2001: "f1c1fcd5-465a-5af6-9494-ab34647d0a51",
+    zuivel2002: "78587309-0ab3-5545-9833-3c468015f829",
+    verpakkingen2003: "359d554f-2027-50c1-82d7-a74b2cf98094",
+    groenstroom2004: "ecbce886-7d7c-5357-8b32-758652899f69",
+  },
+} as const;
+
+/** The simulator's test hooks and, with a token of the bookkeeper's own, its API. */
+export function snelstart(world: World) {
+  const adm = encodeURIComponent(SNEL.administratie);
+  const admin = async (method: string, path: string, body?: unknown): Promise<Json> => {
+    const r = await fetch(`${world.snelstart.url}/__admin${path}`, {
+      method,
+      headers: body !== undefined ? { "content-type": "application/json" } : {},
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+    });
+    if (!r.ok) throw new Error(`SnelStart admin ${method} ${path}: ${r.status} ${await r.text()}`);
+    return r.json();
+  };
+  let token: string | null = null;
+  const api = async (method: string, path: string, body?: unknown): Promise<{ status: number; json: Json }> => {
+    if (!token) {
+      const r = await fetch(`${world.snelstart.url}/b2b/token`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ grant_type: "password", username: KORENSCHOOF.username, password: KORENSCHOOF.password }),
+      });
+      token = ((await r.json()) as { access_token: string }).access_token;
+    }
+    const r = await fetch(`${world.snelstart.url}/v2${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        "ocp-apim-subscription-key": secrets.SNELSTART_SUBSCRIPTION_KEY,
+        ...(body !== undefined ? { "content-type": "application/json" } : {}),
+      },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+    });
+    const text = await r.text();
+    return { status: r.status, json: text ? JSON.parse(text) : undefined };
+  };
+  return {
+    state: (): Promise<Json> => admin("GET", `/state?administratie=${adm}`),
+    stats: (): Promise<{ total: number; byRoute: Record<string, number> }> => admin("GET", "/stats"),
+    resetStats: () => admin("POST", "/stats/reset", {}),
+    faults: (f: Record<string, unknown>) => admin("POST", "/faults", f),
+    markPaid: (verkoopfactuurId: string) => admin("POST", `/verkoopfacturen/${verkoopfactuurId}/betaald`, {}),
+    api,
+    /** GET, change, PUT back a relatie or artikel through the API (as the bookkeeper would) */
+    async edit(kind: "relaties" | "artikelen", id: string, change: (r: Json) => void) {
+      const cur = await api("GET", `/${kind}/${id}`);
+      if (cur.status !== 200) throw new Error(`GET ${kind}/${id}: ${cur.status}`);
+      const body = { ...cur.json };
+      for (const k of ["uri", "modifiedOn", "verkoopBoekingenUri", "inkoopBoekingenUri", "technischeVoorraad", "vrijeVoorraad", "isHoofdartikel", "subartikelen", "extraVeldenKlant", "documents"]) delete body[k];
+      change(body);
+      const res = await api("PUT", `/${kind}/${id}`, body);
+      if (res.status !== 200) throw new Error(`PUT ${kind}/${id}: ${res.status} ${JSON.stringify(res.json)}`);
+      return res.json;
+    },
+  };
+}
+
+/** Requests the app made to the simulator since the last reset, without the test hooks. */
+export function apiCalls(stats: { byRoute: Record<string, number> }, prefix = "") {
+  return Object.entries(stats.byRoute)
+    .filter(([route]) => !route.includes("/__admin") && route.includes(prefix))
+    .reduce((n, [, c]) => n + c, 0);
+}
+
+/** The initial import as Inngest runs it: start, then the pages the function sends itself. */
+export async function runImport(installationId: string, opts: { maxPages?: number } = {}) {
+  const start = await runFunction("snelstart-start-import", {
+    name: "ledgerlink/installation.activated",
+    data: { installationId, connector: "snelstart" },
+  });
+  if (start.error) throw start.error;
+  const first = start.result as { entities?: string[] };
+  let data: Record<string, unknown> = { installationId, connector: "snelstart", entity: first.entities?.[0] ?? "relation", runId: "" };
+  const outputs: Array<Awaited<ReturnType<typeof runFunction>>> = [];
+  for (let i = 0; i < (opts.maxPages ?? 100); i++) {
+    const out = await runFunction("snelstart-import-page", { name: "ledgerlink/import.page", data });
+    outputs.push(out);
+    if (out.error) return { done: false, outputs, error: out.error };
+    const r = out.result as { next?: string; done?: boolean; skipped?: string };
+    if (r.done || r.skipped) return { done: !!r.done, outputs };
+    data = { ...data, entity: r.next };
+  }
+  return { done: false, outputs };
+}
+
+/** Runs the function for every event of that name (as Inngest fans webhooks out). */
+export async function runForEvents(id: string, events: Array<{ name: string; data: Record<string, unknown> }>, name: string) {
+  const outs = [];
+  for (const e of events.filter((x) => x.name === name)) outs.push(await runFunction(id, { name: e.name, data: e.data }));
+  return outs;
+}
+
+/** Changes an installation's saved settings (as a settings tab would). */
+export async function updateSettings(world: World, installationId: string, change: (s: Json) => void) {
+  const { eq } = await import("drizzle-orm");
+  const [row] = await world.db.select().from(schema.installations).where(eq(schema.installations.id, installationId));
+  const settings = structuredClone(row.settings) as Json;
+  change(settings);
+  await world.db.update(schema.installations).set({ settings }).where(eq(schema.installations.id, installationId));
+}
+
+export async function syncLog(world: World, installationId: string) {
+  const { eq, asc } = await import("drizzle-orm");
+  return world.db.select().from(schema.syncEvents).where(eq(schema.syncEvents.installationId, installationId)).orderBy(asc(schema.syncEvents.id));
+}
+
+export async function links(world: World, installationId: string, entity: string) {
+  const { and, eq } = await import("drizzle-orm");
+  return world.db
+    .select()
+    .from(schema.syncLinks)
+    .where(and(eq(schema.syncLinks.installationId, installationId), eq(schema.syncLinks.entity, entity)));
+}
+
+/** A host-change event for a record, as the webhook handler would hand it on. */
+export function hostEvent(name: string, entityType: string, entityId: string, tenantId = SANDBOX_TENANT) {
+  return { name, data: { tenantId, entityType, entityId, deliveryId: `test-${entityId}-${Math.random().toString(36).slice(2)}` } };
 }

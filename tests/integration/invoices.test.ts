@@ -1,0 +1,199 @@
+/**
+ * Invoices (seed 002 "Factuur synchronisatie", DESIGN rule 7): an invoice set to Sent is booked
+ * once as a verkoopboeking with its lines, VAT and document; a retry never books twice, not even
+ * after a lost response; an unmapped VAT group stops that invoice with a clear message and is
+ * retried from the sync log once fixed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { retrySyncEvent } from "@/lib/installations";
+import {
+  CRM,
+  SANDBOX_TENANT,
+  crm,
+  installSnelStart,
+  links,
+  runForEvents,
+  runFunction,
+  snelstart,
+  startWorld,
+  syncLog,
+  updateSettings,
+  type Crm,
+  type World,
+} from "../helpers/world";
+
+let world: World;
+let api: Crm;
+let sim: ReturnType<typeof snelstart>;
+let installationId: string;
+let ledger8000: string;
+
+beforeAll(async () => {
+  world = await startWorld();
+  api = crm(world);
+  sim = snelstart(world);
+  installationId = await installSnelStart(world, { status: "active" });
+  ledger8000 = ((await sim.state()).grootboeken as Array<{ id: string; nummer: number }>).find((g) => g.nummer === 8000)!.id;
+  world.events.splice(0);
+}, 120_000);
+afterAll(() => world?.close());
+
+type Boeking = {
+  id: string;
+  factuurnummer: string;
+  factuurbedrag: number;
+  klant: { id: string };
+  boekingsregels: Array<{ bedrag: number; btwSoort?: string; grootboek: { id: string }; omschrijving: string }>;
+  btw?: Array<{ btwSoort: string; btwBedrag: number }>;
+  doorlopendeIncassoMachtiging?: { id: string };
+};
+
+async function boekingen(factuurnummer: string): Promise<Boeking[]> {
+  return ((await sim.state()).verkoopboekingen as Boeking[]).filter((b) => b.factuurnummer === factuurnummer);
+}
+async function documentsOf(parentId: string) {
+  return ((await sim.state()).documenten as Array<{ parentIdentifier: string; fileName: string; size: number }>).filter((d) => d.parentIdentifier === parentId);
+}
+const count = (stats: { byRoute: Record<string, number> }, route: string) => stats.byRoute[route] ?? 0;
+
+/** A new invoice for Bakkerij De Gouden Korf, set to Sent; returns it and the events it caused. */
+async function sentInvoice(lines: Array<{ Description: string; Quantity: number; Price: number; VatGroup: string }>) {
+  const inv = await api.post("Activity_Invoice", {
+    Subject: "Catering en advies",
+    InvoiceDate: "2026-03-02",
+    PaymentTermInDays: 14,
+    Currency: "EUR",
+    IsVatIncluded: false,
+    Relation: { ID: CRM.org.goudenKorf },
+    ProductLines: lines.map((l) => ({ ...l, VatGroup: { ID: l.VatGroup } })),
+  });
+  await api.put(`Activity_Invoice(${inv.ID})`, { Phase: { ID: CRM.invoicePhase.sent } });
+  const events = (await world.takeEvents()).filter((e) => e.name === "ledgerlink/invoice.phase-changed" && e.data.entityId === inv.ID);
+  expect(events).toHaveLength(1);
+  return { id: inv.ID as string, number: (await api.get(`Activity_Invoice(${inv.ID})`)).Number as string, events };
+}
+
+const book = (events: Array<{ name: string; data: Record<string, string> }>) => runForEvents("snelstart-book-invoices", events, "ledgerlink/invoice.phase-changed");
+
+describe("booking invoices", () => {
+  let first: Awaited<ReturnType<typeof sentInvoice>>;
+
+  it("books an invoice set to Sent as one verkoopboeking: number, klant, lines with grootboek and btwSoort, VAT, document", async () => {
+    first = await sentInvoice([
+      { Description: "Lunchcatering", Quantity: 10, Price: 12.5, VatGroup: CRM.vatGroup.NL9 },
+      { Description: "Advies", Quantity: 2, Price: 95, VatGroup: CRM.vatGroup.NL21 },
+    ]);
+    const [out] = await book(first.events);
+    expect(out.error).toBeUndefined();
+    expect(out.result).toMatchObject({ outcome: "created" });
+
+    const found = await boekingen(first.number);
+    expect(found).toHaveLength(1);
+    const b = found[0];
+    // the customer was sent to SnelStart first, once
+    const relLink = (await links(world, installationId, "relation")).find((l) => l.hostId === CRM.org.goudenKorf)!;
+    expect(b.klant.id).toBe(relLink.remoteId);
+    expect(((await sim.state()).relaties as Array<{ naam: string }>).filter((r) => r.naam === "Bakkerij De Gouden Korf")).toHaveLength(1);
+
+    expect(b.boekingsregels.map((r) => ({ bedrag: r.bedrag, btwSoort: r.btwSoort, grootboek: r.grootboek.id }))).toEqual([
+      { bedrag: 125, btwSoort: "Laag", grootboek: ledger8000 },
+      { bedrag: 190, btwSoort: "Hoog", grootboek: ledger8000 },
+    ]);
+    expect([...(b.btw ?? [])].sort((x, y) => x.btwSoort.localeCompare(y.btwSoort))).toEqual([
+      { btwSoort: "VerkopenHoog", btwBedrag: 39.9 },
+      { btwSoort: "VerkopenLaag", btwBedrag: 11.25 },
+    ]);
+    expect(b.factuurbedrag).toBe(366.15);
+    const crmInvoice = await api.get(`Activity_Invoice(${first.id})`);
+    expect(b.factuurbedrag).toBe(crmInvoice.TotalIncludingVat);
+
+    const docs = await documentsOf(b.id);
+    expect(docs).toHaveLength(1);
+    expect(docs[0].fileName).toBe(`factuur-${first.number}.pdf`);
+    expect(docs[0].size).toBeGreaterThan(100);
+  });
+
+  it("books nothing new when the function runs again (a retry or a second delivery)", async () => {
+    await sim.resetStats();
+    const [out] = await book(first.events);
+    expect(out.error).toBeUndefined();
+    expect(out.result).toMatchObject({ outcome: "unchanged" });
+    const stats = await sim.stats();
+    expect(count(stats, "POST /v2/verkoopboekingen")).toBe(0);
+    expect(count(stats, "POST /v2/documenten/{documenttype}")).toBe(0);
+    expect(await boekingen(first.number)).toHaveLength(1);
+  });
+
+  it("books exactly once, with its document, when SnelStart accepted the booking but the answer was lost", async () => {
+    const inv = await sentInvoice([{ Description: "Advies", Quantity: 1, Price: 95, VatGroup: CRM.vatGroup.NL21 }]);
+    await sim.faults({ timeoutAfterWriteRate: 1 });
+    const [lost] = await book(inv.events);
+    await sim.faults({});
+    // the booking landed in SnelStart; whether this attempt finished or not, Inngest may run it again
+    expect(await boekingen(inv.number)).toHaveLength(1);
+    const [retry] = await book(inv.events);
+    expect(retry.error).toBeUndefined();
+    expect(["created", "linked", "unchanged"]).toContain((retry.result as { outcome: string }).outcome);
+    // the first attempt lost its answers (booking and document): it failed, so Inngest retries it
+    expect(lost.error).toBeDefined();
+
+    const found = await boekingen(inv.number);
+    expect(found).toHaveLength(1);
+    expect(await documentsOf(found[0].id)).toHaveLength(1);
+    const link = (await links(world, installationId, "invoice")).find((l) => l.hostId === inv.id);
+    expect(link?.remoteId).toBe(found[0].id);
+  });
+});
+
+describe("an unmapped VAT group", () => {
+  let unmapped: Awaited<ReturnType<typeof sentInvoice>>;
+
+  it("stops that invoice with a sync-log message naming the VAT group, while another invoice still books", async () => {
+    await updateSettings(world, installationId, (s) => {
+      delete s.vatGroups.vatMapping[CRM.vatGroup.NL9];
+    });
+    unmapped = await sentInvoice([{ Description: "Lunchcatering", Quantity: 4, Price: 12.5, VatGroup: CRM.vatGroup.NL9 }]);
+    const fine = await sentInvoice([{ Description: "Advies", Quantity: 3, Price: 95, VatGroup: CRM.vatGroup.NL21 }]);
+
+    const [bad] = await book(unmapped.events);
+    expect(bad.error).toBeDefined(); // not retried by Inngest: the user has to fix the mapping
+    const [good] = await book(fine.events);
+    expect(good.error).toBeUndefined();
+    expect(good.result).toMatchObject({ outcome: "created" });
+
+    expect(await boekingen(unmapped.number)).toHaveLength(0);
+    expect(await boekingen(fine.number)).toHaveLength(1);
+    const failures = (await syncLog(world, installationId)).filter((e) => e.entity === "invoice" && e.outcome === "failed" && e.hostId === unmapped.id);
+    expect(failures).toHaveLength(1);
+    expect(failures[0].message).toBe("connectors.snelstart.log.vatGroupUnmapped");
+    expect(failures[0].messageParams).toMatchObject({ vatGroup: "NL - 9%" });
+    expect(failures[0].retriable).toBe(true);
+  });
+
+  it("is booked by a retry from the sync log once the mapping is fixed", async () => {
+    await updateSettings(world, installationId, (s) => {
+      s.vatGroups.vatMapping[CRM.vatGroup.NL9] = "Laag";
+    });
+    const [failure] = (await syncLog(world, installationId)).filter((e) => e.entity === "invoice" && e.outcome === "failed" && e.hostId === unmapped.id);
+    const sent: Array<{ name: string; data: Record<string, unknown> }> = [];
+    const scheduled = await retrySyncEvent(world.db, {
+      tenantId: SANDBOX_TENANT,
+      connectorId: "snelstart",
+      syncEventId: failure.id,
+      send: async (e) => void sent.push(...e),
+    });
+    expect(scheduled).toBe(true);
+    expect(sent).toHaveLength(1);
+    const out = await runFunction("snelstart-retry-record", sent[0]);
+    expect(out.error).toBeUndefined();
+    expect(out.result).toMatchObject({ outcome: "created" });
+
+    const found = await boekingen(unmapped.number);
+    expect(found).toHaveLength(1);
+    expect(found[0].boekingsregels.map((r) => r.btwSoort)).toEqual(["Laag"]);
+    expect(await documentsOf(found[0].id)).toHaveLength(1);
+    // the failure no longer offers a retry
+    const after = (await syncLog(world, installationId)).find((e) => e.id === failure.id)!;
+    expect(after.retriable).toBe(false);
+  });
+});

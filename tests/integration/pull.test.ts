@@ -1,0 +1,129 @@
+/**
+ * SnelStart → CRM, hourly (DESIGN rules 4–6): a pull that finds nothing costs one request;
+ * changes come across; a relatie deactivated in SnelStart stays active in the CRM, an artikel
+ * deactivated there becomes inactive; nothing deleted on one side is deleted on the other.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SNEL, crm, installSnelStart, links, runForEvents, runFunction, runImport, snelstart, startWorld, type Crm, type World } from "../helpers/world";
+
+let world: World;
+let api: Crm;
+let sim: ReturnType<typeof snelstart>;
+let installationId: string;
+let hostOf: Map<string, string>;
+
+const tick = { name: "inngest/scheduled.timer", data: {} };
+
+beforeAll(async () => {
+  world = await startWorld();
+  api = crm(world);
+  sim = snelstart(world);
+  installationId = await installSnelStart(world);
+  const imported = await runImport(installationId);
+  if (!imported.done) throw new Error(`import did not finish: ${String(imported.error)}`);
+  hostOf = new Map((await links(world, installationId, "relation")).map((l) => [l.remoteId, l.hostId]));
+  // the CRM's webhooks of the import itself are echoes: handled here so later tests start clean
+  await runForEvents("snelstart-push-relations", await world.takeEvents(), "ledgerlink/relation.changed");
+}, 120_000);
+afterAll(() => world?.close());
+
+const routes = (stats: { byRoute: Record<string, number> }, pred: (route: string) => boolean) =>
+  Object.entries(stats.byRoute)
+    .filter(([r]) => pred(r))
+    .reduce((n, [, c]) => n + c, 0);
+const apiRequests = (s: { byRoute: Record<string, number> }) => routes(s, (r) => r.includes(" /v2/"));
+const writes = (s: { byRoute: Record<string, number> }) => routes(s, (r) => r.includes(" /v2/") && !r.startsWith("GET "));
+
+async function pull(entity: "relations" | "products") {
+  const out = await runFunction(`snelstart-pull-${entity}`, tick);
+  expect(out.error).toBeUndefined();
+  return out.result as Array<{ installationId: string; pages: number; changed: number }>;
+}
+
+describe("the hourly pull", () => {
+  it("costs exactly one SnelStart API request per entity when nothing changed", async () => {
+    await sim.resetStats();
+    const relations = await pull("relations");
+    expect(relations).toEqual([{ installationId, pages: 1, changed: 0 }]);
+    let stats = await sim.stats();
+    expect(apiRequests(stats)).toBe(1);
+    expect(stats.byRoute["GET /v2/relaties"]).toBe(1);
+    expect(routes(stats, (r) => r.includes("/b2b/token"))).toBeLessThanOrEqual(1);
+
+    await sim.resetStats();
+    const products = await pull("products");
+    expect(products).toEqual([{ installationId, pages: 1, changed: 0 }]);
+    stats = await sim.stats();
+    expect(apiRequests(stats)).toBe(1);
+    expect(stats.byRoute["GET /v2/artikelen"]).toBe(1);
+  });
+
+  it("brings a relatie changed in SnelStart into the CRM, and drops the echo of that write", async () => {
+    await sim.edit("relaties", SNEL.relatie.zonnetje1001, (r) => {
+      r.email = "nieuw@hetzonnetje.test";
+      r.telefoon = "033 123 45 67";
+    });
+    await pull("relations");
+    const org = await api.get(`Relation_Organization(${hostOf.get(SNEL.relatie.zonnetje1001)})`);
+    expect(org.EmailAddress).toBe("nieuw@hetzonnetje.test");
+    expect(org.PhoneNumber).toBe("033 123 45 67");
+    expect(await api.count("Relation_Organization", "Name eq 'Lunchroom Het Zonnetje'")).toBe(1);
+
+    // the CRM's webhooks for that update come back: nothing is written to SnelStart
+    const echoes = await world.takeEvents();
+    expect(echoes.length).toBeGreaterThanOrEqual(1);
+    await sim.resetStats();
+    const outs = await runForEvents("snelstart-push-relations", echoes, "ledgerlink/relation.changed");
+    for (const o of outs) expect(o.error).toBeUndefined();
+    expect(writes(await sim.stats())).toBe(0);
+
+    // and the next pull sees nothing new
+    await sim.resetStats();
+    expect(await pull("relations")).toEqual([{ installationId, pages: 1, changed: 0 }]);
+  });
+
+  it("keeps a relation active in the CRM when its relatie is set nonactief in SnelStart", async () => {
+    await sim.edit("relaties", SNEL.relatie.goudenLeeuw1002, (r) => {
+      r.nonactief = true;
+    });
+    await pull("relations");
+    const org = await api.get(`Relation_Organization(${hostOf.get(SNEL.relatie.goudenLeeuw1002)})`);
+    expect(org.IsActive).toBe(true);
+  });
+
+  it("sets a product inactive in the CRM when its artikel is set isNonActief in SnelStart", async () => {
+    const artikel = ((await sim.state()).artikelen as Array<{ id: string; artikelcode: string }>).find((a) => a.artikelcode === "BROOD-001")!;
+    const productId = (await links(world, installationId, "product")).find((l) => l.remoteId === artikel.id)!.hostId;
+    expect((await api.get(`Product(${productId})`)).IsInactive).toBe(false);
+    await sim.edit("artikelen", artikel.id, (a) => {
+      a.isNonActief = true;
+    });
+    await pull("products");
+    expect((await api.get(`Product(${productId})`)).IsInactive).toBe(true);
+    // its echo writes nothing back
+    const echoes = await world.takeEvents();
+    await sim.resetStats();
+    await runForEvents("snelstart-push-products", echoes, "ledgerlink/product.changed");
+    expect(writes(await sim.stats())).toBe(0);
+  });
+
+  it("deletes nothing in the CRM that was deleted in SnelStart, and nothing in SnelStart that was deleted in the CRM", async () => {
+    // deleted in SnelStart
+    const del = await sim.api("DELETE", `/relaties/${SNEL.relatie.zuivel2002}`);
+    expect(del.status).toBeLessThan(300);
+    await pull("relations");
+    const kept = await api.get(`Relation_Organization(${hostOf.get(SNEL.relatie.zuivel2002)})`);
+    expect(kept.IsActive).toBe(true);
+
+    // deleted in the CRM
+    await api.del(`Relation_Organization(${hostOf.get(SNEL.relatie.meelfabriek2001)})`);
+    const events = await world.takeEvents();
+    await sim.resetStats();
+    await runForEvents("snelstart-push-relations", events, "ledgerlink/relation.changed");
+    await pull("relations");
+    expect(routes(await sim.stats(), (r) => r.startsWith("DELETE "))).toBe(0);
+    const relatie = await sim.api("GET", `/relaties/${SNEL.relatie.meelfabriek2001}`);
+    expect(relatie.status).toBe(200);
+    expect(relatie.json.nonactief ?? false).toBe(false);
+  });
+});
