@@ -1,6 +1,7 @@
 /**
  * SnelStart (B2B API v2): what it syncs, how, and its settings tabs (seed 002).
  */
+import { createHash } from "node:crypto";
 import { z } from "zod";
 import { config } from "@/lib/config";
 import type { Connector, ConnectResult, HostOptions, Option } from "@/lib/sync/types";
@@ -23,15 +24,26 @@ import nl from "./messages/nl.json";
 import fr from "./messages/fr.json";
 import en from "./messages/en.json";
 
+// One client per administration and process, so its token (valid an hour) serves every job
+// step instead of being fetched again for each.
+const clients = new Map<string, SnelStartClient>();
+const MAX_CLIENTS = 500;
+
 function clientFor(form: SnelStartCredentialsForm): SnelStartClient {
   const c = config();
+  const key = createHash("sha256").update(JSON.stringify([form, c.SNELSTART_API_URL, c.SNELSTART_AUTH_URL, c.SNELSTART_SUBSCRIPTION_KEY])).digest("base64url");
+  const cached = clients.get(key);
+  if (cached) return cached;
   const { credentials, subscriptionKey } = toClientCredentials(form, c.SNELSTART_SUBSCRIPTION_KEY);
-  return createSnelStartClient({
+  const client = createSnelStartClient({
     apiBaseUrl: c.SNELSTART_API_URL,
     authUrl: c.SNELSTART_AUTH_URL,
     subscriptionKey: subscriptionKey ?? "",
     credentials,
   });
+  if (clients.size >= MAX_CLIENTS) clients.delete(clients.keys().next().value!);
+  clients.set(key, client);
+  return client;
 }
 
 const tabIds = ["vatGroups", "ledgers", "debtors", "addresses", "other", "sepa"] as const;

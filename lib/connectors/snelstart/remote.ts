@@ -29,12 +29,9 @@ function nextSkip(cursor: string | null, got: number, pageSize: number): string 
   return got > 0 && (got >= pageSize || got % 100 === 0) ? String(skip + got) : null;
 }
 
-const KNOWN_PROBLEMS = new Set(["vatGroupUnmapped", "noLedger"]);
-
-/** The first mapping problem, as a message key the sync log translates (or SnelStart's sentence). */
+/** The first mapping problem, as a message key the sync log translates (messages/*.json `log`). */
 function rejection(problems: Problem[], host: HostOptions): RecordRejectedError {
   const p = problems[0];
-  if (!KNOWN_PROBLEMS.has(p.code)) return new RecordRejectedError(p.message);
   const params: Record<string, string> = {};
   for (const [k, v] of Object.entries(p.params ?? {})) params[k] = String(v);
   if (params.vatGroup) params.vatGroup = host.vatGroups.find((g) => g.value === params.vatGroup)?.label ?? params.vatGroup;
