@@ -3,6 +3,7 @@ import Credentials from "next-auth/providers/credentials";
 import { config } from "@/lib/config";
 import { getDb } from "@/lib/db";
 import { verifyHostSessionToken } from "@/lib/host/tribe/session-token";
+import { upsertTenant } from "@/lib/tenancy";
 import { consumeHostToken } from "./replay";
 
 declare module "next-auth" {
@@ -44,7 +45,9 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
             audience: config().LEDGERLINK_APP_ID,
           });
           // the one place a token becomes a session, so the one place a replay is stopped
-          if (!(await consumeHostToken(await getDb(), s.tokenId, s.expiresAt))) throw new Error("replayed");
+          const db = await getDb();
+          if (!(await consumeHostToken(db, s.tokenId, s.expiresAt))) throw new Error("replayed");
+          await upsertTenant(db, s);
           return { id: s.userId, name: s.userName, tenantId: s.tenantId, tenantName: s.tenantName, locale: s.locale };
         } catch {
           throw new CredentialsSignin();

@@ -44,7 +44,8 @@ export async function receiveHostWebhook(
     .values({ deliveryId, tenantId: body.organizationId, entityType: body.payload.entityType })
     .onConflictDoNothing()
     .returning({ id: schema.webhookDeliveries.deliveryId });
-  if (inserted.length === 0) return { status: 200, body: { ok: true, duplicate: true } };
+  // a delivery id seen before is a replay: refused like any other unauthenticated delivery
+  if (inserted.length === 0) return { status: 401, body: { error: "replayed" } };
   const events = eventsForWebhook(deliveryId, body);
   try {
     if (events.length) await opts.send(events);

@@ -28,6 +28,7 @@ import { mayHaveBeenWritten, RecordRejectedError, type MatchLevel, type Page, ty
 
 type HostSide<T> = {
   page(cursor: string | null): Promise<Page<T>>;
+  createdSince(since: string): Promise<SideRecord<T>[]>;
   get(id: string): Promise<SideRecord<T> | null>;
   create(data: T): Promise<SideRecord<T>>;
   update(id: string, data: T, previous: SideRecord<T>): Promise<SideRecord<T>>;
@@ -98,7 +99,8 @@ export const productSpec: EntitySpec<Product> = {
   host: (ctx) => ctx.host.products,
   remote: (ctx) => ctx.remote.products,
   levels: () => ["remoteId"],
-  keys: () => ({ numbers: [], nameAddressKeys: [] }),
+  // the code only serves to recognise what an interrupted import already created
+  keys: (p) => ({ numbers: p.code ? [`P:${p.code}`] : [], nameAddressKeys: [] }),
   merge(ctx, remote, host) {
     const rule = ctx.connector.entities.product!;
     const merged = host ? overlay(host, remote.data) : remote.data;
@@ -137,6 +139,13 @@ async function indexHostRecords<T>(ctx: SyncContext, spec: EntitySpec<T>, record
         hash: sql`excluded.hash`,
       },
     });
+}
+
+/** Indexes what the host got since an interrupted page began, so the page does not create it again. */
+export async function indexCreatedSince<T>(ctx: SyncContext, spec: EntitySpec<T>, since: string): Promise<number> {
+  const records = await spec.host(ctx).createdSince(since);
+  await indexHostRecords(ctx, spec, records);
+  return records.length;
 }
 
 /** Reads one page of the host into the local index; returns the next cursor. */
@@ -207,11 +216,11 @@ export async function applyRemotePage<T>(
   spec: EntitySpec<T>,
   runId: string | null,
   items: SideRecord<T>[],
-  opts: { importing: boolean },
+  opts: { importing: boolean; rejected?: Page<T>["rejected"]; resumed?: boolean },
 ): Promise<LogEntry[]> {
   const remote = spec.remote(ctx);
-  const entries: LogEntry[] = [];
   const base = { direction: "remote_to_host" as const, entity: spec.entity };
+  const entries: LogEntry[] = (opts.rejected ?? []).map((r) => ({ ...base, remoteId: r.remoteId, outcome: "failed", message: r.message, retriable: true }));
   const active = items.filter((r) => {
     if (opts.importing && spec.skipInactiveOnImport(ctx) && remote && !remote.isActive(r)) {
       entries.push({ ...base, remoteId: r.id, outcome: "skipped", message: "sync.inactiveSkipped", retriable: false });
@@ -224,7 +233,8 @@ export async function applyRemotePage<T>(
   const candidates = await candidatesFor(ctx, spec, unlinked.map((r) => r.data));
   const linkedHost = await indexedHost(ctx, spec, [...links.values()].map((l) => l.hostId));
   const taken = new Set<string>();
-  const levels = spec.levels(ctx);
+  // a page that was interrupted may already have created some records: match those by number
+  const levels: MatchLevel[] = opts.resumed ? [...new Set([...spec.levels(ctx), "number" as const])] : spec.levels(ctx);
 
   // 1. decide, without I/O, what each record needs
   type Plan = {
@@ -317,7 +327,7 @@ export async function applyRemotePage<T>(
   await saveLinks(ctx.db, linkRows);
   await indexHostRecords(ctx, spec, indexed);
   await logEvents(ctx.db, ctx.installation.id, runId, entries.filter((e) => e.outcome !== "unchanged" || !opts.importing));
-  if (runId) await addToRun(ctx.db, runId, countOf(entries), items.length);
+  if (runId) await addToRun(ctx.db, runId, countOf(entries), items.length + (opts.rejected?.length ?? 0));
   return entries;
 }
 

@@ -6,7 +6,7 @@
 import { eq } from "drizzle-orm";
 import { schema } from "@/lib/db";
 import type { SyncContext } from "./context";
-import { applyRemotePage, indexHostPage, productSpec, relationSpec, type EntitySpec } from "./entities";
+import { applyRemotePage, indexCreatedSince, indexHostPage, productSpec, relationSpec, type EntitySpec } from "./entities";
 import { addToRun, finishRun, readCursor, startRun, writeCursor } from "./store";
 
 export type ImportCursor = {
@@ -14,6 +14,8 @@ export type ImportCursor = {
   phase: "index" | "remote" | "done";
   cursor: string | null;
   startedAt: string;
+  /** the remote page being written, and since when: set before, cleared after */
+  inFlight?: { cursor: string | null; since: string } | null;
 };
 
 const specs = { relation: relationSpec, product: productSpec } as const;
@@ -73,13 +75,17 @@ export async function importPage(ctx: SyncContext, entity: ImportEntity): Promis
     return { done: true, processed: 0 };
   }
   const page = await remote.page(state.cursor, null);
-  await applyRemotePage(ctx, spec, state.runId, page.items, { importing: true });
+  // the last attempt at this page died half-way: find what it created before writing again
+  const resumed = state.inFlight != null && state.inFlight.cursor === state.cursor;
+  if (resumed) await indexCreatedSince(ctx, spec, state.inFlight!.since);
+  await save({ inFlight: { cursor: state.cursor, since: resumed ? state.inFlight!.since : new Date(Date.now() - 5_000).toISOString() } });
+  await applyRemotePage(ctx, spec, state.runId, page.items, { importing: true, rejected: page.rejected, resumed });
   if (page.total != null) await addToRun(ctx.db, state.runId, { created: 0, updated: 0, linked: 0, unchanged: 0, skipped: 0, failed: 0 }, 0, page.total);
   if (page.next) {
-    await save({ cursor: page.next });
+    await save({ cursor: page.next, inFlight: null });
     return { done: false, processed: page.items.length };
   }
-  await save({ phase: "done", cursor: null });
+  await save({ phase: "done", cursor: null, inFlight: null });
   await finishRun(ctx.db, state.runId, "succeeded");
   // later pulls start from when the import began: what changed during it is pulled again
   await writeCursor(ctx.db, ctx.installation.id, entity, "pull", { since: state.startedAt, page: null });

@@ -22,7 +22,7 @@ export async function pullChanges(ctx: SyncContext, entity: keyof typeof specs, 
     for (;;) {
       const page = await remote.page(cursor.page, cursor.since);
       pages++;
-      entries.push(...(await applyRemotePage(ctx, spec, runId, page.items, { importing: false })));
+      entries.push(...(await applyRemotePage(ctx, spec, runId, page.items, { importing: false, rejected: page.rejected })));
       for (const r of page.items) if (r.modifiedAt && (!cursor.maxSeen || r.modifiedAt > cursor.maxSeen)) cursor.maxSeen = r.modifiedAt;
       if (!page.next) {
         await writeCursor(ctx.db, ctx.installation.id, entity, "pull", { since: cursor.maxSeen ?? cursor.since, page: null });

@@ -17,7 +17,13 @@ export type SideRecord<T> = {
   modifiedAt: string | null;
 };
 
-export type Page<T> = { items: SideRecord<T>[]; next: string | null; total?: number | null };
+export type Page<T> = {
+  items: SideRecord<T>[];
+  next: string | null;
+  total?: number | null;
+  /** records the side sent but that did not parse: each fails alone, in the sync log */
+  rejected?: Array<{ remoteId: string | null; message: string }>;
+};
 
 export type Option = { value: string; label: string; hint?: string };
 
@@ -38,6 +44,8 @@ export interface HostAdapter {
     resolveId(entityType: string, entityId: string): Promise<string | null>;
     create(data: Relation): Promise<SideRecord<Relation>>;
     update(id: string, data: Relation, previous: SideRecord<Relation>): Promise<SideRecord<Relation>>;
+    /** records created at or after an ISO time: what an interrupted import may have made */
+    createdSince(since: string): Promise<SideRecord<Relation>[]>;
     /** overwrite the host's debtor/creditor number with the package's */
     setNumbers(id: string, numbers: { debtorNumber?: string | null; creditorNumber?: string | null }, previous: SideRecord<Relation>): Promise<SideRecord<Relation>>;
   };
@@ -46,6 +54,7 @@ export interface HostAdapter {
     get(id: string): Promise<SideRecord<Product> | null>;
     create(data: Product): Promise<SideRecord<Product>>;
     update(id: string, data: Product, previous: SideRecord<Product>): Promise<SideRecord<Product>>;
+    createdSince(since: string): Promise<SideRecord<Product>[]>;
   };
   invoices: {
     get(id: string): Promise<{ record: SideRecord<Invoice>; phase: string } | null>;

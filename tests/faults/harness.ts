@@ -84,9 +84,10 @@ export async function startFaultWorld(opts: { driver?: "pg" | "pglite"; hostConf
   });
   resetConfigForTests();
 
+  const dbUrl = (dbHandle as { url?: string }).url;
   return {
     db: dbHandle.db,
-    dbUrl: (dbHandle as { url?: string }).url,
+    dbUrl,
     receiverUrl,
     host,
     snelstart,
@@ -95,7 +96,7 @@ export async function startFaultWorld(opts: { driver?: "pg" | "pglite"; hostConf
       await host.waitForWebhooks(60_000);
       return events.splice(0);
     },
-    childEnv() {
+    childEnv(): Record<string, string> {
       const env: Record<string, string> = {};
       for (const [k, v] of Object.entries(process.env)) if (typeof v === "string") env[k] = v;
       return {
@@ -104,7 +105,7 @@ export async function startFaultWorld(opts: { driver?: "pg" | "pglite"; hostConf
         HOST_API_URL: host.url,
         SNELSTART_API_URL: `${snelstart.url}/v2`,
         SNELSTART_AUTH_URL: `${snelstart.url}/b2b/token`,
-        ...(this.dbUrl ? { DATABASE_URL: this.dbUrl } : {}),
+        ...(dbUrl ? { DATABASE_URL: dbUrl } : {}),
       };
     },
     async close() {
@@ -179,3 +180,22 @@ export function hostApi(host: HostSandbox, token: string) {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Every row of every table of the app's schema, as JSON: equal fingerprints, nothing written. */
+export async function dbFingerprint(db: Db): Promise<Record<string, string>> {
+  const { schema } = await import("@/lib/db");
+  const { getTableName, is } = await import("drizzle-orm");
+  const { PgTable } = await import("drizzle-orm/pg-core");
+  const out: Record<string, string> = {};
+  for (const value of Object.values(schema)) {
+    if (!is(value, PgTable)) continue;
+    const rows = await db.select().from(value as never);
+    out[getTableName(value as never)] = JSON.stringify(rows);
+  }
+  return out;
+}
+
+/** Tables whose content differs between two fingerprints. */
+export function changedTables(before: Record<string, string>, after: Record<string, string>): string[] {
+  return Object.keys({ ...before, ...after }).filter((t) => before[t] !== after[t]);
+}

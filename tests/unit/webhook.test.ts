@@ -73,7 +73,7 @@ describe("host webhooks", () => {
     const again = delivery(body("Product"), { id: "same-delivery" });
     const second = await receive(again.raw, again.headers);
     expect(first.sent).toHaveLength(1);
-    expect(second).toMatchObject({ status: 200, body: { duplicate: true } });
+    expect(second).toMatchObject({ status: 401, body: { error: "replayed" } });
     expect(second.sent).toHaveLength(0);
   });
 

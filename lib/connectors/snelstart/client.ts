@@ -9,7 +9,7 @@
  * (responses.ts) before it is handed back with its generated type.
  */
 import createClient from "openapi-fetch";
-import type { z } from "zod";
+import { z } from "zod";
 import type { paths } from "./api";
 import {
   SnelStartApiError,
@@ -110,6 +110,9 @@ export interface IterateOptions {
 }
 
 export type Relatie = WithId<RelatieModel>;
+
+/** A page whose malformed records were set aside; `size` counts them all, for paging. */
+export type CheckedPage<T> = { items: T[]; rejected: Array<{ id: string | null; message: string }>; size: number };
 export type Artikel = WithId<ArtikelQueryModel>;
 export type Verkoopboeking = WithId<VerkoopBoekingModel>;
 export type Verkoopfactuur = WithId<VerkoopfactuurModel>;
@@ -363,6 +366,28 @@ export function createSnelStartClient(config: SnelStartClientConfig) {
     return validate(schema, result.data, ctx, result.response.status, isWrite) as T;
   }
 
+  /**
+   * A list whose records are checked one by one: a malformed record is set aside with the
+   * reason, so it fails alone instead of failing its whole page.
+   */
+  function checkedEach<T>(schema: z.ZodType, result: { data?: unknown; error?: unknown; response: Response }, ctx: RequestContext): CheckedPage<T> {
+    const list = checked<unknown[]>(z.array(z.unknown()), result, ctx);
+    const page: CheckedPage<T> = { items: [], rejected: [], size: list.length };
+    list.forEach((raw, i) => {
+      const parsed = schema.safeParse(raw);
+      if (parsed.success) page.items.push(parsed.data as T);
+      else {
+        const issue = parsed.error.issues[0];
+        const id = (raw as { id?: unknown } | null)?.id;
+        page.rejected.push({
+          id: typeof id === "string" ? id : null,
+          message: `SnelStart answered ${ctx.method} ${ctx.path} with an unexpected record [${i}]: field "${issue.path.join(".")}" ${issue.message}`,
+        });
+      }
+    });
+    return page;
+  }
+
   function query(opts: PageOptions) {
     const filter = and(opts.modifiedSince !== undefined && modifiedSinceFilter(opts.modifiedSince), opts.filter);
     return { $top: opts.top, $skip: opts.skip, ...(filter ? { $filter: filter } : {}) };
@@ -380,6 +405,12 @@ export function createSnelStartClient(config: SnelStartClientConfig) {
     },
 
     // ------------------------------------------------------------ relaties
+
+    /** One page of relaties, each record checked on its own. */
+    async pageRelaties(opts: PageOptions): Promise<CheckedPage<Relatie>> {
+      const res = await api.GET("/relaties", { params: { query: query(opts) } });
+      return checkedEach(R.relatie, res, { method: "GET", path: "/relaties" });
+    },
 
     async listRelaties(opts: PageOptions): Promise<Relatie[]> {
       const res = await api.GET("/relaties", { params: { query: query(opts) } });
@@ -422,6 +453,11 @@ export function createSnelStartClient(config: SnelStartClientConfig) {
     },
 
     // ------------------------------------------------------------ artikelen
+
+    async pageArtikelen(opts: PageOptions): Promise<CheckedPage<Artikel>> {
+      const res = await api.GET("/artikelen", { params: { query: query(opts) } });
+      return checkedEach(R.artikel, res, { method: "GET", path: "/artikelen" });
+    },
 
     async listArtikelen(opts: PageOptions): Promise<Artikel[]> {
       const res = await api.GET("/artikelen", { params: { query: query(opts) } });
@@ -542,6 +578,11 @@ export function createSnelStartClient(config: SnelStartClientConfig) {
     },
 
     // ------------------------------------------------------------ verkoopfacturen (payment status)
+
+    async pageVerkoopfacturen(opts: PageOptions): Promise<CheckedPage<Verkoopfactuur>> {
+      const res = await api.GET("/verkoopfacturen", { params: { query: query(opts) } });
+      return checkedEach(R.verkoopfactuur, res, { method: "GET", path: "/verkoopfacturen" });
+    },
 
     async listVerkoopfacturen(opts: PageOptions): Promise<Verkoopfactuur[]> {
       const res = await api.GET("/verkoopfacturen", { params: { query: query(opts) } });

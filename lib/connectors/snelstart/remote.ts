@@ -121,8 +121,12 @@ export function createSnelStartRemote(client: SnelStartClient, settings: SnelSta
   return {
     relations: {
       async page(cursor, since): Promise<Page<Relation>> {
-        const items = await client.listRelaties({ top: PAGE_SIZE.relaties, skip: Number(cursor ?? 0), modifiedSince: since ?? undefined });
-        return { items: await Promise.all(items.map(toRelation)), next: nextSkip(cursor, items.length, PAGE_SIZE.relaties) };
+        const page = await client.pageRelaties({ top: PAGE_SIZE.relaties, skip: Number(cursor ?? 0), modifiedSince: since ?? undefined });
+        return {
+          items: await Promise.all(page.items.map(toRelation)),
+          rejected: page.rejected.map((r) => ({ remoteId: r.id, message: r.message })),
+          next: nextSkip(cursor, page.size, PAGE_SIZE.relaties),
+        };
       },
       async get(id) {
         return toRelation(await client.getRelatie(id));
@@ -148,8 +152,12 @@ export function createSnelStartRemote(client: SnelStartClient, settings: SnelSta
     },
     products: {
       async page(cursor, since) {
-        const items = await client.listArtikelen({ top: PAGE_SIZE.artikelen, skip: Number(cursor ?? 0), modifiedSince: since ?? undefined });
-        return { items: await Promise.all(items.map(toProduct)), next: nextSkip(cursor, items.length, PAGE_SIZE.artikelen) };
+        const page = await client.pageArtikelen({ top: PAGE_SIZE.artikelen, skip: Number(cursor ?? 0), modifiedSince: since ?? undefined });
+        return {
+          items: await Promise.all(page.items.map(toProduct)),
+          rejected: page.rejected.map((r) => ({ remoteId: r.id, message: r.message })),
+          next: nextSkip(cursor, page.size, PAGE_SIZE.artikelen),
+        };
       },
       async get(id) {
         return toProduct(await client.getArtikel(id));
@@ -229,8 +237,8 @@ export function createSnelStartRemote(client: SnelStartClient, settings: SnelSta
         }),
     payments: {
       async page(cursor, since) {
-        const items = await client.listVerkoopfacturen({ top: PAGE_SIZE.verkoopfacturen, skip: Number(cursor ?? 0), modifiedSince: since ?? undefined });
-        return { items: items.map(verkoopfactuurToPayment), next: nextSkip(cursor, items.length, PAGE_SIZE.verkoopfacturen) };
+        const page = await client.pageVerkoopfacturen({ top: PAGE_SIZE.verkoopfacturen, skip: Number(cursor ?? 0), modifiedSince: since ?? undefined });
+        return { items: page.items.map(verkoopfactuurToPayment), next: nextSkip(cursor, page.size, PAGE_SIZE.verkoopfacturen) };
       },
     },
   };

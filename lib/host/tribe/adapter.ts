@@ -275,6 +275,15 @@ export function createTribeHostAdapter(client: TribeClient, opts: TribeHostAdapt
       return raw ? remember(raw) : null;
     },
 
+    async createdSince(since) {
+      const created = `CreationDate ge ${odata.dateTime(new Date(since))}`;
+      const [orgs, persons] = await Promise.all([
+        client.listAll("Relation_Organization", { filter: `${NOT_OWN} and ${created}`, expand: RELATION_EXPAND.Relation_Organization }, tribeRelation),
+        client.listAll("Relation_Person", { filter: created, expand: RELATION_EXPAND.Relation_Person }, tribeRelation),
+      ]);
+      return [...orgs, ...persons].map(remember);
+    },
+
     async resolveId(entityType, entityId) {
       if (!isGuid(entityId)) return null;
       if (entityType === "Relation.Organization" || entityType === "Relation.Person") {
@@ -358,6 +367,14 @@ export function createTribeHostAdapter(client: TribeClient, opts: TribeHostAdapt
       if (!isGuid(id)) return null;
       const [raw, unitMap] = await Promise.all([client.get("Product", id, {}, tribeProduct), units()]);
       return raw ? rememberProduct(raw, unitMap) : null;
+    },
+
+    async createdSince(since) {
+      const [rows, unitMap] = await Promise.all([
+        client.listAll("Product", { filter: `CreationDate ge ${odata.dateTime(new Date(since))}` }, tribeProduct),
+        units(),
+      ]);
+      return rows.map((p) => rememberProduct(p, unitMap));
     },
 
     async create(data) {

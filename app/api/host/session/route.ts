@@ -2,12 +2,10 @@ import { z } from "zod";
 import { CredentialsSignin } from "next-auth";
 import { signIn } from "@/lib/auth";
 import { config } from "@/lib/config";
-import { getDb } from "@/lib/db";
 import { connectorIds } from "@/lib/connectors";
 import { HostTokenError, unverifiedLocale, verifyHostSessionToken } from "@/lib/host/tribe/session-token";
 import { localeFromAcceptLanguage } from "@/lib/i18n";
 import { unauthorizedPage } from "@/lib/auth/unauthorized-page";
-import { upsertTenant } from "@/lib/tenancy";
 
 export const dynamic = "force-dynamic";
 
@@ -21,11 +19,8 @@ export async function GET(request: Request) {
   const locale = unverifiedLocale(token) ?? localeFromAcceptLanguage(request.headers.get("accept-language"));
   if (!parsed.success) return unauthorizedPage(locale, parsed.error.issues[0]?.path[0] === "connector" ? "unknown_connector" : "missing");
   try {
-    const session = await verifyHostSessionToken(token, {
-      secret: config().LEDGERLINK_APP_SECRET,
-      audience: config().LEDGERLINK_APP_ID,
-    });
-    await upsertTenant(await getDb(), session);
+    // verified here only to tell the user why not; the session is made (and the token spent) in signIn
+    await verifyHostSessionToken(token, { secret: config().LEDGERLINK_APP_SECRET, audience: config().LEDGERLINK_APP_ID });
   } catch (err) {
     if (err instanceof HostTokenError) return unauthorizedPage(locale, err.reason);
     throw err;

@@ -1,0 +1,85 @@
+/**
+ * An import worker in its own process, so the fault suite can kill it (SIGKILL) in the middle of
+ * an import and start another. It runs the app's `snelstart-import-page` function the way Inngest
+ * would: one page per run, following the entity the run returns, and retrying a failed run with
+ * backoff (RetryAfterError's delay when the run asks for one), up to the function's retries.
+ *
+ *   tsx tests/faults/worker.ts <installationId>
+ *
+ * Needs DATABASE_URL (the parent's test database) and the parent's environment. Prints one JSON
+ * line per run to stdout; exit 0 when the import is done, 2 when a page ran out of attempts.
+ */
+import { InngestTestEngine } from "@inngest/test";
+import { functions } from "@/inngest/functions";
+
+const installationId = process.argv[2];
+if (!installationId || !process.env.DATABASE_URL) {
+  console.error("usage: DATABASE_URL=… tsx tests/faults/worker.ts <installationId>");
+  process.exit(64);
+}
+
+const fn = functions.find((f) => f.id().endsWith("snelstart-import-page"));
+if (!fn) throw new Error("no snelstart-import-page function");
+const retries = ((fn as unknown as { opts: { retries?: number } }).opts.retries ?? 3) as number;
+const say = (o: Record<string, unknown>) => process.stdout.write(`${JSON.stringify({ pid: process.pid, at: Date.now(), ...o })}\n`);
+if (process.env.FAULTS_WORKER_TRACE) {
+  const real = globalThis.fetch;
+  let inflight = 0;
+  globalThis.fetch = (async (input: any, init?: any) => {
+    const url = String(input?.url ?? input);
+    const method = init?.method ?? input?.method ?? "GET";
+    const traced = method === "POST" && url.includes("Relation_Organization");
+    if (traced) say({ type: "trace", phase: "send", inflight: ++inflight });
+    try {
+      return await real(input, init);
+    } finally {
+      if (traced) say({ type: "trace", phase: "done", inflight: --inflight });
+    }
+  }) as typeof fetch;
+}
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function main() {
+  let entity = process.argv[3] ?? "relation";
+  say({ type: "start", entity });
+  for (let pageNo = 0; pageNo < 10_000; pageNo++) {
+    let result: { processed?: number; next?: string; done?: boolean; skipped?: string } | undefined;
+    for (let attempt = 1; attempt <= retries + 1; attempt++) {
+      const engine = new InngestTestEngine({
+        function: fn as never,
+        events: [{ name: "ledgerlink/import.page", data: { installationId, connector: "snelstart", runId: "", entity } } as never],
+      });
+      const started = Date.now();
+      const out = (await engine.execute()) as { result?: unknown; error?: any };
+      if (!out.error) {
+        result = out.result as typeof result;
+        say({ type: "page", entity, attempt, ms: Date.now() - started, result });
+        break;
+      }
+      const err = out.error;
+      const retryAfter = err?.retryAfter;
+      const asked = retryAfter instanceof Date ? retryAfter.getTime() - Date.now() : typeof retryAfter === "string" ? Date.parse(retryAfter) - Date.now() : Number(retryAfter);
+      say({ type: "attempt-failed", entity, attempt, name: err?.name, error: String(err?.message ?? err).slice(0, 300) });
+      if (err?.name === "NonRetriableError") break;
+      await sleep(Number.isFinite(asked) && asked > 0 ? asked : Math.min(5000, 100 * 2 ** (attempt - 1)));
+    }
+    if (!result) {
+      say({ type: "gave-up", entity });
+      process.exit(2);
+    }
+    if (result.skipped) {
+      say({ type: "skipped", entity, reason: result.skipped });
+      process.exit(3);
+    }
+    if (result.done) {
+      say({ type: "done" });
+      process.exit(0);
+    }
+    entity = result.next ?? entity;
+  }
+}
+
+main().catch((err) => {
+  say({ type: "crash", error: String(err?.stack ?? err) });
+  process.exit(1);
+});
