@@ -197,8 +197,9 @@ export class RecordBusyError extends Error {
 
 const LOCK_TTL_MS = 2 * 60_000;
 
-/** Runs `fn` as the only writer of one record; a lock left by a crashed job expires. */
-export async function withRecordLock<T>(db: Db, installationId: string, entity: string, key: string, fn: () => Promise<T>): Promise<T> {
+const LOCK_WAIT_MS = 3_000;
+
+async function tryLock(db: Db, installationId: string, entity: string, key: string): Promise<boolean> {
   const expiresAt = new Date(Date.now() + LOCK_TTL_MS);
   const taken = await db
     .insert(schema.syncLocks)
@@ -209,7 +210,19 @@ export async function withRecordLock<T>(db: Db, installationId: string, entity: 
       setWhere: sql`${schema.syncLocks.expiresAt} < now()`,
     })
     .returning({ key: schema.syncLocks.key });
-  if (taken.length === 0) throw new RecordBusyError(`${entity} ${key} is being synced by another job`);
+  return taken.length === 1;
+}
+
+/**
+ * Runs `fn` as the only writer of one record; a lock left by a crashed job expires. A short
+ * wait covers the usual case (the webhooks of one change arriving together) without a retry.
+ */
+export async function withRecordLock<T>(db: Db, installationId: string, entity: string, key: string, fn: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  while (!(await tryLock(db, installationId, entity, key))) {
+    if (Date.now() > deadline) throw new RecordBusyError(`${entity} ${key} is being synced by another job`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
   try {
     return await fn();
   } finally {

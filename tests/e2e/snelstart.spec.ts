@@ -142,11 +142,12 @@ test("SnelStart, as the help page walks it: activate, settings, import, relation
   app = await openApp(page);
   await hydrated(app);
   await app.getByRole("button", { name: "Nu synchroniseren" }).click();
+  await expect(app.getByRole("button", { name: "Nu synchroniseren" })).toHaveAttribute("aria-busy", "false", { timeout: 120_000 });
   await expect
     .poll(async () => {
       await page.goto(invoiceUrl);
       return page.getByTestId("is-paid").innerText();
-    }, { timeout: 60_000 })
+    }, { timeout: 120_000 })
     .toMatch(/Ja|Yes/);
   app = await openApp(page);
   await expect(app.locator('[data-testid="sync-log"] tr[data-entity="payment"]').first()).toHaveAttribute("data-outcome", "updated");
