@@ -273,8 +273,8 @@ export async function applyRemotePage<T>(
     plans.push({ record, remoteHash, hostId, outcome, current, desired: spec.merge(ctx, record, current?.data ?? null) });
   }
 
-  // 2. write to the host only what differs, a few at a time; a created record is linked at once,
-  //    so a crash right after cannot make the resumed import create it again
+  // 2. write to the host only what differs, a few at a time (if the process dies before the
+  //    links below are saved, the resumed page finds what it created: see import.ts inFlight)
   const linkRows: Parameters<typeof saveLinks>[1] = [];
   const indexed: SideRecord<T>[] = [];
   const host = spec.host(ctx);
@@ -287,34 +287,23 @@ export async function applyRemotePage<T>(
       if (!plan.hostId) {
         written = await host.create(plan.desired);
         outcome = "created";
-        await saveLink(ctx.db, {
-          installationId: ctx.installation.id,
-          entity: spec.entity,
-          hostId: written.id,
-          remoteId: record.id,
-          remoteNumber: record.number,
-          hostHash: recordHash(written.data),
-          remoteHash,
-        });
+      } else if (unchanged) {
+        written = { id: plan.hostId, number: null, data: plan.current!.data, modifiedAt: null };
+        if (outcome === "updated") outcome = "unchanged";
       } else {
-        if (unchanged) {
-          written = { id: plan.hostId, number: null, data: plan.current!.data, modifiedAt: null };
-          if (outcome === "updated") outcome = "unchanged";
-        } else {
-          const previous = plan.current ? { id: plan.hostId, number: null, data: plan.current.data, modifiedAt: null } : await host.get(plan.hostId);
-          if (!previous) throw new Error(`host record ${plan.hostId} no longer exists`);
-          written = await host.update(plan.hostId, plan.desired, previous);
-        }
-        linkRows.push({
-          installationId: ctx.installation.id,
-          entity: spec.entity,
-          hostId: written.id,
-          remoteId: record.id,
-          remoteNumber: record.number,
-          hostHash: recordHash(written.data),
-          remoteHash,
-        });
+        const previous = plan.current ? { id: plan.hostId, number: null, data: plan.current.data, modifiedAt: null } : await host.get(plan.hostId);
+        if (!previous) throw new Error(`host record ${plan.hostId} no longer exists`);
+        written = await host.update(plan.hostId, plan.desired, previous);
       }
+      linkRows.push({
+        installationId: ctx.installation.id,
+        entity: spec.entity,
+        hostId: written.id,
+        remoteId: record.id,
+        remoteNumber: record.number,
+        hostHash: recordHash(written.data),
+        remoteHash,
+      });
       if (!unchanged) indexed.push(written);
       entries.push({ ...base, hostId: written.id, remoteId: record.id, outcome, retriable: false });
     } catch (err) {

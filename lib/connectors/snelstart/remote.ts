@@ -38,6 +38,42 @@ function rejection(problems: Problem[], host: HostOptions): RecordRejectedError 
   return new RecordRejectedError(`connectors.snelstart.log.${p.code}`, params);
 }
 
+type ReferenceData = {
+  at: number;
+  landen: Promise<{ byId: Record<string, string>; byCode: Record<string, string> }>;
+  omzetgroepen: ReturnType<SnelStartClient["listArtikelOmzetgroepen"]>;
+};
+
+// Countries and revenue groups rarely change: read them once per administration every few
+// minutes instead of in every job step (the client is kept per administration).
+const referenceCache = new WeakMap<SnelStartClient, ReferenceData>();
+const REFERENCE_TTL_MS = 10 * 60_000;
+
+function referenceData(client: SnelStartClient): ReferenceData {
+  const hit = referenceCache.get(client);
+  if (hit && Date.now() - hit.at < REFERENCE_TTL_MS) return hit;
+  const data: ReferenceData = {
+    at: Date.now(),
+    landen: client.listLanden().then((list) => {
+      const byId: Record<string, string> = {};
+      const byCode: Record<string, string> = {};
+      for (const l of list) {
+        const code = (l as { landcodeISO?: string | null }).landcodeISO ?? null;
+        if (code) {
+          byId[l.id] = code.toUpperCase();
+          byCode[code.toUpperCase()] = l.id;
+        }
+      }
+      return { byId, byCode };
+    }),
+    omzetgroepen: client.listArtikelOmzetgroepen(),
+  };
+  // a failed read is not kept: the next step asks again
+  Promise.all([data.landen, data.omzetgroepen]).catch(() => referenceCache.delete(client));
+  referenceCache.set(client, data);
+  return data;
+}
+
 export function createSnelStartRemote(client: SnelStartClient, settings: SnelStartSettings, host: HostOptions): RemoteAdapter {
   const addressHostTypeIds: Record<SnelStartAddressSlot, string> = {
     vestigingsAdres: settings.vestigingsAdresType,
@@ -49,23 +85,8 @@ export function createSnelStartRemote(client: SnelStartClient, settings: SnelSta
   };
   const addressKinds = { vestigingsAdres: kindOf(settings.vestigingsAdresType), correspondentieAdres: kindOf(settings.correspondentieAdresType) };
 
-  // reference lists, read once per adapter (one job step)
-  let landen: Promise<{ byId: Record<string, string>; byCode: Record<string, string> }> | null = null;
-  const countries = () =>
-    (landen ??= client.listLanden().then((list) => {
-      const byId: Record<string, string> = {};
-      const byCode: Record<string, string> = {};
-      for (const l of list) {
-        const code = (l as { landcodeISO?: string | null }).landcodeISO ?? null;
-        if (code) {
-          byId[l.id] = code.toUpperCase();
-          byCode[code.toUpperCase()] = l.id;
-        }
-      }
-      return { byId, byCode };
-    }));
-  let omzetgroepen: ReturnType<typeof client.listArtikelOmzetgroepen> | null = null;
-  const groups = () => (omzetgroepen ??= client.listArtikelOmzetgroepen());
+  const countries = () => referenceData(client).landen;
+  const groups = () => referenceData(client).omzetgroepen;
 
   const toRelation = async (r: Relatie): Promise<SideRecord<Relation>> => ({
     id: r.id,

@@ -1,0 +1,53 @@
+/**
+ * Shared by the bench processes: the secrets the sandboxes and the app agree on, the
+ * sandbox tenant, and how a child hands its figures back (one JSON line on stdout).
+ */
+import os from "node:os";
+
+export const SANDBOX_TENANT = "7ad63a7b-6a76-57a8-a6c4-46099c1d4411";
+export const KORENSCHOOF = { method: "password", username: "boekhouding@korenschoof.test", password: "Korenschoof-InKaart-2024!" } as const;
+export const KORENSCHOOF_ADM = "eb1ebe55-f583-5175-a983-8a338d622701";
+
+export const SECRETS = {
+  LEDGERLINK_APP_SECRET: "bench-app-secret-0123456789abcdef",
+  HOST_WEBHOOK_SECRET: "bench-webhook-secret",
+  HOST_CLIENT_ID: "ledgerlink",
+  HOST_CLIENT_SECRET: "bench-client-secret",
+  SNELSTART_SUBSCRIPTION_KEY: "sandbox-subscription-key",
+};
+
+export const RESULT_PREFIX = "BENCH_RESULT ";
+
+export function emit(obj: unknown) {
+  process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(obj)}\n`);
+}
+
+export function machine() {
+  const cpus = os.cpus();
+  return {
+    cpu: cpus[0]?.model ?? "unknown",
+    cores: cpus.length,
+    memoryGB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    node: process.version,
+  };
+}
+
+/** Peak resident set size of this process so far, in MB. */
+export const peakRssMB = () => Math.round(process.resourceUsage().maxRSS / 1024);
+export const rssMB = () => Math.round(process.memoryUsage.rss() / 2 ** 20);
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export async function postJson(url: string, body: unknown): Promise<any> {
+  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body ?? {}) });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`POST ${url} → ${res.status} ${text.slice(0, 300)}`);
+  return text ? JSON.parse(text) : null;
+}
+
+export async function getJson(url: string): Promise<any> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`GET ${url} → ${res.status} ${(await res.text()).slice(0, 300)}`);
+  return res.json();
+}

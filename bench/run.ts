@@ -1,0 +1,330 @@
+/**
+ * `npm run bench [-- --quick] [-- --only=import,ratelimit,pull,latency] [-- --sizes=1000,10000]`
+ *
+ * Each scenario runs in fresh processes: the sandbox CRM and the SnelStart simulator in one
+ * (bench/servers.ts), the app in another (bench/scenario.ts), so the app's peak RSS is its own.
+ * This process seeds the sandboxes, collects each child's figures, prints a table against the
+ * targets of issue 4 and writes bench/results/latest.json.
+ *
+ * Imports run the import functions' steps directly (lib/sync/import inside
+ * inngest/functions/shared withContext, a fresh context per step, retried as Inngest would);
+ * `--driver=inngest` runs the functions through @inngest/test instead, whose per-run mocks stay
+ * reachable (~0.4 MB a run: +300 MB of heap at 100,000, not the app's). Pushes in the latency
+ * scenario always run the app's push function through @inngest/test.
+ * `--heap-snapshot` writes a V8 heap snapshot of the app after the relation import.
+ * `--profile` writes a V8 CPU profile of each app process to bench/results/profiles/<scenario>/.
+ *
+ * Database: DATABASE_URL (a fresh database per scenario) when set, else PGlite in memory (then
+ * the database's memory is part of the app's RSS).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import readline from "node:readline";
+import { execFileSync } from "node:child_process";
+import { getJson, KORENSCHOOF_ADM, machine, postJson, RESULT_PREFIX, SANDBOX_TENANT } from "./common";
+
+const args = process.argv.slice(2);
+const flag = (name: string) => args.find((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+const value = (name: string) => flag(name)?.split("=")[1];
+const quick = !!flag("quick");
+const only = value("only")?.split(",");
+const sizes = value("sizes")?.split(",").map(Number) ?? (quick ? [1000, 5000] : [1000, 10000, 100000]);
+const timeoutS = Number(value("timeout") ?? (quick ? 300 : 600));
+const rateLimit = Number(value("rate-limit") ?? (quick ? 60 : 120));
+const rateArtikelen = Number(value("rate-artikelen") ?? (quick ? 750 : 3000));
+const command = `npm run bench${args.length ? ` -- ${args.join(" ")}` : ""}`;
+const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
+
+// ── child processes ────────────────────────────────────────────────────
+
+fs.mkdirSync("bench/results", { recursive: true });
+
+function spawnTsx(file: string, argv: string[], env: Record<string, string> = {}, logFile?: string, nodeFlags: string[] = []) {
+  // node itself with tsx's loader (no wrapper process), so flags and peak RSS are the child's own
+  const child = spawn(process.execPath, [...nodeFlags, "--import", "tsx", file, ...argv], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const logStream = logFile ? fs.createWriteStream(logFile) : null;
+  const results: unknown[] = [];
+  const waiters: Array<() => void> = [];
+  readline.createInterface({ input: child.stdout! }).on("line", (line) => {
+    if (line.startsWith(RESULT_PREFIX)) {
+      results.push(JSON.parse(line.slice(RESULT_PREFIX.length)));
+      waiters.splice(0).forEach((w) => w());
+    } else if (line.trim()) logStream?.write(`${line}\n`);
+  });
+  readline.createInterface({ input: child.stderr! }).on("line", (line) => {
+    logStream?.write(`${line}\n`);
+    if (line.startsWith("[bench")) process.stderr.write(`  ${line}\n`);
+    else if (!logStream && !/npm warn|ExperimentalWarning|--trace-warnings/.test(line)) process.stderr.write(`  ${line}\n`);
+  });
+  const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+  const next = async (n: number, ms: number) => {
+    const until = Date.now() + ms;
+    while (results.length < n) {
+      if (Date.now() > until) throw new Error(`${file}: no result within ${ms / 1000} s`);
+      if (child.exitCode !== null && results.length < n) throw new Error(`${file} exited with ${child.exitCode} before reporting`);
+      await new Promise<void>((r) => {
+        waiters.push(r);
+        setTimeout(r, 500);
+      });
+    }
+    return results[n - 1];
+  };
+  return { child, results, next, exited };
+}
+
+async function stopChild(child: ChildProcess, exited: Promise<unknown>, graceMs = 0) {
+  if (child.exitCode !== null) return;
+  // let it finish on its own first (a CPU profile is written at exit)
+  if (graceMs) await Promise.race([exited, new Promise((r) => setTimeout(r, graceMs))]);
+  if (child.exitCode !== null) return;
+  child.kill("SIGTERM");
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+  if (child.exitCode === null) child.kill("SIGKILL");
+}
+
+// ── seeding ────────────────────────────────────────────────────────────
+
+const VISITING = "423682f0-a325-5278-95a0-70eee774eb9c";
+const CUSTOMER = "Relationship.Organization.CommercialRelationship.Customer";
+const SUPPLIER = "Relationship.Organization.Supplier";
+
+function splitStreet(s: string) {
+  const m = /^(.*?)\s+(\d+)\s*(.*)$/.exec(s ?? "");
+  return m ? { Street: m[1], HouseNumber: m[2], HouseNumberAddition: m[3] || null } : { Street: s, HouseNumber: null, HouseNumberAddition: null };
+}
+
+type Relatie = { relatiecode: number; naam: string; relatiesoort: string[]; email?: string; telefoon?: string; vestigingsAdres?: { straat?: string; postcode?: string; plaats?: string } };
+
+/**
+ * N relaties in SnelStart; every second one generated (a customer or supplier) already in the CRM
+ * with the same debtor/creditor number, name and visiting address, but an older e-mail address:
+ * the import links and updates those, and creates the rest.
+ */
+async function seed(hostUrl: string, simUrl: string, relaties: number, artikelen = 0, matched = true) {
+  const t0 = Date.now();
+  await postJson(`${simUrl}/__admin/generate`, { relaties, artikelen });
+  let linkedInCrm = 0;
+  if (matched && relaties) {
+    const dump = await getJson(`${simUrl}/__admin/state?administratie=${KORENSCHOOF_ADM}&content=1`);
+    const generated = (dump.relaties as Relatie[]).filter((r) => r.relatiecode >= 2005);
+    let batch: Record<string, unknown>[] = [];
+    const flush = async () => {
+      if (!batch.length) return;
+      await postJson(`${hostUrl}/__admin/seed`, { tenant: SANDBOX_TENANT, Relation_Organization: batch });
+      linkedInCrm += batch.length;
+      batch = [];
+    };
+    for (let i = 0; i < generated.length; i += 2) {
+      const r = generated[i]!;
+      const klant = r.relatiesoort.includes("Klant");
+      const code = String(r.relatiecode);
+      batch.push({
+        Name: r.naam,
+        EmailAddress: `oud.${i}@voorbeeld.nl`,
+        PhoneNumber: r.telefoon ?? null,
+        Relationships: [klant ? { _Type: CUSTOMER, DebtorNumber: code, PaymentTermInDays: 30 } : { _Type: SUPPLIER, CreditorNumber: code }],
+        Addresses: [
+          {
+            ...splitStreet(r.vestigingsAdres?.straat ?? ""),
+            Postalcode: r.vestigingsAdres?.postcode ?? null,
+            City: r.vestigingsAdres?.plaats ?? null,
+            CountryCode: "NL",
+            AddressType: { ID: VISITING },
+          },
+        ],
+      });
+      if (batch.length >= 5000) await flush();
+    }
+    await flush();
+  }
+  return { relaties, artikelen, alreadyInCrm: linkedInCrm, seedS: (Date.now() - t0) / 1000 };
+}
+
+// ── one scenario ───────────────────────────────────────────────────────
+
+type Spec = { name: string; scenario: string; size: number; seed: { relaties: number; artikelen?: number; matched?: boolean }; env?: Record<string, string> };
+
+async function runScenario(spec: Spec): Promise<Record<string, unknown>> {
+  log(`${spec.name}: starting sandboxes`);
+  const slug = spec.name.replace(/[^a-z0-9]+/gi, "-").toLowerCase();
+  const servers = spawnTsx("bench/servers.ts", [], {}, `bench/results/${slug}.servers.log`);
+  try {
+    const { hostUrl, simUrl, pid } = (await servers.next(1, 60_000)) as { hostUrl: string; simUrl: string; pid: number };
+    const seeded = await seed(hostUrl, simUrl, spec.seed.relaties, spec.seed.artikelen, spec.seed.matched ?? true);
+    log(`${spec.name}: seeded ${JSON.stringify(seeded)}; running the app`);
+    const app = spawnTsx("bench/scenario.ts", [spec.scenario, String(spec.size)], {
+      BENCH_HOST_URL: hostUrl,
+      BENCH_SIM_URL: simUrl,
+      BENCH_SERVERS_PID: String(pid),
+      BENCH_TIMEOUT_S: String(timeoutS),
+      ...(value("driver") ? { BENCH_DRIVER: value("driver")! } : {}),
+      ...(flag("heap-snapshot") ? { BENCH_HEAP_SNAPSHOT: `bench/results/${slug}.heapsnapshot` } : {}),
+      ...spec.env,
+      // --expose-gc: live heap after a full GC at the progress marks, to tell a leak from a lazy collector
+    }, `bench/results/${slug}.log`, ["--expose-gc", ...(flag("profile") ? ["--cpu-prof", `--cpu-prof-dir=bench/results/profiles/${slug}`] : [])]);
+    const started = Date.now();
+    let result: Record<string, unknown>;
+    try {
+      result = (await app.next(1, (timeoutS + 240) * 1000)) as Record<string, unknown>;
+    } catch (err) {
+      result = { scenario: spec.scenario, size: spec.size, error: String(err), killedAfterS: Math.round((Date.now() - started) / 1000) };
+    }
+    await stopChild(app.child, app.exited, 15_000);
+    await stopChild(servers.child, servers.exited);
+    const serversRss = servers.results.find((r) => (r as { serversPeakRssMB?: number }).serversPeakRssMB) as { serversPeakRssMB?: number } | undefined;
+    return {
+      name: spec.name,
+      command: `tsx bench/scenario.ts ${spec.scenario} ${spec.size}${spec.env ? ` (${Object.entries(spec.env).map(([k, v]) => `${k}=${v}`).join(" ")})` : ""}`,
+      seeded,
+      ...result,
+      serversPeakRssMB: serversRss?.serversPeakRssMB ?? null,
+    };
+  } finally {
+    await stopChild(servers.child, servers.exited);
+  }
+}
+
+// ── the table ──────────────────────────────────────────────────────────
+
+type Row = { scenario: string; figure: string; value: string; target: string; gap: string; command: string };
+
+const fmt = (n: number | null | undefined, d = 1) => (n == null || Number.isNaN(n) ? "n/a" : n.toLocaleString("en-US", { maximumFractionDigits: d }));
+function atLeast(v: number | null | undefined, target: number) {
+  if (v == null) return "n/a";
+  return v >= target ? `meets (${fmt((v / target) * 100, 0)} % of target)` : `${fmt(target / Math.max(v, 1e-9), 1)}× short (needs +${fmt(target - v)})`;
+}
+function atMost(v: number | null | undefined, target: number) {
+  if (v == null) return "n/a";
+  return v <= target ? `meets (${fmt(v, 2)} ≤ ${fmt(target, 2)})` : `${fmt(v / target, 2)}× over (−${fmt(v - target, 2)} needed)`;
+}
+
+function rows(results: Record<string, any>[]): Row[] {
+  const out: Row[] = [];
+  const importRuns = results.filter((r) => r.scenario === "import");
+  const biggest = Math.max(...importRuns.map((r) => r.size ?? 0));
+  for (const r of results) {
+    const base = { scenario: r.name as string, command: r.command as string };
+    if (r.error) {
+      out.push({ ...base, figure: "error", value: String(r.error).split("\n")[0]!.slice(0, 80), target: "", gap: "" });
+      continue;
+    }
+    if (r.scenario === "import") {
+      const partial = r.timedOut ? ` (timed out after ${fmt(r.relationWallS, 0)} s at ${fmt(r.processed, 0)} relations; full run ≈ ${fmt(r.extrapolatedFullS, 0)} s)` : "";
+      out.push({ ...base, figure: "relations/s (matched + written)", value: fmt(r.relationsPerSec) + partial, target: "≥ 5,000", gap: atLeast(r.relationsPerSec, 5000) });
+      out.push({
+        ...base,
+        figure: "host calls per relation created/linked",
+        value: `${fmt(r.hostCallsPerRelation, 3)} (${fmt(r.hostCalls, 0)} calls / ${fmt(r.counts.created + r.counts.linked, 0)}; ${fmt(r.realHostMinutesAt1000PerMin)} min at 1,000/min)`,
+        target: "≤ 1.1",
+        gap: atMost(r.hostCallsPerRelation, 1.1),
+      });
+      out.push({
+        ...base,
+        figure: "peak RSS of the app (MB)",
+        value: `${fmt(r.peakRssMB, 0)} (db: ${r.driver === "pglite" ? "PGlite, inside this process" : "PostgreSQL, outside"}; live heap ${fmt(Math.max(...Object.values((r.liveHeapMBAfterGc ?? {}) as Record<string, number>), 0), 0)})`,
+        target: r.size === biggest ? "< 300 at 100,000" : "flat as it grows",
+        gap: r.size >= 100_000 || r.size === biggest ? atMost(r.peakRssMB, 300) : "",
+      });
+    } else if (r.scenario === "ratelimit") {
+      out.push({
+        ...base,
+        figure: `share of the rate limit used (${r.limitPerMinute}/min)`,
+        value:
+          r.shareOfLimit == null
+            ? `not limit-bound (${fmt(r.acceptedRequests, 0)} requests ≤ one window)`
+            : `${fmt(r.shareOfLimit * 100)} % (${fmt(r.acceptedRequests, 0)} requests in ${fmt(r.wallS)} s, best possible ${fmt(r.idealS, 0)} s; ${fmt(r.requestsPerSec, 2)} req/s vs ${fmt(r.limitPerSec, 2)})`,
+        target: "≥ 90 %",
+        gap: r.shareOfLimit == null ? "n/a" : atLeast(r.shareOfLimit * 100, 90),
+      });
+      out.push({
+        ...base,
+        figure: "requests refused by the limit / left unretried",
+        value: `${fmt(r.refusedByRateLimit, 0)} refused / ${r.refusedLeftUnretried ?? "some"} unretried (import ${r.importComplete ? "complete" : "INCOMPLETE"})`,
+        target: "0 unretried",
+        gap: r.refusedLeftUnretried === 0 ? "meets" : "fails",
+      });
+    } else if (r.scenario === "pull") {
+      for (const [entity, p] of Object.entries(r.noChangePull as Record<string, any>)) {
+        out.push({
+          ...base,
+          figure: `no-change pull: vendor requests, ${entity}`,
+          value: `${fmt(p.vendorRequests, 0)} (+${p.vendorTokenRequests} token; host calls ${p.hostCalls}, db queries ${p.dbQueries})`,
+          target: "1",
+          gap: atMost(p.vendorRequests, 1),
+        });
+      }
+    } else if (r.scenario === "latency") {
+      out.push({ ...base, figure: `host event → vendor write p50 (ms, ${r.measured}/${r.changes} changes)`, value: fmt(r.p50Ms, 0), target: "", gap: "" });
+      out.push({ ...base, figure: "host event → vendor write p95 (ms)", value: fmt(r.p95Ms, 0), target: "< 2,000", gap: atMost(r.p95Ms, 2000) });
+    }
+  }
+  return out;
+}
+
+function printTable(rs: Row[]) {
+  const cols: Array<keyof Row> = ["scenario", "figure", "value", "target", "gap"];
+  const width = Object.fromEntries(cols.map((c) => [c, Math.max(c.length, ...rs.map((r) => r[c].length))])) as Record<keyof Row, number>;
+  const line = (r: Record<string, string>) => cols.map((c) => r[c]!.padEnd(width[c])).join(" │ ");
+  console.log(line(Object.fromEntries(cols.map((c) => [c, c]))));
+  console.log(cols.map((c) => "─".repeat(width[c])).join("─┼─"));
+  let last = "";
+  for (const r of rs) {
+    if (r.scenario !== last && last) console.log(cols.map((c) => " ".repeat(width[c])).join(" │ "));
+    last = r.scenario;
+    console.log(line(r));
+  }
+  console.log("\ncommands per scenario:");
+  for (const [s, c] of new Map(rs.map((r) => [r.scenario, r.command]))) console.log(`  ${s}: ${c}`);
+}
+
+// ── main ───────────────────────────────────────────────────────────────
+
+const specs: Spec[] = ([
+  ...sizes.map((n) => ({ name: `import ${n.toLocaleString("en-US")}`, scenario: "import", size: n, seed: { relaties: n } })),
+  {
+    name: `rate limit ${rateLimit}/min`,
+    scenario: "ratelimit",
+    size: 1000,
+    seed: { relaties: 1000, artikelen: rateArtikelen },
+    env: { BENCH_RATE_LIMIT: String(rateLimit) },
+  },
+  { name: "no-change pull", scenario: "pull", size: 1000, seed: { relaties: 1000 } },
+  { name: "event latency", scenario: "latency", size: 1000, seed: { relaties: 1000 }, env: { BENCH_EVENTS: "200", BENCH_EVENT_RATE: "10", BENCH_POOL: "10" } },
+] as Spec[]).filter((s) => !only || only.includes(s.scenario));
+
+const m = machine();
+const git = (() => {
+  try {
+    const rev = execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
+    const dirty = execFileSync("git", ["status", "--porcelain", "--", "lib", "app", "inngest", "sandbox"], { encoding: "utf8" }).trim();
+    return `${rev}${dirty ? " (lib/app/inngest/sandbox modified)" : ""}`;
+  } catch {
+    return "unknown";
+  }
+})();
+const startedAt = new Date().toISOString();
+console.log(`command: ${command}`);
+console.log(`machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGB} GB, ${m.os}, node ${m.node}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+console.log(`code: ${git}`);
+console.log(`database: ${process.env.DATABASE_URL ? "PostgreSQL (DATABASE_URL), a fresh database per scenario" : "PGlite in memory, inside the app process"}\n`);
+
+const results: Record<string, any>[] = [];
+for (const spec of specs) {
+  const t0 = Date.now();
+  const r = await runScenario(spec);
+  r.scenarioWallS = Math.round((Date.now() - t0) / 1000);
+  // other work on the machine skews every figure: the 1-minute load average when the scenario ended
+  r.loadAvgAtEnd = Math.round(os.loadavg()[0]! * 100) / 100;
+  results.push(r);
+  log(`${spec.name}: done in ${r.scenarioWallS} s`);
+}
+
+const table = rows(results);
+console.log("");
+printTable(table);
+const out = { command, machine: m, git, database: process.env.DATABASE_URL ? "postgresql" : "pglite", startedAt, finishedAt: new Date().toISOString(), quick, table, results };
+const stamped = `bench/results/run-${startedAt.replace(/[:.]/g, "-")}.json`;
+fs.writeFileSync("bench/results/latest.json", JSON.stringify(out, null, 2));
+fs.writeFileSync(stamped, JSON.stringify(out, null, 2));
+console.log(`\nfigures written to bench/results/latest.json (and ${stamped})`);

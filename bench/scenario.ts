@@ -1,0 +1,616 @@
+/**
+ * One bench scenario in a fresh process (so its peak RSS is its own): `tsx bench/scenario.ts
+ * <import|ratelimit|pull|latency> [size]`. bench/run.ts starts the sandboxes in another process,
+ * seeds them, and passes their URLs in BENCH_HOST_URL / BENCH_SIM_URL. Prints its figures as
+ * one `BENCH_RESULT {...}` line.
+ */
+import { and, eq } from "drizzle-orm";
+import { schema } from "@/lib/db";
+import { withContext } from "@/inngest/functions/shared";
+import { pullChanges } from "@/lib/sync/pull";
+import { pullPayments } from "@/lib/sync/payments";
+import { beginImport, completeImport, importPage } from "@/lib/sync/import";
+import type { OutgoingEvent } from "@/lib/host/receive-webhook";
+import { emit, peakRssMB, rssMB, SANDBOX_TENANT, SECRETS, sleep } from "./common";
+import {
+  meters,
+  ownCpuS,
+  processCpuS,
+  rawFetch,
+  resetMeters,
+  rssSampler,
+  runFunction,
+  setVendorLogging,
+  snapshotMeters,
+  startBenchWorld,
+  vendorLog,
+  type BenchWorld,
+} from "./world";
+
+const [, , scenario, sizeArg] = process.argv;
+const size = Number(sizeArg ?? 0);
+const deadlineAt = Date.now() + Number(process.env.BENCH_TIMEOUT_S ?? 600) * 1000;
+const log = (msg: string) => process.stderr.write(`[bench ${scenario}${size ? ` ${size}` : ""}] ${msg}\n`);
+const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
+
+// ── the import, driven through the app's Inngest functions ───────────────
+
+type ImportProgress = {
+  startedAt: number;
+  indexDoneAt: number | null;
+  relationsDoneAt: number | null;
+  doneAt: number | null;
+  pages: number;
+  relationPages: number;
+  jobRetries: number;
+  processedRelations: number;
+  timedOut: boolean;
+  errors: string[];
+};
+
+/** How long Inngest waits before running a failed run again (RetryAfterError's delay, else backoff). */
+function retryDelayMs(error: unknown, attempt: number): number {
+  const ra = (error as { retryAfter?: string | number } | null)?.retryAfter;
+  if (typeof ra === "number") return ra;
+  if (ra && /^\d+$/.test(String(ra))) return Number(ra);
+  if (ra && !Number.isNaN(Date.parse(String(ra)))) return Math.max(0, Date.parse(String(ra)) - Date.now());
+  return 1000 * 2 ** attempt;
+}
+
+/** Runs a function; a failed run is run again as Inngest would (after RetryAfterError's delay). */
+async function runWithRetries(id: string, event: { name: string; data: Record<string, unknown> }, p: { jobRetries: number; errors: string[] }, retries = 8) {
+  for (let attempt = 0; ; attempt++) {
+    const out = await runFunction(id, event);
+    if (!out.error) return out;
+    const err = out.error as { message?: string; retryAfter?: string | number };
+    p.errors.push(String(err.message ?? err).slice(0, 200));
+    if (attempt >= retries) return out;
+    p.jobRetries++;
+    await sleep(Math.min(retryDelayMs(err, attempt), 120_000));
+  }
+}
+
+async function driveImport(
+  world: BenchWorld,
+  opts: { expectedRelations?: number; onRelationsDone?: () => Promise<void>; onProgress?: (processed: number) => void } = {},
+): Promise<ImportProgress> {
+  const p: ImportProgress = {
+    startedAt: Date.now(),
+    indexDoneAt: null,
+    relationsDoneAt: null,
+    doneAt: null,
+    pages: 0,
+    relationPages: 0,
+    jobRetries: 0,
+    processedRelations: 0,
+    timedOut: false,
+    errors: [],
+  };
+  const installationId = world.installationId;
+  if (process.env.BENCH_DRIVER !== "inngest") return driveImportDirect(world, p, opts);
+  const start = await runWithRetries("snelstart-start-import", { name: "ledgerlink/installation.activated", data: { installationId, connector: "snelstart" } }, p);
+  if (start.error) throw new Error(`start-import failed: ${String((start.error as Error).message ?? start.error)}`);
+  let data: Record<string, unknown> = { installationId, connector: "snelstart", entity: "relation", runId: "" };
+  let lastLog = Date.now();
+  for (;;) {
+    const out = await runWithRetries("snelstart-import-page", { name: "ledgerlink/import.page", data }, p);
+    if (out.error) throw new Error(`import page failed after retries: ${p.errors.at(-1)}`);
+    const r = out.result as { processed?: number; next?: string; done?: boolean };
+    p.pages++;
+    if (data.entity === "relation") {
+      p.relationPages++;
+      if ((r.processed ?? 0) > 0 && p.indexDoneAt === null) p.indexDoneAt = Date.now();
+      p.processedRelations += r.processed ?? 0;
+      opts.onProgress?.(p.processedRelations);
+      if (r.next && r.next !== "relation") {
+        p.relationsDoneAt = Date.now();
+        if (p.indexDoneAt === null) p.indexDoneAt = p.relationsDoneAt;
+        await opts.onRelationsDone?.();
+      }
+    }
+    if (r.done || (!r.next && !r.done)) {
+      if (data.entity === "relation" && p.relationsDoneAt === null) {
+        p.relationsDoneAt = Date.now();
+        await opts.onRelationsDone?.();
+      }
+      p.doneAt = Date.now();
+      break;
+    }
+    data = { ...data, entity: r.next };
+    if (Date.now() - lastLog > 10_000) {
+      lastLog = Date.now();
+      log(`${round((Date.now() - p.startedAt) / 1000)} s: ${p.pages} pages, ${p.processedRelations} relations processed, rss ${rssMB()} MB`);
+    }
+    if (Date.now() > deadlineAt) {
+      p.timedOut = true;
+      break;
+    }
+  }
+  return p;
+}
+
+/**
+ * The same steps the import functions run (one context per step), called directly instead of
+ * through @inngest/test, whose per-run mocks stay reachable and grow the heap ~0.4 MB a run.
+ */
+async function driveImportDirect(
+  world: BenchWorld,
+  p: ImportProgress,
+  opts: { onRelationsDone?: () => Promise<void>; onProgress?: (processed: number) => void },
+): Promise<ImportProgress> {
+  const id = world.installationId;
+  const step = async <T>(fn: (ctx: Parameters<Parameters<typeof withContext>[1]>[0]) => Promise<T>): Promise<T> => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const r = await withContext(id, fn);
+        if (r && typeof r === "object" && "skipped" in (r as object)) throw new Error("installation inactive");
+        return r as T;
+      } catch (err) {
+        p.errors.push(String((err as Error).message ?? err).slice(0, 200));
+        if (attempt >= 8) throw err;
+        p.jobRetries++;
+        await sleep(Math.min(retryDelayMs(err, attempt), 120_000));
+      }
+    }
+  };
+  const runs = await step((ctx) => beginImport(ctx));
+  const order = runs.map((r) => r.entity);
+  let lastLog = Date.now();
+  for (const entity of order) {
+    for (;;) {
+      const r = await step((ctx) => importPage(ctx, entity));
+      p.pages++;
+      if (entity === "relation") {
+        p.relationPages++;
+        if (r.processed > 0 && p.indexDoneAt === null) p.indexDoneAt = Date.now();
+        p.processedRelations += r.processed;
+        opts.onProgress?.(p.processedRelations);
+      }
+      if (Date.now() - lastLog > 10_000) {
+        lastLog = Date.now();
+        log(`${round((Date.now() - p.startedAt) / 1000)} s: ${p.pages} pages, ${p.processedRelations} relations processed, rss ${rssMB()} MB`);
+      }
+      if (r.done) break;
+      if (Date.now() > deadlineAt) {
+        p.timedOut = true;
+        return p;
+      }
+    }
+    if (entity === "relation") {
+      p.relationsDoneAt = Date.now();
+      p.indexDoneAt ??= p.relationsDoneAt;
+      await opts.onRelationsDone?.();
+    }
+  }
+  await step((ctx) => completeImport(ctx));
+  p.doneAt = Date.now();
+  return p;
+}
+
+async function runCounts(world: BenchWorld) {
+  const runs = await world.db.select().from(schema.syncRuns).where(eq(schema.syncRuns.installationId, world.installationId));
+  const of = (entity: string) => runs.filter((r) => r.kind === "import" && r.entity === entity).at(-1);
+  return { relation: of("relation"), product: of("product") };
+}
+
+function timeSplit(m: ReturnType<typeof snapshotMeters>, wallMs: number) {
+  const h = m.http;
+  // busy = wall time with at least one such call in flight (host writes overlap)
+  return {
+    wallMs: Math.round(wallMs),
+    hostApiBusyMs: Math.round(h.hostApi.busyMs),
+    hostApiSumMs: Math.round(h.hostApi.ms),
+    hostApiAvgMs: h.hostApi.count ? Math.round((h.hostApi.ms / h.hostApi.count) * 10) / 10 : null,
+    hostTokenBusyMs: Math.round(h.hostToken.busyMs),
+    vendorApiBusyMs: Math.round(h.vendorApi.busyMs),
+    vendorTokenBusyMs: Math.round(h.vendorToken.busyMs),
+    dbBusyMs: Math.round(m.db.busyMs),
+    dbSumMs: Math.round(m.db.ms),
+    dbQueries: m.db.count,
+    hostApiCalls: h.hostApi.count,
+    hostTokenCalls: h.hostToken.count,
+    vendorApiCalls: h.vendorApi.count,
+    vendorTokenCalls: h.vendorToken.count,
+  };
+}
+
+/** Requests to SnelStart's API (/v2); the simulator's total also counts its token and admin routes. */
+const v2 = (stats: { byRoute: Record<string, number> }) =>
+  Object.entries(stats.byRoute).reduce((n, [route, c]) => (route.includes(" /v2/") ? n + c : n), 0);
+const v2Routes = (stats: { byRoute: Record<string, number> }) => Object.fromEntries(Object.entries(stats.byRoute).filter(([route]) => route.includes(" /v2/")));
+
+// ── scenarios ───────────────────────────────────────────────────────────
+
+async function importScenario(world: BenchWorld) {
+  const rss = rssSampler();
+  rss.mark("start");
+  await world.resetStats();
+  resetMeters();
+  const cpu0 = ownCpuS();
+  const scpu0 = processCpuS(world.serversPid);
+  let relMeters: ReturnType<typeof snapshotMeters> | null = null;
+  let hostAtRelEnd: Awaited<ReturnType<BenchWorld["hostStats"]>> | null = null;
+  let simAtRelEnd: Awaited<ReturnType<BenchWorld["simStats"]>> | null = null;
+  let cpuRel = 0;
+  let scpuRel: number | null = null;
+  const marks = [0.25, 0.5, 0.75];
+  const snap = async () => {
+    relMeters = snapshotMeters();
+    cpuRel = ownCpuS() - cpu0;
+    const s = processCpuS(world.serversPid);
+    scpuRel = s !== null && scpu0 !== null ? s - scpu0 : null;
+    hostAtRelEnd = await world.hostStats();
+    simAtRelEnd = await world.simStats();
+    rss.mark("relationsDone");
+  };
+  const p = await driveImport(world, {
+    onRelationsDone: snap,
+    onProgress: (n) => {
+      while (marks.length && n >= marks[0]! * size) rss.mark(`${Math.round(marks.shift()! * 100)}%`);
+    },
+  });
+  if (!relMeters) await snap();
+  if (process.env.BENCH_HEAP_SNAPSHOT) {
+    (globalThis as { gc?: () => void }).gc?.();
+    const file = (await import("node:v8")).writeHeapSnapshot(process.env.BENCH_HEAP_SNAPSHOT);
+    log(`heap snapshot: ${file}`);
+  }
+  const counts = await runCounts(world);
+  const c = counts.relation?.counts ?? { created: 0, updated: 0, linked: 0, unchanged: 0, skipped: 0, failed: 0 };
+  const relWallMs = (p.relationsDoneAt ?? Date.now()) - p.startedAt;
+  const indexMs = (p.indexDoneAt ?? Date.now()) - p.startedAt;
+  const taken = c.created + c.linked + c.updated + c.unchanged;
+  const hostCalls = hostAtRelEnd!.total;
+  const result = {
+    scenario: "import",
+    size,
+    driver: world.driver,
+    jobDriver: process.env.BENCH_DRIVER === "inngest" ? "@inngest/test (the app's functions)" : "direct (lib/sync/import steps)",
+    timedOut: p.timedOut,
+    relationStatus: counts.relation?.status ?? null,
+    counts: c,
+    processed: counts.relation?.processed ?? p.processedRelations,
+    relationWallS: round(relWallMs / 1000, 2),
+    indexPhaseS: round(indexMs / 1000, 2),
+    remotePhaseS: round((relWallMs - indexMs) / 1000, 2),
+    relationsPerSec: round(taken / (relWallMs / 1000), 1),
+    // incl. the inactive relaties skipped
+    recordsPerSec: round((taken + c.skipped) / (relWallMs / 1000), 1),
+    hostCalls,
+    hostCallsByMethodAndSet: hostAtRelEnd!.byMethodAndEntitySet,
+    hostCallsPerRelation: c.created + c.linked ? round(hostCalls / (c.created + c.linked), 3) : null,
+    hostTokenRequests: relMeters!.http.hostToken.count,
+    vendorRequests: v2(simAtRelEnd!),
+    vendorRequestsByRoute: v2Routes(simAtRelEnd!),
+    vendorTokenRequests: relMeters!.http.vendorToken.count,
+    /** what this import would take against the real host's 1,000 calls a minute */
+    realHostMinutesAt1000PerMin: round(hostCalls / 1000, 1),
+    pages: p.relationPages,
+    jobRetries: p.jobRetries,
+    timeSplit: timeSplit(relMeters!, relWallMs),
+    appCpuS: round(cpuRel, 1),
+    serversCpuS: scpuRel === null ? null : round(scpuRel, 1),
+    rssMB: rss.marks,
+    liveHeapMBAfterGc: rss.heap,
+    sampledMaxRssMB: rss.max,
+    peakRssMB: peakRssMB(),
+    productImport: counts.product ? { status: counts.product.status, counts: counts.product.counts } : null,
+    extrapolatedFullS: p.timedOut && p.processedRelations ? round((relWallMs / 1000) * (size / p.processedRelations), 0) : null,
+    errors: p.errors.slice(0, 5),
+  };
+  rss.stop();
+  return result;
+}
+
+async function rateLimitScenario(world: BenchWorld) {
+  const limit = Number(process.env.BENCH_RATE_LIMIT ?? 120);
+  await rawFetch(`${world.simUrl}/__admin/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ rateLimitPerMinute: limit }) });
+  await world.resetStats();
+  resetMeters();
+  setVendorLogging(true);
+  const p = await driveImport(world);
+  setVendorLogging(false);
+  const stats = await world.simStats();
+  const counts = await runCounts(world);
+  const first = vendorLog[0]?.at ?? p.startedAt;
+  const last = vendorLog.at(-1)?.at ?? Date.now();
+  const wallS = (last - first) / 1000;
+  const ok = v2(stats) - stats.refusedByRateLimit;
+  const seen429 = meters.http.vendorApi.byStatus["429"] ?? 0;
+  const complete =
+    counts.relation?.status === "succeeded" &&
+    counts.product?.status === "succeeded" &&
+    counts.relation.counts.failed === 0 &&
+    counts.product.counts.failed === 0;
+  const timeline: Array<[number, number]> = [];
+  for (const v of vendorLog) {
+    const b = Math.floor((v.at - first) / 10_000);
+    while (timeline.length <= b) timeline.push([0, 0]);
+    timeline[b]![v.status === 429 ? 1 : 0]++;
+  }
+  // A 60 s sliding window admits `limit` requests, then nothing until the oldest leaves: the best
+  // any client can do with `ok` requests is to send them in ceil(ok/limit) bursts a minute apart,
+  // finishing after floor((ok-1)/limit) minutes. Share of the limit used = that time / the time taken
+  // (a run shorter than one window is not limit-bound: no figure).
+  const idealS = Math.floor((ok - 1) / limit) * 60;
+  const shareOfLimit = idealS > 0 ? idealS / wallS : null;
+  return {
+    scenario: "ratelimit",
+    size,
+    limitPerMinute: limit,
+    driver: world.driver,
+    timedOut: p.timedOut,
+    wallS: round(wallS, 1),
+    importWallS: round(((p.doneAt ?? Date.now()) - p.startedAt) / 1000, 1),
+    vendorRequests: v2(stats),
+    acceptedRequests: ok,
+    refusedByRateLimit: stats.refusedByRateLimit,
+    refusedSeenByClient: seen429,
+    requestsPerSec: round(ok / wallS, 2),
+    limitPerSec: round(limit / 60, 2),
+    shareOfLimitPlain: round(ok / wallS / (limit / 60), 3),
+    idealS,
+    shareOfLimit: shareOfLimit === null ? null : round(shareOfLimit, 3),
+    importComplete: complete,
+    refusedLeftUnretried: complete ? 0 : null,
+    jobRetries: p.jobRetries,
+    counts: { relation: counts.relation?.counts, product: counts.product?.counts },
+    byRoute: v2Routes(stats),
+    /** [accepted, refused] per 10 s from the first vendor request */
+    timeline,
+    errors: p.errors.slice(0, 5),
+    peakRssMB: peakRssMB(),
+  };
+}
+
+async function pullScenario(world: BenchWorld) {
+  const p = await driveImport(world);
+  const counts = await runCounts(world);
+  const pullOnce = async () => {
+    const out: Record<string, unknown> = {};
+    for (const entity of ["relation", "product", "payment"] as const) {
+      await world.resetStats();
+      resetMeters();
+      const t0 = performance.now();
+      // one Inngest step per entity, as the scheduled functions run it (a fresh context each)
+      const r = await withContext(
+        world.installationId,
+        async (ctx) => (entity === "payment" ? { changed: (await pullPayments(ctx)).entries.length } : { pages: (await pullChanges(ctx, entity)).pages }),
+        false,
+      );
+      const ms = performance.now() - t0;
+      const sim = await world.simStats();
+      const host = await world.hostStats();
+      out[entity] = {
+        result: r,
+        vendorRequests: v2(sim),
+        vendorByRoute: v2Routes(sim),
+        vendorTokenRequests: meters.http.vendorToken.count,
+        hostCalls: host.total,
+        hostTokenRequests: meters.http.hostToken.count,
+        dbQueries: meters.db.count,
+        ms: round(ms, 1),
+      };
+    }
+    return out;
+  };
+  const first = await pullOnce();
+  const second = await pullOnce();
+  return {
+    scenario: "pull",
+    size,
+    driver: world.driver,
+    importOk: counts.relation?.status === "succeeded" && !p.timedOut,
+    firstPullAfterImport: first,
+    noChangePull: second,
+    peakRssMB: peakRssMB(),
+  };
+}
+
+/** Inngest's flow control for the push function, as far as it decides latency. */
+class Dispatcher {
+  private queue: Array<{ e: OutgoingEvent; at: number }> = [];
+  private running = 0;
+  private busy = new Set<string>();
+  private tat = 0;
+  private timer: NodeJS.Timeout | null = null;
+  retries = 0;
+  completions: Array<{ at: number; queuedMs: number; runMs: number; ok: boolean; result: unknown; event: OutgoingEvent }> = [];
+  constructor(
+    private readonly concurrency: number,
+    private readonly throttle: { limit: number; periodMs: number },
+  ) {}
+  push(events: OutgoingEvent[]) {
+    for (const e of events) this.queue.push({ e, at: Date.now() });
+    this.pump();
+  }
+  get idle() {
+    return this.queue.length === 0 && this.running === 0;
+  }
+  private pump() {
+    const interval = this.throttle.periodMs / this.throttle.limit;
+    while (this.running < this.concurrency) {
+      const i = this.queue.findIndex((q) => !this.busy.has(this.key(q.e)));
+      if (i < 0) return;
+      // GCRA: `limit` runs may start at once, then one every period/limit
+      const now = Date.now();
+      const tat = Math.max(this.tat, now);
+      if (tat - now > (this.throttle.limit - 1) * interval) {
+        if (!this.timer) this.timer = setTimeout(() => ((this.timer = null), this.pump()), tat - now - (this.throttle.limit - 1) * interval + 1);
+        return;
+      }
+      this.tat = tat + interval;
+      const [q] = this.queue.splice(i, 1);
+      this.start(q!);
+    }
+  }
+  private key(e: OutgoingEvent) {
+    return `${e.data.tenantId}-${e.data.entityId}`;
+  }
+  private start(q: { e: OutgoingEvent; at: number }) {
+    const key = this.key(q.e);
+    this.busy.add(key);
+    this.running++;
+    const started = Date.now();
+    const fn = q.e.name === "ledgerlink/product.changed" ? "snelstart-push-products" : "snelstart-push-relations";
+    void (async () => {
+      let ok = false;
+      let result: unknown = null;
+      for (let attempt = 0; attempt < 4 && !ok; attempt++) {
+        const out = await runFunction(fn, { name: q.e.name, data: q.e.data });
+        ok = !out.error;
+        result = out.error ? String((out.error as Error).message ?? out.error) : out.result;
+        if (!ok) {
+          this.retries++;
+          await sleep(retryDelayMs(out.error, attempt));
+        }
+      }
+      this.completions.push({ at: Date.now(), queuedMs: started - q.at, runMs: Date.now() - started, ok, result, event: q.e });
+      this.busy.delete(key);
+      this.running--;
+      this.pump();
+    })();
+  }
+}
+
+const pct = (xs: number[], p: number) => {
+  if (!xs.length) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
+};
+
+async function latencyScenario(world: BenchWorld) {
+  const changes = Number(process.env.BENCH_EVENTS ?? 200);
+  const perSec = Number(process.env.BENCH_EVENT_RATE ?? 10);
+  const poolSize = Number(process.env.BENCH_POOL ?? 10);
+  const p = await driveImport(world);
+  if (p.timedOut) throw new Error("import did not finish");
+  const links = await world.db
+    .select({ hostId: schema.syncLinks.hostId })
+    .from(schema.syncLinks)
+    .where(and(eq(schema.syncLinks.installationId, world.installationId), eq(schema.syncLinks.entity, "relation")))
+    .limit(changes);
+  await world.subscribeWebhooks();
+  const dispatcher = new Dispatcher(poolSize, { limit: 600, periodMs: 60_000 });
+  let events = 0;
+  world.onEvents((e) => {
+    events += e.length;
+    dispatcher.push(e);
+  });
+  // the bench's own CRM client
+  const tok = await rawFetch(`${world.hostUrl}/oauth2/token`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ grant_type: "client_credentials", client_id: SECRETS.HOST_CLIENT_ID, client_secret: SECRETS.HOST_CLIENT_SECRET, organization_id: SANDBOX_TENANT }),
+  }).then((r) => r.json() as Promise<{ access_token: string }>);
+  const crm = async (method: string, path: string, body: unknown) => {
+    const res = await rawFetch(`${world.hostUrl}/v1/odata/${path}`, {
+      method,
+      headers: { authorization: `Bearer ${tok.access_token}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${(await res.text()).slice(0, 200)}`);
+    return res.json() as Promise<{ ID: string }>;
+  };
+  await world.resetStats();
+  resetMeters();
+  const written = new Map<string, { t0: number; kind: "create" | "update" }>();
+  const t0All = Date.now();
+  for (let i = 0; i < changes; i++) {
+    const due = t0All + (i * 1000) / perSec;
+    if (due > Date.now()) await sleep(due - Date.now());
+    const t0 = Date.now();
+    const update = i % 2 === 1 && links[i];
+    if (update) {
+      await crm("PUT", `Relation_Organization(${links[i]!.hostId})`, { Name: `Bijgewerkt ${i} BV` });
+      written.set(links[i]!.hostId, { t0, kind: "update" });
+    } else {
+      const rec = await crm("POST", "Relation_Organization", {
+        Name: `Latentie ${i} BV`,
+        EmailAddress: `latentie${i}@example.nl`,
+        Relationships: [{ _Type: "Relationship.Organization.CommercialRelationship.Customer" }],
+        Addresses: [{ Street: "Damrak", HouseNumber: String(1 + i), Postalcode: "1012 LG", City: "Amsterdam", CountryCode: "NL" }],
+      });
+      written.set(rec.ID, { t0, kind: "create" });
+    }
+  }
+  // drain: webhooks delivered, every run finished
+  const drainStart = Date.now();
+  let quietSince = 0;
+  while (Date.now() - drainStart < 180_000) {
+    const pending = (await (await rawFetch(`${world.hostUrl}/__admin/webhooks?status=pending`)).json()).deliveries.length;
+    if (pending === 0 && dispatcher.idle) {
+      quietSince ||= Date.now();
+      if (Date.now() - quietSince > 1500) break;
+    } else quietSince = 0;
+    await sleep(200);
+  }
+  const latencies: Record<"create" | "update", number[]> = { create: [], update: [] };
+  const done = new Set<string>();
+  for (const c of [...dispatcher.completions].sort((a, b) => a.at - b.at)) {
+    const r = c.result as { outcome?: string; hostId?: string } | null;
+    if (!c.ok || !r?.hostId || done.has(r.hostId)) continue;
+    if (!["created", "updated", "linked"].includes(r.outcome ?? "")) continue;
+    const w = written.get(r.hostId);
+    if (!w) continue;
+    done.add(r.hostId);
+    latencies[w.kind].push(c.at - w.t0);
+  }
+  const all = [...latencies.create, ...latencies.update];
+  const outcomes: Record<string, number> = {};
+  for (const c of dispatcher.completions) {
+    const r = c.result as { outcome?: string; skipped?: string } | string | null;
+    const k = !c.ok ? "error" : typeof r === "object" && r ? (r.outcome ?? r.skipped ?? "?") : "?";
+    outcomes[k] = (outcomes[k] ?? 0) + 1;
+  }
+  const host = await world.hostStats();
+  const sim = await world.simStats();
+  return {
+    scenario: "latency",
+    driver: world.driver,
+    changes,
+    changesPerSec: perSec,
+    pool: poolSize,
+    events,
+    runs: dispatcher.completions.length,
+    runRetries: dispatcher.retries,
+    runOutcomes: outcomes,
+    measured: all.length,
+    missing: changes - all.length,
+    p50Ms: pct(all, 50),
+    p95Ms: pct(all, 95),
+    maxMs: pct(all, 100),
+    create: { n: latencies.create.length, p50Ms: pct(latencies.create, 50), p95Ms: pct(latencies.create, 95) },
+    update: { n: latencies.update.length, p50Ms: pct(latencies.update, 50), p95Ms: pct(latencies.update, 95) },
+    queuedP95Ms: pct(dispatcher.completions.map((c) => c.queuedMs), 95),
+    runP50Ms: pct(dispatcher.completions.map((c) => c.runMs), 50),
+    runP95Ms: pct(dispatcher.completions.map((c) => c.runMs), 95),
+    // the bench's own writes (one per change) are not the app's
+    appHostCalls: host.total - changes,
+    appHostCallsByMethodAndSet: host.byMethodAndEntitySet,
+    vendorRequests: v2(sim),
+    vendorByRoute: v2Routes(sim),
+    hostTokenRequests: meters.http.hostToken.count,
+    vendorTokenRequests: meters.http.vendorToken.count,
+    dbQueries: meters.db.count,
+    peakRssMB: peakRssMB(),
+  };
+}
+
+// ── main ────────────────────────────────────────────────────────────────
+
+let result: unknown;
+let world: BenchWorld | null = null;
+try {
+  world = await startBenchWorld();
+  if (scenario === "import") result = await importScenario(world);
+  else if (scenario === "ratelimit") result = await rateLimitScenario(world);
+  else if (scenario === "pull") result = await pullScenario(world);
+  else if (scenario === "latency") result = await latencyScenario(world);
+  else throw new Error(`unknown scenario ${scenario}`);
+} catch (err) {
+  result = { scenario, size, error: err instanceof Error ? `${err.message}\n${err.stack}` : String(err), peakRssMB: peakRssMB() };
+}
+emit(result);
+if (world) await Promise.race([world.close(), sleep(5000)]);
+process.exit(0);

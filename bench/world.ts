@@ -1,0 +1,308 @@
+/**
+ * The app side of one bench scenario: a fresh database, the app pointed at the sandboxes
+ * (which run in another process), SnelStart installed for the sandbox tenant, and meters on
+ * everything that costs time: HTTP calls (host, vendor, token endpoints), database queries,
+ * CPU and resident memory.
+ */
+import fs from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { InngestTestEngine } from "@inngest/test";
+import { setDbHandle, schema, type Db } from "@/lib/db";
+import { resetConfigForTests } from "@/lib/config";
+import { receiveHostWebhook, type OutgoingEvent } from "@/lib/host/receive-webhook";
+import { storeCredentials } from "@/lib/installations/credentials";
+import { upsertTenant } from "@/lib/tenancy";
+import { functions } from "@/inngest/functions";
+import { createTestDatabase } from "@/tests/helpers/db";
+import { getJson, KORENSCHOOF, postJson, rssMB, SANDBOX_TENANT, SECRETS } from "./common";
+
+// ── HTTP meter: every fetch the app makes, by side and kind ─────────────
+
+/** ms: summed call time; busyMs: wall time with at least one call in flight (calls overlap). */
+export type CallMeter = { count: number; ms: number; busyMs: number; inflight: number; since: number; byStatus: Record<string, number> };
+const newMeter = (): CallMeter => ({ count: 0, ms: 0, busyMs: 0, inflight: 0, since: 0, byStatus: {} });
+function enter(m: { inflight: number; since: number }) {
+  if (m.inflight++ === 0) m.since = performance.now();
+}
+function leave(m: { inflight: number; since: number; busyMs: number }) {
+  if (--m.inflight === 0) m.busyMs += performance.now() - m.since;
+}
+export type HttpMeters = Record<"hostApi" | "hostToken" | "vendorApi" | "vendorToken" | "other", CallMeter>;
+const newHttpMeters = (): HttpMeters => ({ hostApi: newMeter(), hostToken: newMeter(), vendorApi: newMeter(), vendorToken: newMeter(), other: newMeter() });
+
+/** The bench's own requests (admin hooks, its CRM writes) go through this, unmetered. */
+export const rawFetch: typeof fetch = globalThis.fetch.bind(globalThis);
+
+const newDbMeter = () => ({ count: 0, ms: 0, busyMs: 0, inflight: 0, since: 0 });
+export const meters = { http: newHttpMeters(), db: newDbMeter() };
+export function resetMeters() {
+  // calls in flight across a reset are counted in the new meters when they end
+  const keep = (o: { inflight: number }, n: { inflight: number; since: number }) => {
+    n.inflight = o.inflight;
+    n.since = performance.now();
+  };
+  const http = newHttpMeters();
+  for (const k of Object.keys(http) as Array<keyof HttpMeters>) keep(meters.http[k], http[k]);
+  const db = newDbMeter();
+  keep(meters.db, db);
+  meters.http = http;
+  meters.db = db;
+}
+export function snapshotMeters() {
+  return JSON.parse(JSON.stringify(meters)) as typeof meters;
+}
+
+let hostOrigin = "";
+let simOrigin = "";
+function classify(url: string): keyof HttpMeters {
+  if (hostOrigin && url.startsWith(hostOrigin)) return url.includes("/oauth2/token") ? "hostToken" : "hostApi";
+  if (simOrigin && url.startsWith(simOrigin)) return url.includes("/b2b/token") ? "vendorToken" : "vendorApi";
+  return "other";
+}
+
+/** Timestamps of vendor API requests (for the rate-limit scenario). */
+export const vendorLog: Array<{ at: number; status: number }> = [];
+export let logVendor = false;
+/** Starts (clearing the log) or stops recording vendor requests. */
+export function setVendorLogging(on: boolean) {
+  if (on) vendorLog.length = 0;
+  logVendor = on;
+}
+
+globalThis.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+  const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+  const kind = classify(url);
+  const t0 = performance.now();
+  enter(meters.http[kind]);
+  let status = 0;
+  try {
+    const res = await rawFetch(input, init);
+    status = res.status;
+    return res;
+  } finally {
+    const m = meters.http[kind];
+    leave(m);
+    m.count++;
+    m.ms += performance.now() - t0;
+    m.byStatus[status] = (m.byStatus[status] ?? 0) + 1;
+    if (logVendor && kind === "vendorApi") vendorLog.push({ at: Date.now(), status });
+  }
+}) as typeof fetch;
+
+// ── database meter ─────────────────────────────────────────────────────
+
+function timeCall(self: unknown, orig: (...a: unknown[]) => unknown, args: unknown[]) {
+  const t0 = performance.now();
+  enter(meters.db);
+  let ended = false;
+  const done = () => {
+    if (ended) return;
+    ended = true;
+    leave(meters.db);
+    meters.db.count++;
+    meters.db.ms += performance.now() - t0;
+  };
+  const last = args[args.length - 1];
+  if (typeof last === "function") {
+    args[args.length - 1] = (...cb: unknown[]) => {
+      done();
+      return (last as (...a: unknown[]) => unknown)(...cb);
+    };
+    return orig.apply(self, args);
+  }
+  const out = orig.apply(self, args);
+  if (out && typeof (out as Promise<unknown>).then === "function") return (out as Promise<unknown>).finally(done);
+  done();
+  return out;
+}
+
+async function meterDatabase() {
+  const pg = (await import("pg")).default;
+  const origPg = pg.Client.prototype.query as (...a: unknown[]) => unknown;
+  (pg.Client.prototype as unknown as { query: unknown }).query = function (this: unknown, ...args: unknown[]) {
+    return timeCall(this, origPg, args);
+  };
+  const { PGlite } = await import("@electric-sql/pglite");
+  for (const name of ["query", "exec"] as const) {
+    const orig = (PGlite.prototype as unknown as Record<string, (...a: unknown[]) => unknown>)[name];
+    (PGlite.prototype as unknown as Record<string, unknown>)[name] = function (this: unknown, ...args: unknown[]) {
+      return timeCall(this, orig, args);
+    };
+  }
+}
+
+// ── CPU and memory ─────────────────────────────────────────────────────
+
+/** CPU seconds (user + system) another process has used so far (Linux /proc). */
+export function processCpuS(pid: number): number | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return ticks / 100;
+  } catch {
+    return null;
+  }
+}
+export const ownCpuS = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+
+/** Samples RSS every 200 ms; `mark` records the current value under a label. */
+export function rssSampler() {
+  let max = rssMB();
+  const timer = setInterval(() => {
+    max = Math.max(max, rssMB());
+  }, 200);
+  timer.unref();
+  const marks: Record<string, number> = {};
+  const heap: Record<string, number> = {};
+  const gc = (globalThis as { gc?: () => void }).gc;
+  return {
+    /** RSS now, and the live heap after a full collection (when run with --expose-gc) */
+    mark(label: string) {
+      marks[label] = rssMB();
+      if (gc) {
+        gc();
+        heap[label] = Math.round(process.memoryUsage().heapUsed / 2 ** 20);
+      }
+    },
+    heap,
+    get max() {
+      return Math.max(max, rssMB());
+    },
+    marks,
+    stop: () => clearInterval(timer),
+  };
+}
+
+// ── the world ──────────────────────────────────────────────────────────
+
+export type BenchWorld = {
+  db: Db;
+  hostUrl: string;
+  simUrl: string;
+  serversPid: number;
+  driver: string;
+  installationId: string;
+  /** where the CRM's webhooks arrive (after subscribeWebhooks) */
+  onEvents: (fn: (events: OutgoingEvent[]) => void) => void;
+  subscribeWebhooks(): Promise<void>;
+  hostStats(): Promise<{ total: number; byMethodAndEntitySet: Record<string, number> }>;
+  simStats(): Promise<{ total: number; byRoute: Record<string, number>; byStatus: Record<string, number>; refusedByRateLimit: number }>;
+  resetStats(): Promise<void>;
+  close(): Promise<void>;
+};
+
+export const completeSettings = () => ({
+  vatGroups: { vatMapping: {} as Record<string, string> },
+  ledgers: { defaultLedgerId: "", ledgerByProductGroup: {} },
+  debtors: { exportRelationTypes: ["Customer", "Supplier"] },
+  addresses: { vestigingsAdresType: "", correspondentieAdresType: "" },
+  other: { mode: "invoices", verkoopordersjabloonId: null },
+  sepa: { sepaEnabled: false },
+});
+
+export async function startBenchWorld(): Promise<BenchWorld> {
+  const hostUrl = process.env.BENCH_HOST_URL!;
+  const simUrl = process.env.BENCH_SIM_URL!;
+  const serversPid = Number(process.env.BENCH_SERVERS_PID);
+  if (!hostUrl || !simUrl) throw new Error("BENCH_HOST_URL and BENCH_SIM_URL are needed (bench/run.ts sets them)");
+  hostOrigin = new URL(hostUrl).origin;
+  simOrigin = new URL(simUrl).origin;
+  Object.assign(process.env, SECRETS, {
+    HOST_API_URL: hostUrl,
+    SNELSTART_API_URL: `${simUrl}/v2`,
+    SNELSTART_AUTH_URL: `${simUrl}/b2b/token`,
+  });
+  resetConfigForTests();
+  await meterDatabase();
+  const dbHandle = await createTestDatabase();
+  setDbHandle(Promise.resolve(dbHandle));
+  const db = dbHandle.db;
+
+  // webhook receiver: the app's own handling, events handed to the bench
+  let sink: (events: OutgoingEvent[]) => void = () => {};
+  const receiver = http.createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const headers = new Headers(Object.entries(req.headers).map(([k, v]) => [k, String(v)] as [string, string]));
+    try {
+      const result = await receiveHostWebhook(db, Buffer.concat(chunks).toString("utf8"), headers, {
+        secret: SECRETS.HOST_WEBHOOK_SECRET,
+        send: async (e) => sink(e),
+      });
+      res.writeHead(result.status, { "content-type": "application/json" }).end(JSON.stringify(result.body));
+    } catch (err) {
+      res.writeHead(500).end(String(err));
+    }
+  });
+  await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
+  const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/api/host/webhooks`;
+
+  // the installation, as activation leaves it (like tests/helpers/world.ts installSnelStart)
+  const tenantId = SANDBOX_TENANT;
+  await upsertTenant(db, { tenantId, tenantName: "Sandbox BV", locale: "nl" });
+  await postJson(`${hostUrl}/__admin/install`, { tenant: tenantId, listingId: "snelstart", appId: "ledgerlink" });
+  const { getConnector } = await import("@/lib/connectors");
+  const { hostAdapterForTenant } = await import("@/lib/host");
+  const connector = getConnector("snelstart")!;
+  const credentials = { ...KORENSCHOOF };
+  const hostOptions = await hostAdapterForTenant(tenantId).options();
+  const remote = await connector.remoteOptions(connector.credentials.schema.parse(credentials));
+  const settings = completeSettings();
+  for (const tab of connector.settings.tabs) Object.assign((settings as Record<string, object>)[tab.id], connector.settings.suggest(tab.id, hostOptions, { ...remote }));
+  const [row] = await db
+    .insert(schema.installations)
+    .values({ tenantId, connector: "snelstart", status: "importing", settings, activatedAt: new Date() })
+    .returning();
+  await storeCredentials(db, row.id, credentials);
+
+  const manifest = JSON.parse(fs.readFileSync("manifest.json", "utf8")) as { webhooks: { events: string[] } };
+  return {
+    db,
+    hostUrl,
+    simUrl,
+    serversPid,
+    driver: dbHandle.driver,
+    installationId: row.id,
+    onEvents: (fn) => void (sink = fn),
+    async subscribeWebhooks() {
+      await postJson(`${hostUrl}/__admin/install`, {
+        tenant: tenantId,
+        listingId: "snelstart",
+        appId: "ledgerlink",
+        webhooks: { url: receiverUrl, events: manifest.webhooks.events },
+      });
+    },
+    async hostStats() {
+      const s = await (await rawFetch(`${hostUrl}/__admin/stats`)).json();
+      const org = s.organizations?.[tenantId] ?? { total: 0, byMethodAndEntitySet: {} };
+      return { total: org.total, byMethodAndEntitySet: org.byMethodAndEntitySet };
+    },
+    async simStats() {
+      return (await rawFetch(`${simUrl}/__admin/stats`)).json();
+    },
+    async resetStats() {
+      await rawFetch(`${hostUrl}/__admin/stats/reset`, { method: "POST" });
+      await rawFetch(`${simUrl}/__admin/stats/reset`, { method: "POST" });
+    },
+    async close() {
+      await new Promise((r) => receiver.close(r));
+      setDbHandle(undefined);
+      await dbHandle.close();
+    },
+  };
+}
+
+/** Runs one Inngest function of the app with its real steps, as Inngest would for this event. */
+export async function runFunction(id: string, event: { name: string; data: Record<string, unknown> }) {
+  const fn = functions.find((f) => f.id() === id || f.id().endsWith(`-${id}`) || (f as unknown as { opts: { id: string } }).opts.id === id);
+  if (!fn) throw new Error(`no function ${id}`);
+  const engine = new InngestTestEngine({ function: fn as never, events: [event as never] });
+  return (await engine.execute()) as { result?: unknown; error?: unknown };
+}
+
+export { getJson, postJson };
