@@ -2,7 +2,7 @@
  * Two-way sync of master data (relations, products), the same for every connector:
  * the initial import through the matching chain, instant pushes, scheduled pulls.
  */
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, sql, type SQL } from "drizzle-orm";
 import { schema } from "@/lib/db";
 import type { Product, Relation } from "@/lib/model";
 import { recordHash } from "./hash";
@@ -171,30 +171,20 @@ async function candidatesFor<T>(ctx: SyncContext, spec: EntitySpec<T>, records: 
   const conditions = [];
   if (numbers.length) conditions.push(sql`${schema.hostIndex.numbers} && ${sql.param(numbers)}::text[]`);
   if (addresses.length) conditions.push(sql`${schema.hostIndex.nameAddressKeys} && ${sql.param(addresses)}::text[]`);
+  return readIndex(ctx, spec, sql`(${sql.join(conditions, sql` or `)})`);
+}
+
+/** This installation's index rows of one entity that meet `where`. */
+function readIndex<T>(ctx: SyncContext, spec: EntitySpec<T>, where: SQL): Promise<IndexRow[]> {
   return ctx.db
     .select(indexColumns)
     .from(schema.hostIndex)
-    .where(
-      and(
-        eq(schema.hostIndex.installationId, ctx.installation.id),
-        eq(schema.hostIndex.entity, spec.entity),
-        sql`(${sql.join(conditions, sql` or `)})`,
-      ),
-    );
+    .where(and(eq(schema.hostIndex.installationId, ctx.installation.id), eq(schema.hostIndex.entity, spec.entity), where));
 }
 
 async function indexedHost<T>(ctx: SyncContext, spec: EntitySpec<T>, hostIds: string[]): Promise<Map<string, IndexRow>> {
   if (hostIds.length === 0) return new Map();
-  const rows = await ctx.db
-    .select(indexColumns)
-    .from(schema.hostIndex)
-    .where(
-      and(
-        eq(schema.hostIndex.installationId, ctx.installation.id),
-        eq(schema.hostIndex.entity, spec.entity),
-        sql`${schema.hostIndex.hostId} = any(${sql.param(hostIds)}::text[])`,
-      ),
-    );
+  const rows = await readIndex(ctx, spec, sql`${schema.hostIndex.hostId} = any(${sql.param(hostIds)}::text[])`);
   return new Map(rows.map((r) => [r.hostId, r]));
 }
 
