@@ -23,6 +23,8 @@ export async function openDatabase(
     const { drizzle } = await import("drizzle-orm/node-postgres");
     const { migrate } = await import("drizzle-orm/node-postgres/migrator");
     const pool = new Pool({ connectionString: env.DATABASE_URL, max: 10 });
+    // an idle connection the server closes (restart, failover) must not take the process down
+    pool.on("error", (err) => console.error(`[db] idle connection lost: ${err.message}`));
     const db = drizzle(pool, { schema });
     await migrate(db, { migrationsFolder });
     return { db: db as unknown as Db, driver: "pg", close: () => pool.end() };
