@@ -1,4 +1,5 @@
 import { NonRetriableError, RetryAfterError } from "inngest";
+import { installationDeactivated } from "@/inngest/events";
 import { getDb } from "@/lib/db";
 import { InstallationInactiveError, loadSyncContext, type SyncContext } from "@/lib/sync/context";
 import { findInstallation } from "@/lib/tenancy";
@@ -7,7 +8,7 @@ import type { Connector } from "@/lib/sync/types";
 export type AnyConnector = Connector<unknown, unknown>;
 
 /** Stop syncing when the installation is deactivated, wherever the run stands. */
-export const cancelOnDeactivation = [{ event: "ledgerlink/installation.deactivated", match: "data.installationId" }];
+export const cancelOnDeactivation = [{ event: installationDeactivated.name, match: "data.installationId" }];
 
 /** The vendor's limit, as an Inngest throttle keyed by installation. */
 export function throttleFor(connector: AnyConnector, key = "event.data.installationId") {

@@ -7,7 +7,7 @@ import { eq } from "drizzle-orm";
 import { schema } from "@/lib/db";
 import type { SyncContext } from "./context";
 import { applyRemotePage, indexCreatedSince, indexHostPage, productSpec, relationSpec, type EntitySpec } from "./entities";
-import { addToRun, finishRun, readCursor, startRun, writeCursor } from "./store";
+import { addToRun, emptyCounts, finishRun, readCursor, startRun, writeCursor } from "./store";
 
 export type ImportCursor = {
   runId: string;
@@ -80,7 +80,7 @@ export async function importPage(ctx: SyncContext, entity: ImportEntity): Promis
   if (resumed) await indexCreatedSince(ctx, spec, state.inFlight!.since);
   await save({ inFlight: { cursor: state.cursor, since: resumed ? state.inFlight!.since : new Date(Date.now() - 5_000).toISOString() } });
   await applyRemotePage(ctx, spec, state.runId, page.items, { importing: true, rejected: page.rejected, resumed });
-  if (page.total != null) await addToRun(ctx.db, state.runId, { created: 0, updated: 0, linked: 0, unchanged: 0, skipped: 0, failed: 0 }, 0, page.total);
+  if (page.total != null) await addToRun(ctx.db, state.runId, emptyCounts(), 0, page.total);
   if (page.next) {
     await save({ cursor: page.next, inFlight: null });
     return { done: false, processed: page.items.length };

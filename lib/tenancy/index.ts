@@ -31,9 +31,3 @@ export async function getOrCreateInstallation(db: Db, tenantId: string, connecto
   if (!found) throw new Error("installation could not be created");
   return found;
 }
-
-/** Installations that should receive host events of this tenant. */
-export async function activeInstallationsOfTenant(db: Db, tenantId: string): Promise<Installation[]> {
-  const rows = await db.select().from(schema.installations).where(eq(schema.installations.tenantId, tenantId));
-  return rows.filter((r) => r.status === "active" || r.status === "importing");
-}
