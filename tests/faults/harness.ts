@@ -5,18 +5,12 @@
  * database), the environment a child needs, an encryption key of our own, and small readers of
  * both sides' state.
  */
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { InngestTestEngine } from "@inngest/test";
-import { setDbHandle, type Db } from "@/lib/db";
-import { resetConfigForTests } from "@/lib/config";
+import type { Db } from "@/lib/db";
 import { resetKeyringForTests } from "@/lib/crypto/keys";
-import { receiveHostWebhook, type OutgoingEvent } from "@/lib/host/receive-webhook";
 import { functions } from "@/inngest/functions";
-import { startHostSandbox, type HostSandbox } from "@/sandbox/host/server";
-import { startSnelStartSimulator, type SnelStartSimulator } from "@/sandbox/vendors/snelstart/server";
-import { createTestDatabase } from "../helpers/db";
-import type { World } from "../helpers/world";
+import type { HostSandbox } from "@/sandbox/host/server";
+import { startWorld, type World } from "../helpers/world";
 
 export const TENANT_A = "7ad63a7b-6a76-57a8-a6c4-46099c1d4411"; // Sandbox BV
 export const TENANT_B = "11330df0-a15e-595f-85f9-7c9a298287a1"; // Fjordhandel AS
@@ -36,9 +30,6 @@ export const secrets = {
 };
 
 export type FaultWorld = World & {
-  /** the PostgreSQL database of this world (undefined on PGlite) */
-  dbUrl?: string;
-  receiverUrl: string;
   /** the environment a child process needs to work on this world */
   childEnv(): Record<string, string>;
 };
@@ -46,72 +37,20 @@ export type FaultWorld = World & {
 export async function startFaultWorld(opts: { driver?: "pg" | "pglite"; hostConfig?: Record<string, unknown> } = {}): Promise<FaultWorld> {
   Object.assign(process.env, secrets);
   resetKeyringForTests();
-  const events: OutgoingEvent[] = [];
-  const dbHandle = await createTestDatabase(opts.driver);
-  setDbHandle(Promise.resolve(dbHandle));
-  const receiver = http.createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const headers = new Headers(Object.entries(req.headers).map(([k, v]) => [k, String(v)] as [string, string]));
-    try {
-      const result = await receiveHostWebhook(dbHandle.db, Buffer.concat(chunks).toString("utf8"), headers, {
-        secret: secrets.HOST_WEBHOOK_SECRET,
-        send: async (e) => void events.push(...e),
-      });
-      res.writeHead(result.status, { "content-type": "application/json" }).end(JSON.stringify(result.body));
-    } catch (err) {
-      res.writeHead(500).end(String(err));
-    }
-  });
-  await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
-  const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/api/host/webhooks`;
-
-  const host = await startHostSandbox({
-    port: 0,
-    appUrl: "http://127.0.0.1:9",
-    appSecret: secrets.LEDGERLINK_APP_SECRET,
-    webhookSecret: secrets.HOST_WEBHOOK_SECRET,
-    clientId: secrets.HOST_CLIENT_ID,
-    clientSecret: secrets.HOST_CLIENT_SECRET,
-  });
-  await postJson(`${host.url}/__admin/config`, { webhookUrlOverride: receiverUrl, webhookBackoffMs: 50, ...opts.hostConfig });
-  const snelstart = await startSnelStartSimulator({ port: 0 });
-
-  Object.assign(process.env, {
-    HOST_API_URL: host.url,
-    SNELSTART_API_URL: `${snelstart.url}/v2`,
-    SNELSTART_AUTH_URL: `${snelstart.url}/b2b/token`,
-  });
-  resetConfigForTests();
-
-  const dbUrl = (dbHandle as { url?: string }).url;
+  const world = await startWorld({ secrets, driver: opts.driver, hostConfig: opts.hostConfig, webhookWaitMs: 60_000 });
   return {
-    db: dbHandle.db,
-    dbUrl,
-    receiverUrl,
-    host,
-    snelstart,
-    events,
-    async takeEvents() {
-      await host.waitForWebhooks(60_000);
-      return events.splice(0);
-    },
+    ...world,
     childEnv(): Record<string, string> {
       const env: Record<string, string> = {};
       for (const [k, v] of Object.entries(process.env)) if (typeof v === "string") env[k] = v;
       return {
         ...env,
         ...secrets,
-        HOST_API_URL: host.url,
-        SNELSTART_API_URL: `${snelstart.url}/v2`,
-        SNELSTART_AUTH_URL: `${snelstart.url}/b2b/token`,
-        ...(dbUrl ? { DATABASE_URL: dbUrl } : {}),
+        HOST_API_URL: world.host.url,
+        SNELSTART_API_URL: `${world.snelstart.url}/v2`,
+        SNELSTART_AUTH_URL: `${world.snelstart.url}/b2b/token`,
+        ...(world.dbUrl ? { DATABASE_URL: world.dbUrl } : {}),
       };
-    },
-    async close() {
-      await Promise.all([host.close(), snelstart.close(), new Promise((r) => receiver.close(r))]);
-      setDbHandle(undefined);
-      await dbHandle.close();
     },
   };
 }

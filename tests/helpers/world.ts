@@ -32,8 +32,12 @@ const secrets = {
 
 export type World = {
   db: Db;
+  /** the PostgreSQL database of this world (undefined on PGlite) */
+  dbUrl?: string;
   host: HostSandbox;
   snelstart: SnelStartSimulator;
+  /** where the CRM delivers its webhooks: the app's own handling, in this process */
+  receiverUrl: string;
   /** events the webhook handler handed on, in order */
   events: OutgoingEvent[];
   /** wait for the CRM's webhooks to be delivered, then take the events they became */
@@ -41,19 +45,35 @@ export type World = {
   close(): Promise<void>;
 };
 
-export async function startWorld(opts: { snelstart?: Partial<SnelStartSimulatorOptions> } = {}): Promise<World> {
+export type WorldOptions = {
+  snelstart?: Partial<SnelStartSimulatorOptions>;
+  /** secrets and keys to use instead of this file's */
+  secrets?: Record<string, string>;
+  driver?: "pg" | "pglite";
+  /** extra sandbox CRM configuration (`POST /__admin/config`) */
+  hostConfig?: Record<string, unknown>;
+  /** how long takeEvents waits for pending webhook deliveries */
+  webhookWaitMs?: number;
+};
+
+export async function startWorld(opts: WorldOptions = {}): Promise<World> {
+  const s = { ...secrets, ...opts.secrets };
   const events: OutgoingEvent[] = [];
-  const dbHandle = await createTestDatabase();
+  const dbHandle = await createTestDatabase(opts.driver);
   setDbHandle(Promise.resolve(dbHandle));
   const receiver = http.createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const headers = new Headers(Object.entries(req.headers).map(([k, v]) => [k, String(v)] as [string, string]));
-    const result = await receiveHostWebhook(dbHandle.db, Buffer.concat(chunks).toString("utf8"), headers, {
-      secret: secrets.HOST_WEBHOOK_SECRET,
-      send: async (e) => void events.push(...e),
-    });
-    res.writeHead(result.status, { "content-type": "application/json" }).end(JSON.stringify(result.body));
+    try {
+      const result = await receiveHostWebhook(dbHandle.db, Buffer.concat(chunks).toString("utf8"), headers, {
+        secret: s.HOST_WEBHOOK_SECRET,
+        send: async (e) => void events.push(...e),
+      });
+      res.writeHead(result.status, { "content-type": "application/json" }).end(JSON.stringify(result.body));
+    } catch (err) {
+      res.writeHead(500).end(String(err));
+    }
   });
   await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
   const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/api/host/webhooks`;
@@ -61,19 +81,19 @@ export async function startWorld(opts: { snelstart?: Partial<SnelStartSimulatorO
   const host = await startHostSandbox({
     port: 0,
     appUrl: "http://127.0.0.1:9",
-    appSecret: secrets.LEDGERLINK_APP_SECRET,
-    webhookSecret: secrets.HOST_WEBHOOK_SECRET,
-    clientId: secrets.HOST_CLIENT_ID,
-    clientSecret: secrets.HOST_CLIENT_SECRET,
+    appSecret: s.LEDGERLINK_APP_SECRET,
+    webhookSecret: s.HOST_WEBHOOK_SECRET,
+    clientId: s.HOST_CLIENT_ID,
+    clientSecret: s.HOST_CLIENT_SECRET,
   });
   await fetch(`${host.url}/__admin/config`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ webhookUrlOverride: receiverUrl, webhookBackoffMs: 50 }),
+    body: JSON.stringify({ webhookUrlOverride: receiverUrl, webhookBackoffMs: 50, ...opts.hostConfig }),
   });
   const snelstart = await startSnelStartSimulator({ ...opts.snelstart, port: 0 });
 
-  Object.assign(process.env, secrets, {
+  Object.assign(process.env, s, {
     HOST_API_URL: host.url,
     SNELSTART_API_URL: `${snelstart.url}/v2`,
     SNELSTART_AUTH_URL: `${snelstart.url}/b2b/token`,
@@ -82,11 +102,13 @@ export async function startWorld(opts: { snelstart?: Partial<SnelStartSimulatorO
 
   return {
     db: dbHandle.db,
+    dbUrl: (dbHandle as { url?: string }).url,
     host,
     snelstart,
+    receiverUrl,
     events,
     async takeEvents() {
-      await host.waitForWebhooks(10_000);
+      await host.waitForWebhooks(opts.webhookWaitMs ?? 10_000);
       return events.splice(0);
     },
     async close() {
