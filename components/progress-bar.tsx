@@ -1,15 +1,5 @@
-"use client";
-
-import { useEffect } from "react";
-import { useRouter } from "next/navigation";
-
-/** A progress bar that refreshes the page while work runs; indeterminate when the total is unknown. */
+/** A progress bar; indeterminate when the total is unknown. */
 export function ProgressBar({ processed, total, label }: { processed: number; total: number | null; label: string }) {
-  const router = useRouter();
-  useEffect(() => {
-    const timer = setInterval(() => router.refresh(), 1500);
-    return () => clearInterval(timer);
-  }, [router]);
   const pct = total ? Math.min(100, Math.round((processed / total) * 100)) : null;
   return (
     <div className="space-y-1">

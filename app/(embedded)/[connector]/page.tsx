@@ -8,6 +8,7 @@ import { getDb } from "@/lib/db";
 import { installationOverview } from "@/lib/installations";
 import { StatusBadge } from "@/components/status-badge";
 import { ProgressBar } from "@/components/progress-bar";
+import { AutoRefresh } from "@/components/auto-refresh";
 import { SubmitButton } from "@/components/submit-button";
 import { deactivateAction, pullNowAction, retryAction } from "./actions";
 
@@ -40,6 +41,8 @@ export default async function Overview({
 
   return (
     <main className="space-y-8">
+      {/* live while the import runs, up to the moment the installation goes active */}
+      {status === "importing" || runningImport ? <AutoRefresh /> : null}
       <section aria-labelledby="status-heading" className="flex flex-wrap items-center justify-between gap-4 rounded-xl border border-slate-200 bg-white p-5">
         <div className="space-y-1">
           <h1 id="status-heading" className="text-xl font-semibold">
