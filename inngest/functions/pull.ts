@@ -1,90 +1,73 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { inngest } from "@/inngest/client";
 import { pullRequested } from "@/inngest/events";
 import { getDb, schema } from "@/lib/db";
 import { pullPayments } from "@/lib/sync/payments";
 import { pullChanges } from "@/lib/sync/pull";
+import type { SyncContext } from "@/lib/sync/context";
 import { withContext, type AnyConnector } from "./shared";
 
 async function activeInstallations(connectorId: string): Promise<string[]> {
   const rows = await (await getDb())
-    .select({ id: schema.installations.id, status: schema.installations.status })
+    .select({ id: schema.installations.id })
     .from(schema.installations)
-    .where(eq(schema.installations.connector, connectorId));
-  return rows.filter((r) => r.status === "active").map((r) => r.id);
+    .where(and(eq(schema.installations.connector, connectorId), eq(schema.installations.status, "active")));
+  return rows.map((r) => r.id);
 }
 
-/** Package → CRM on the connector's schedule, one step per installation. */
-export function pullFunctions(connector: AnyConnector) {
-  const fns = [];
+type Pull = { name: string; cron: string; run: (ctx: SyncContext) => Promise<Record<string, number>> };
+
+/** What this connector pulls, on which schedule, and what a step reports of it. */
+function pullsOf(connector: AnyConnector): Pull[] {
+  const pulls: Pull[] = [];
   for (const entity of ["relation", "product"] as const) {
-    const pull = connector.entities[entity]?.pull;
-    if (!pull) continue;
-    fns.push(
-      inngest.createFunction(
-        { id: `${connector.id}-pull-${entity}s`, triggers: [{ cron: pull.cron }], concurrency: [{ limit: 1 }], retries: 3 },
-        async ({ step }) => {
-          const installations = await step.run("list-installations", () => activeInstallations(connector.id));
-          const results = [];
-          for (const id of installations) {
-            results.push(
-              await step.run(`pull-${entity}s-${id}`, () =>
-                withContext(id, async (ctx) => {
-                  const r = await pullChanges(ctx, entity);
-                  return { installationId: id, pages: r.pages, changed: r.entries.filter((e) => e.outcome !== "unchanged").length };
-                }, false),
-              ),
-            );
-          }
-          return results;
-        },
-      ),
-    );
+    const schedule = connector.entities[entity]?.pull;
+    if (!schedule) continue;
+    pulls.push({
+      name: `${entity}s`,
+      cron: schedule.cron,
+      run: async (ctx) => {
+        const r = await pullChanges(ctx, entity);
+        return { pages: r.pages, changed: r.entries.filter((e) => e.outcome !== "unchanged").length };
+      },
+    });
   }
   const payments = connector.entities.payment?.pull;
-  if (payments) {
-    fns.push(
-      inngest.createFunction(
-        { id: `${connector.id}-pull-payments`, triggers: [{ cron: payments.cron }], concurrency: [{ limit: 1 }], retries: 3 },
-        async ({ step }) => {
-          const installations = await step.run("list-installations", () => activeInstallations(connector.id));
-          const results = [];
-          for (const id of installations) {
-            results.push(
-              await step.run(`pull-payments-${id}`, () =>
-                withContext(id, async (ctx) => ({ installationId: id, paid: (await pullPayments(ctx)).entries.length }), false),
-              ),
-            );
-          }
-          return results;
-        },
-      ),
-    );
-  }
-  fns.push(
+  if (payments) pulls.push({ name: "payments", cron: payments.cron, run: async (ctx) => ({ paid: (await pullPayments(ctx)).entries.length }) });
+  return pulls;
+}
+
+/** Package → CRM on the connector's schedule, one step per installation; and "sync now". */
+export function pullFunctions(connector: AnyConnector) {
+  const pulls = pullsOf(connector);
+  const scheduled = pulls.map((pull) =>
     inngest.createFunction(
-      {
-        id: `${connector.id}-pull-now`,
-        triggers: [{ event: pullRequested.name, if: `event.data.connector == '${connector.id}'` }],
-        concurrency: [{ key: "event.data.installationId", limit: 1 }],
-        retries: 3,
-      },
-      async ({ event, step }) => {
-        if (event.data.connector !== connector.id) return { skipped: "other connector" };
-        const id = event.data.installationId;
-        const results: Record<string, unknown> = {};
-        for (const entity of ["relation", "product"] as const) {
-          if (!connector.entities[entity]?.pull) continue;
-          results[entity] = await step.run(`pull-${entity}s`, () =>
-            withContext(id, async (ctx) => ({ pages: (await pullChanges(ctx, entity)).pages }), false),
-          );
-        }
-        if (connector.entities.payment) {
-          results.payment = await step.run("pull-payments", () => withContext(id, async (ctx) => ({ paid: (await pullPayments(ctx)).entries.length }), false));
+      { id: `${connector.id}-pull-${pull.name}`, triggers: [{ cron: pull.cron }], concurrency: [{ limit: 1 }], retries: 3 },
+      async ({ step }) => {
+        const installations = await step.run("list-installations", () => activeInstallations(connector.id));
+        const results = [];
+        for (const id of installations) {
+          results.push(await step.run(`pull-${pull.name}-${id}`, () => withContext(id, async (ctx) => ({ installationId: id, ...(await pull.run(ctx)) }), false)));
         }
         return results;
       },
     ),
   );
-  return fns;
+  const now = inngest.createFunction(
+    {
+      id: `${connector.id}-pull-now`,
+      triggers: [{ event: pullRequested.name, if: `event.data.connector == '${connector.id}'` }],
+      concurrency: [{ key: "event.data.installationId", limit: 1 }],
+      retries: 3,
+    },
+    async ({ event, step }) => {
+      if (event.data.connector !== connector.id) return { skipped: "other connector" };
+      const results: Record<string, unknown> = {};
+      for (const pull of pulls) {
+        results[pull.name] = await step.run(`pull-${pull.name}`, () => withContext(event.data.installationId, pull.run, false));
+      }
+      return results;
+    },
+  );
+  return [...scheduled, now];
 }

@@ -312,12 +312,12 @@ export async function applyRemotePage<T>(
 
 // ── CRM → package: one record, at once ───────────────────────────────
 
+export type PushOptions = { runId?: string | null; force?: boolean; lookupFirst?: boolean; rethrowTransient?: boolean };
+
 /**
  * Pushes one host record to the package. An echo of our own write (same hash) is dropped.
  * A create whose response was lost is looked up before it is tried again.
  */
-export type PushOptions = { runId?: string | null; force?: boolean; lookupFirst?: boolean; rethrowTransient?: boolean };
-
 export function pushRecord<T>(ctx: SyncContext, spec: EntitySpec<T>, hostId: string, opts: PushOptions = {}): Promise<LogEntry> {
   return withRecordLock(ctx.db, ctx.installation.id, spec.entity, hostId, () => pushRecordLocked(ctx, spec, hostId, opts));
 }

@@ -1,6 +1,6 @@
 import type { SyncContext } from "./context";
 import { applyRemotePage, productSpec, relationSpec, type EntitySpec } from "./entities";
-import { countOf, finishRun, readCursor, startRun, writeCursor, type LogEntry } from "./store";
+import { readCursor, withRun, writeCursor, type LogEntry } from "./store";
 
 type PullCursor = { since: string | null; page: string | null; maxSeen?: string | null };
 
@@ -10,15 +10,14 @@ const specs = { relation: relationSpec, product: productSpec } as const;
  * The scheduled pull: everything the package changed since the cursor, page by page.
  * When nothing changed it costs one request.
  */
-export async function pullChanges(ctx: SyncContext, entity: keyof typeof specs, opts: { maxPages?: number } = {}) {
+export async function pullChanges(ctx: SyncContext, entity: keyof typeof specs) {
   const spec = specs[entity] as EntitySpec<unknown>;
   const remote = spec.remote(ctx);
   if (!remote) return { pages: 0, entries: [] as LogEntry[] };
   const cursor: PullCursor = (await readCursor<PullCursor>(ctx.db, ctx.installation.id, entity, "pull")) ?? { since: null, page: null };
-  const runId = await startRun(ctx.db, ctx.installation.id, "pull", entity);
-  const entries: LogEntry[] = [];
-  let pages = 0;
-  try {
+  return withRun(ctx.db, ctx.installation.id, "pull", entity, async (runId) => {
+    const entries: LogEntry[] = [];
+    let pages = 0;
     for (;;) {
       const page = await remote.page(cursor.page, cursor.since);
       pages++;
@@ -26,16 +25,10 @@ export async function pullChanges(ctx: SyncContext, entity: keyof typeof specs, 
       for (const r of page.items) if (r.modifiedAt && (!cursor.maxSeen || r.modifiedAt > cursor.maxSeen)) cursor.maxSeen = r.modifiedAt;
       if (!page.next) {
         await writeCursor(ctx.db, ctx.installation.id, entity, "pull", { since: cursor.maxSeen ?? cursor.since, page: null });
-        break;
+        return { pages, entries };
       }
       cursor.page = page.next;
       await writeCursor(ctx.db, ctx.installation.id, entity, "pull", cursor);
-      if (opts.maxPages && pages >= opts.maxPages) break;
     }
-    await finishRun(ctx.db, runId, countOf(entries).failed ? "failed" : "succeeded");
-  } catch (err) {
-    await finishRun(ctx.db, runId, "failed", err instanceof Error ? err.message : String(err));
-    throw err;
-  }
-  return { pages, entries };
+  });
 }

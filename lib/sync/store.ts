@@ -150,6 +150,28 @@ export async function finishRun(db: Db, runId: string, status: "succeeded" | "fa
     .where(and(eq(schema.syncRuns.id, runId), eq(schema.syncRuns.status, "running")));
 }
 
+/**
+ * Runs `fn` as one recorded run: succeeded, or failed when a record failed or `fn` threw
+ * (the error is kept on the run and thrown on).
+ */
+export async function withRun<T extends { entries: LogEntry[] }>(
+  db: Db,
+  installationId: string,
+  kind: string,
+  entity: string,
+  fn: (runId: string) => Promise<T>,
+): Promise<T> {
+  const runId = await startRun(db, installationId, kind, entity);
+  try {
+    const result = await fn(runId);
+    await finishRun(db, runId, countOf(result.entries).failed ? "failed" : "succeeded");
+    return result;
+  } catch (err) {
+    await finishRun(db, runId, "failed", err instanceof Error ? err.message : String(err));
+    throw err;
+  }
+}
+
 export async function logEvents(db: Db, installationId: string, runId: string | null, entries: LogEntry[]): Promise<void> {
   if (entries.length === 0) return;
   await db.insert(schema.syncEvents).values(

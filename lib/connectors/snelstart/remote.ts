@@ -4,7 +4,7 @@
 import { relation as relationSchema, product as productSchema, type Product, type Relation } from "@/lib/model";
 import { RecordRejectedError, type HostOptions, type Page, type RemoteAdapter, type SideRecord } from "@/lib/sync/types";
 import { normalizeName, normalizePostcode } from "@/lib/sync/matching";
-import type { SnelStartClient, Relatie, Artikel } from "./client";
+import type { CheckedPage, SnelStartClient, Relatie, Artikel } from "./client";
 import {
   artikelToProduct,
   invoiceToVerkoopboeking,
@@ -27,6 +27,22 @@ function nextSkip(cursor: string | null, got: number, pageSize: number): string 
   const skip = Number(cursor ?? 0);
   // a server may cap below our $top (round 100s): a full-looking page means read on
   return got > 0 && (got >= pageSize || got % 100 === 0) ? String(skip + got) : null;
+}
+
+/** One OData page of a list as the engine's page: records mapped, malformed ones set aside. */
+async function pageOf<R, T>(
+  list: (opts: { top: number; skip: number; modifiedSince?: string }) => Promise<CheckedPage<R>>,
+  pageSize: number,
+  cursor: string | null,
+  since: string | null,
+  map: (record: R) => Promise<SideRecord<T>>,
+): Promise<Page<T>> {
+  const page = await list({ top: pageSize, skip: Number(cursor ?? 0), modifiedSince: since ?? undefined });
+  return {
+    items: await Promise.all(page.items.map(map)),
+    rejected: page.rejected.map((r) => ({ remoteId: r.id, message: r.message })),
+    next: nextSkip(cursor, page.size, pageSize),
+  };
 }
 
 /** The first mapping problem, as a message key the sync log translates (messages/*.json `log`). */
@@ -142,12 +158,7 @@ export function createSnelStartRemote(client: SnelStartClient, settings: SnelSta
   return {
     relations: {
       async page(cursor, since): Promise<Page<Relation>> {
-        const page = await client.pageRelaties({ top: PAGE_SIZE.relaties, skip: Number(cursor ?? 0), modifiedSince: since ?? undefined });
-        return {
-          items: await Promise.all(page.items.map(toRelation)),
-          rejected: page.rejected.map((r) => ({ remoteId: r.id, message: r.message })),
-          next: nextSkip(cursor, page.size, PAGE_SIZE.relaties),
-        };
+        return pageOf(client.pageRelaties, PAGE_SIZE.relaties, cursor, since, toRelation);
       },
       async get(id) {
         return toRelation(await client.getRelatie(id));
@@ -173,12 +184,7 @@ export function createSnelStartRemote(client: SnelStartClient, settings: SnelSta
     },
     products: {
       async page(cursor, since) {
-        const page = await client.pageArtikelen({ top: PAGE_SIZE.artikelen, skip: Number(cursor ?? 0), modifiedSince: since ?? undefined });
-        return {
-          items: await Promise.all(page.items.map(toProduct)),
-          rejected: page.rejected.map((r) => ({ remoteId: r.id, message: r.message })),
-          next: nextSkip(cursor, page.size, PAGE_SIZE.artikelen),
-        };
+        return pageOf(client.pageArtikelen, PAGE_SIZE.artikelen, cursor, since, toProduct);
       },
       async get(id) {
         return toProduct(await client.getArtikel(id));
