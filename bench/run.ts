@@ -22,6 +22,7 @@ import fs from "node:fs";
 import os from "node:os";
 import readline from "node:readline";
 import { execFileSync } from "node:child_process";
+import { buildSync } from "esbuild";
 import { getJson, KORENSCHOOF_ADM, machine, postJson, RESULT_PREFIX, SANDBOX_TENANT } from "./common";
 
 const args = process.argv.slice(2);
@@ -40,9 +41,21 @@ const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
 
 fs.mkdirSync("bench/results", { recursive: true });
 
+/**
+ * The app's side runs as compiled JavaScript, as it does in production: one esbuild bundle of
+ * bench/scenario.ts (packages stay in node_modules). Under tsx's loader the process would also
+ * hold the loader's worker thread and every module's source map (~60 MB of RSS).
+ */
+function buildScenario(): string {
+  const out = "bench/results/.build/scenario.mjs";
+  buildSync({ entryPoints: ["bench/scenario.ts"], bundle: true, platform: "node", format: "esm", packages: "external", logLevel: "warning", outfile: out });
+  return out;
+}
+
 function spawnTsx(file: string, argv: string[], env: Record<string, string> = {}, logFile?: string, nodeFlags: string[] = []) {
-  // node itself with tsx's loader (no wrapper process), so flags and peak RSS are the child's own
-  const child = spawn(process.execPath, [...nodeFlags, "--import", "tsx", file, ...argv], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  // node itself (no wrapper process), so flags and peak RSS are the child's own; TypeScript through tsx's loader
+  const loader = file.endsWith(".ts") ? ["--import", "tsx"] : [];
+  const child = spawn(process.execPath, [...nodeFlags, ...loader, file, ...argv], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   const logStream = logFile ? fs.createWriteStream(logFile) : null;
   const results: unknown[] = [];
   const waiters: Array<() => void> = [];
@@ -153,7 +166,7 @@ async function runScenario(spec: Spec): Promise<Record<string, unknown>> {
     const { hostUrl, simUrl, pid } = (await servers.next(1, 60_000)) as { hostUrl: string; simUrl: string; pid: number };
     const seeded = await seed(hostUrl, simUrl, spec.seed.relaties, spec.seed.artikelen, spec.seed.matched ?? true);
     log(`${spec.name}: seeded ${JSON.stringify(seeded)}; running the app`);
-    const app = spawnTsx("bench/scenario.ts", [spec.scenario, String(spec.size)], {
+    const app = spawnTsx(scenarioBundle, [spec.scenario, String(spec.size)], {
       BENCH_HOST_URL: hostUrl,
       BENCH_SIM_URL: simUrl,
       BENCH_SERVERS_PID: String(pid),
@@ -309,6 +322,7 @@ console.log(`machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGB} GB, ${m.os}, nod
 console.log(`code: ${git}`);
 console.log(`database: ${process.env.DATABASE_URL ? "PostgreSQL (DATABASE_URL), a fresh database per scenario" : "PGlite in memory, inside the app process"}\n`);
 
+const scenarioBundle = buildScenario();
 const results: Record<string, any>[] = [];
 for (const spec of specs) {
   const t0 = Date.now();

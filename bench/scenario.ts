@@ -207,6 +207,12 @@ function timeSplit(m: ReturnType<typeof snapshotMeters>, wallMs: number) {
     dbBusyMs: Math.round(m.db.busyMs),
     dbSumMs: Math.round(m.db.ms),
     dbQueries: m.db.count,
+    dbByStatement: Object.fromEntries(
+      Object.entries(m.db.byStatement)
+        .sort(([, a], [, b]) => b.ms - a.ms)
+        .slice(0, 10)
+        .map(([k, v]) => [k, { count: v.count, ms: Math.round(v.ms) }]),
+    ),
     hostApiCalls: h.hostApi.count,
     hostTokenCalls: h.hostToken.count,
     vendorApiCalls: h.vendorApi.count,

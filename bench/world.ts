@@ -34,7 +34,18 @@ const newHttpMeters = (): HttpMeters => ({ hostApi: newMeter(), hostToken: newMe
 /** The bench's own requests (admin hooks, its CRM writes) go through this, unmetered. */
 export const rawFetch: typeof fetch = globalThis.fetch.bind(globalThis);
 
-const newDbMeter = () => ({ count: 0, ms: 0, busyMs: 0, inflight: 0, since: 0 });
+const newDbMeter = () => ({ count: 0, ms: 0, busyMs: 0, inflight: 0, since: 0, byStatement: {} as Record<string, { count: number; ms: number }> });
+
+/** A statement's kind for the breakdown: its verb and table, e.g. `insert into "sync_links"`. */
+function statementKind(args: unknown[]): string {
+  const first = args[0];
+  const text = typeof first === "string" ? first : ((first as { text?: string } | null)?.text ?? "");
+  const m = /^\s*(select|insert into|update|delete from|with)\s+.*?("?\w+"?)(?=[\s(]|$)/is.exec(text);
+  if (!m) return text.slice(0, 30);
+  const verb = m[1]!.toLowerCase();
+  const table = verb === "select" ? (/\bfrom\s+("?\w+"?)/i.exec(text)?.[1] ?? "?") : m[2];
+  return `${verb} ${table}`;
+}
 export const meters = { http: newHttpMeters(), db: newDbMeter() };
 export function resetMeters() {
   // calls in flight across a reset are counted in the new meters when they end
@@ -94,14 +105,19 @@ globalThis.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
 
 function timeCall(self: unknown, orig: (...a: unknown[]) => unknown, args: unknown[]) {
   const t0 = performance.now();
+  const kind = statementKind(args);
   enter(meters.db);
   let ended = false;
   const done = () => {
     if (ended) return;
     ended = true;
     leave(meters.db);
+    const ms = performance.now() - t0;
     meters.db.count++;
-    meters.db.ms += performance.now() - t0;
+    meters.db.ms += ms;
+    const k = (meters.db.byStatement[kind] ??= { count: 0, ms: 0 });
+    k.count++;
+    k.ms += ms;
   };
   const last = args[args.length - 1];
   if (typeof last === "function") {

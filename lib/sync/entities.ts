@@ -112,33 +112,35 @@ export const productSpec: EntitySpec<Product> = {
 
 // ── the host index ────────────────────────────────────────────────────
 
+/**
+ * Writes host records into the local index and their matching keys into host_index_keys, in
+ * one statement with one JSON parameter: keys a record no longer has are dropped, new ones added.
+ */
 async function indexHostRecords<T>(ctx: SyncContext, spec: EntitySpec<T>, records: SideRecord<T>[]) {
   if (records.length === 0) return;
-  await ctx.db
-    .insert(schema.hostIndex)
-    .values(
-      records.map((r) => {
-        const k = spec.keys(r.data);
-        return {
-          installationId: ctx.installation.id,
-          entity: spec.entity,
-          hostId: r.id,
-          numbers: k.numbers,
-          nameAddressKeys: k.nameAddressKeys,
-          data: r.data as object,
-          hash: recordHash(r.data),
-        };
-      }),
+  const rows = records.map((r) => {
+    const k = spec.keys(r.data);
+    return { hostId: r.id, numbers: k.numbers, nameAddressKeys: k.nameAddressKeys, data: r.data, hash: recordHash(r.data) };
+  });
+  const installationId = ctx.installation.id;
+  await ctx.db.execute(sql`
+    with input as (
+      select distinct on ("hostId") *
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+        as r("hostId" text, numbers text[], "nameAddressKeys" text[], data jsonb, hash text)
+    ), indexed as (
+      insert into ${schema.hostIndex} (installation_id, entity, host_id, numbers, name_address_keys, data, hash)
+      select ${installationId}::uuid, ${spec.entity}, "hostId", numbers, "nameAddressKeys", data, hash from input
+      on conflict (installation_id, entity, host_id) do update set
+        numbers = excluded.numbers, name_address_keys = excluded.name_address_keys, data = excluded.data, hash = excluded.hash
+    ), stale as (
+      delete from ${schema.hostIndexKeys} k using input i
+      where k.installation_id = ${installationId}::uuid and k.entity = ${spec.entity} and k.host_id = i."hostId"
+        and not (k.key = any(i.numbers || i."nameAddressKeys"))
     )
-    .onConflictDoUpdate({
-      target: [schema.hostIndex.installationId, schema.hostIndex.entity, schema.hostIndex.hostId],
-      set: {
-        numbers: sql`excluded.numbers`,
-        nameAddressKeys: sql`excluded.name_address_keys`,
-        data: sql`excluded.data`,
-        hash: sql`excluded.hash`,
-      },
-    });
+    insert into ${schema.hostIndexKeys} (installation_id, entity, key, host_id)
+    select distinct ${installationId}::uuid, ${spec.entity}, key, "hostId" from input, unnest(numbers || "nameAddressKeys") as key
+    on conflict do nothing`);
 }
 
 /** Indexes what the host got since an interrupted page began, so the page does not create it again. */
@@ -164,14 +166,25 @@ const indexColumns = {
   hash: schema.hostIndex.hash,
 };
 
+/**
+ * The indexed host records sharing a key with any of `records`: first the host ids (b-tree
+ * lookups on host_index_keys), then their rows. Two plain statements, so no plan can turn a
+ * join into a scan of the index per record when the statistics lag behind an import.
+ */
 async function candidatesFor<T>(ctx: SyncContext, spec: EntitySpec<T>, records: T[]): Promise<IndexRow[]> {
-  const numbers = [...new Set(records.flatMap((r) => spec.keys(r).numbers))];
-  const addresses = [...new Set(records.flatMap((r) => spec.keys(r).nameAddressKeys))];
-  if (numbers.length === 0 && addresses.length === 0) return [];
-  const conditions = [];
-  if (numbers.length) conditions.push(sql`${schema.hostIndex.numbers} && ${sql.param(numbers)}::text[]`);
-  if (addresses.length) conditions.push(sql`${schema.hostIndex.nameAddressKeys} && ${sql.param(addresses)}::text[]`);
-  return readIndex(ctx, spec, sql`(${sql.join(conditions, sql` or `)})`);
+  const keys = [...new Set(records.flatMap((r) => Object.values(spec.keys(r)).flat()))];
+  if (keys.length === 0) return [];
+  const k = schema.hostIndexKeys;
+  const hits = await ctx.db
+    .selectDistinct({ hostId: k.hostId })
+    .from(k)
+    .where(and(eq(k.installationId, ctx.installation.id), eq(k.entity, spec.entity), sql`${k.key} = any(${sql.param(keys)}::text[])`));
+  return [...(await indexedHost(ctx, spec, hits.map((h) => h.hostId))).values()];
+}
+
+/** After the index phase wrote many rows at once: fresh planner statistics for the matching queries. */
+export async function analyzeHostIndex(ctx: SyncContext): Promise<void> {
+  await ctx.db.execute(sql`analyze ${schema.hostIndex}, ${schema.hostIndexKeys}`);
 }
 
 /** This installation's index rows of one entity that meet `where`. */

@@ -6,7 +6,7 @@
 import { eq } from "drizzle-orm";
 import { schema } from "@/lib/db";
 import type { SyncContext } from "./context";
-import { applyRemotePage, indexCreatedSince, indexHostPage, productSpec, relationSpec, type EntitySpec } from "./entities";
+import { analyzeHostIndex, applyRemotePage, indexCreatedSince, indexHostPage, productSpec, relationSpec, type EntitySpec } from "./entities";
 import { addToRun, emptyCounts, finishRun, readCursor, startRun, writeCursor } from "./store";
 
 export type ImportCursor = {
@@ -64,6 +64,7 @@ export async function importPage(ctx: SyncContext, entity: ImportEntity): Promis
       return { done: false, processed: 0 };
     }
     const page = await indexHostPage(ctx, spec, state.cursor);
+    if (!page.next) await analyzeHostIndex(ctx);
     await save(page.next ? { cursor: page.next } : { phase: "remote", cursor: null });
     return { done: false, processed: 0 };
   }

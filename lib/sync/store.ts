@@ -42,7 +42,7 @@ export async function linksByRemoteIds(db: Db, installationId: string, entity: s
   const rows = await db
     .select()
     .from(schema.syncLinks)
-    .where(and(eq(schema.syncLinks.installationId, installationId), eq(schema.syncLinks.entity, entity), inArray(schema.syncLinks.remoteId, remoteIds)));
+    .where(and(eq(schema.syncLinks.installationId, installationId), eq(schema.syncLinks.entity, entity), sql`${schema.syncLinks.remoteId} = any(${sql.param(remoteIds)}::text[])`));
   return new Map(rows.map((r) => [r.remoteId, r]));
 }
 
@@ -73,25 +73,23 @@ export async function remoteIdsOf(db: Db, installationId: string, entity: string
   return Object.fromEntries(rows.map((r) => [r.hostId, r.remoteId]));
 }
 
-/** Many links in one statement (a page of matched or unchanged records). */
+/**
+ * Many links in one statement (a page of matched or unchanged records). The rows travel as one
+ * JSON parameter: a page of 500 as separate parameters cost more to build than to store.
+ */
 export async function saveLinks(
   db: Db,
   rows: Array<{ installationId: string; entity: string; hostId: string; remoteId: string; remoteNumber: string | null; hostHash: string | null; remoteHash: string | null }>,
 ): Promise<void> {
   if (rows.length === 0) return;
-  await db
-    .insert(schema.syncLinks)
-    .values(rows)
-    .onConflictDoUpdate({
-      target: [schema.syncLinks.installationId, schema.syncLinks.entity, schema.syncLinks.hostId],
-      set: {
-        remoteId: sql`excluded.remote_id`,
-        remoteNumber: sql`excluded.remote_number`,
-        hostHash: sql`excluded.host_hash`,
-        remoteHash: sql`excluded.remote_hash`,
-        updatedAt: new Date(),
-      },
-    });
+  await db.execute(sql`
+    insert into ${schema.syncLinks} (installation_id, entity, host_id, remote_id, remote_number, host_hash, remote_hash)
+    select "installationId", entity, "hostId", "remoteId", "remoteNumber", "hostHash", "remoteHash"
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+      as r("installationId" uuid, entity text, "hostId" text, "remoteId" text, "remoteNumber" text, "hostHash" text, "remoteHash" text)
+    on conflict (installation_id, entity, host_id) do update set
+      remote_id = excluded.remote_id, remote_number = excluded.remote_number,
+      host_hash = excluded.host_hash, remote_hash = excluded.remote_hash, updated_at = now()`);
 }
 
 // ── cursors ───────────────────────────────────────────────────────────
@@ -174,20 +172,22 @@ export async function withRun<T extends { entries: LogEntry[] }>(
 
 export async function logEvents(db: Db, installationId: string, runId: string | null, entries: LogEntry[]): Promise<void> {
   if (entries.length === 0) return;
-  await db.insert(schema.syncEvents).values(
-    entries.map((e) => ({
-      installationId,
-      runId,
-      direction: e.direction,
-      entity: e.entity,
-      hostId: e.hostId ?? null,
-      remoteId: e.remoteId ?? null,
-      outcome: e.outcome,
-      message: e.message ?? null,
-      messageParams: e.messageParams ?? null,
-      retriable: e.retriable ?? e.outcome === "failed",
-    })),
-  );
+  const rows = entries.map((e) => ({
+    direction: e.direction,
+    entity: e.entity,
+    hostId: e.hostId ?? null,
+    remoteId: e.remoteId ?? null,
+    outcome: e.outcome,
+    message: e.message ?? null,
+    messageParams: e.messageParams ?? null,
+    retriable: e.retriable ?? e.outcome === "failed",
+  }));
+  // one JSON parameter for the page, as in saveLinks
+  await db.execute(sql`
+    insert into ${schema.syncEvents} (installation_id, run_id, direction, entity, host_id, remote_id, outcome, message, message_params, retriable)
+    select ${installationId}::uuid, ${runId}::uuid, direction, entity, "hostId", "remoteId", outcome, message, "messageParams", retriable
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+      as r(direction sync_direction, entity text, "hostId" text, "remoteId" text, outcome sync_outcome, message text, "messageParams" jsonb, retriable boolean)`);
 }
 
 export function countOf(entries: LogEntry[]): RunCounts {
