@@ -4,6 +4,7 @@
  * everything that costs time: HTTP calls (host, vendor, token endpoints), database queries,
  * CPU and resident memory.
  */
+import diagnostics from "node:diagnostics_channel";
 import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -100,6 +101,31 @@ globalThis.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
     if (logVendor && kind === "vendorApi") vendorLog.push({ at: Date.now(), status });
   }
 }) as typeof fetch;
+
+// The host client speaks node:http, not fetch: its calls are metered through Node's HTTP channels.
+const inflightHttp = new WeakMap<object, { kind: keyof HttpMeters; t0: number }>();
+type ClientRequestLike = { protocol: string; path: string; getHeader(name: string): unknown };
+diagnostics.subscribe("http.client.request.start", (msg) => {
+  const req = (msg as { request: ClientRequestLike }).request;
+  const kind = classify(`${req.protocol}//${String(req.getHeader("host"))}${req.path}`);
+  inflightHttp.set(req, { kind, t0: performance.now() });
+  enter(meters.http[kind]);
+});
+function httpEnded(req: object, status: number) {
+  const started = inflightHttp.get(req);
+  if (!started) return;
+  inflightHttp.delete(req);
+  const m = meters.http[started.kind];
+  leave(m);
+  m.count++;
+  m.ms += performance.now() - started.t0;
+  m.byStatus[status] = (m.byStatus[status] ?? 0) + 1;
+}
+diagnostics.subscribe("http.client.response.finish", (msg) => {
+  const { request, response } = msg as { request: object; response: { statusCode?: number } };
+  httpEnded(request, response.statusCode ?? 0);
+});
+diagnostics.subscribe("http.client.request.error", (msg) => httpEnded((msg as { request: object }).request, 0));
 
 // ── database meter ─────────────────────────────────────────────────────
 

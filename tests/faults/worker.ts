@@ -22,21 +22,6 @@ const fn = functions.find((f) => f.id().endsWith("snelstart-import-page"));
 if (!fn) throw new Error("no snelstart-import-page function");
 const retries = ((fn as unknown as { opts: { retries?: number } }).opts.retries ?? 3) as number;
 const say = (o: Record<string, unknown>) => process.stdout.write(`${JSON.stringify({ pid: process.pid, at: Date.now(), ...o })}\n`);
-if (process.env.FAULTS_WORKER_TRACE) {
-  const real = globalThis.fetch;
-  let inflight = 0;
-  globalThis.fetch = (async (input: any, init?: any) => {
-    const url = String(input?.url ?? input);
-    const method = init?.method ?? input?.method ?? "GET";
-    const traced = method === "POST" && url.includes("Relation_Organization");
-    if (traced) say({ type: "trace", phase: "send", inflight: ++inflight });
-    try {
-      return await real(input, init);
-    } finally {
-      if (traced) say({ type: "trace", phase: "done", inflight: --inflight });
-    }
-  }) as typeof fetch;
-}
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main() {

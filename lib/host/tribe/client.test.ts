@@ -1,3 +1,5 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { MaybeWrittenError } from "@/lib/sync/types";
@@ -182,5 +184,57 @@ describe("createTribeClient", () => {
     const { client } = setup(() => json(200, {}));
     await expect(client.get("Product", "x)/../Relation_Person(")).rejects.toThrow(RangeError);
     await expect(client.list("Product?$top=1")).rejects.toThrow(RangeError);
+  });
+});
+
+describe("the node:http transport (no fetch given)", () => {
+  async function server(handler: http.RequestListener) {
+    const srv = http.createServer(handler);
+    await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
+    const sockets = new Set<unknown>();
+    srv.on("connection", (s) => sockets.add(s));
+    return { url: `http://127.0.0.1:${(srv.address() as AddressInfo).port}`, sockets, close: () => new Promise((r) => srv.close(r)).then(() => srv.closeAllConnections()) };
+  }
+  const token = (res: http.ServerResponse) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ access_token: "t", expires_in: 3600 }));
+
+  it("sends the body and headers, reads the answer, and reuses one connection", async () => {
+    const seen: Array<{ method: string; auth: string | undefined; body: string }> = [];
+    const srv = await server((req, res) => {
+      let body = "";
+      req.on("data", (c) => (body += c));
+      req.on("end", () => {
+        if (req.url === "/oauth2/token") return token(res);
+        seen.push({ method: req.method!, auth: req.headers.authorization, body });
+        res.writeHead(201, { "content-type": "application/json" }).end(JSON.stringify({ ID: `id-${seen.length}`, Name: JSON.parse(body).Name }));
+      });
+    });
+    try {
+      const client = createTribeClient({ apiUrl: srv.url, clientId: "c", clientSecret: "s", organizationId: "o" });
+      for (const name of ["Één", "Twee"]) expect(await client.create("Relation_Organization", { Name: name })).toMatchObject({ Name: name });
+      expect(seen).toEqual([
+        { method: "POST", auth: "Bearer t", body: '{"Name":"Één"}' },
+        { method: "POST", auth: "Bearer t", body: '{"Name":"Twee"}' },
+      ]);
+      expect(srv.sockets.size).toBe(1);
+    } finally {
+      await srv.close();
+    }
+  });
+
+  it("gives up on a call that gets no answer in time: a read is retried, a create may have been written", async () => {
+    let reads = 0;
+    const srv = await server((req, res) => {
+      if (req.url === "/oauth2/token") return token(res);
+      if (req.method === "GET") reads++;
+      // never answers
+    });
+    try {
+      const client = createTribeClient({ apiUrl: srv.url, clientId: "c", clientSecret: "s", organizationId: "o", timeoutMs: 100, maxRetries: 1, sleep: async () => {} });
+      await expect(client.list("Relation_Organization")).rejects.toThrow(/no answer within 100 ms/);
+      expect(reads).toBe(2);
+      await expect(client.create("Relation_Organization", { Name: "X" })).rejects.toBeInstanceOf(MaybeWrittenError);
+    } finally {
+      await srv.close();
+    }
   });
 });

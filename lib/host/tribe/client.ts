@@ -11,6 +11,8 @@
  * - every HTTP exchange (token requests and retries included) is reported through onRequest, which
  *   is how the engine and the benchmark count host calls.
  */
+import http from "node:http";
+import https from "node:https";
 import { z } from "zod";
 import { MaybeWrittenError } from "@/lib/sync/types";
 
@@ -32,6 +34,7 @@ export type TribeClientOptions = {
   clientSecret: string;
   /** the tenant id (Tribe's organization) the token is asked for */
   organizationId: string;
+  /** the transport; by default node:http(s) over kept-alive connections (see nodeExchange) */
   fetch?: typeof fetch;
   /** retries after the first attempt for 429, 5xx and network errors (default 6) */
   maxRetries?: number;
@@ -259,7 +262,47 @@ function fileNameOf(disposition: string | null): string | null {
 
 class AttemptTimedOut extends Error {}
 
-type Exchange = { status: number; headers: Headers; body: Uint8Array };
+type Exchange = { status: number; headers: { get(name: string): string | null }; body: Uint8Array };
+type ExchangeInit = { method: string; headers: Record<string, string>; body?: string };
+
+const utf8 = new TextDecoder();
+
+// Shared by every tenant's client: connections to the host are reused across calls and tenants.
+const agents = { "http:": new http.Agent({ keepAlive: true }), "https:": new https.Agent({ keepAlive: true }) };
+
+/**
+ * One HTTP exchange over node:http(s). An import makes one host call per relation, and fetch
+ * spends more CPU per call than the rest of the write (it clones and tees every request body).
+ */
+function nodeExchange(url: string, init: ExchangeInit, timeoutMs: number): Promise<Exchange> {
+  return new Promise((resolve, reject) => {
+    const target = new URL(url);
+    const secure = target.protocol === "https:";
+    const headers: Record<string, string | number> = { ...init.headers };
+    if (init.body !== undefined) headers["content-length"] = Buffer.byteLength(init.body);
+    let timer: NodeJS.Timeout | undefined = undefined;
+    const fail = (err: Error) => {
+      clearTimeout(timer);
+      reject(err);
+    };
+    const req = (secure ? https : http).request(target, { method: init.method, headers, agent: agents[secure ? "https:" : "http:"] }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("error", fail);
+      res.on("end", () => {
+        clearTimeout(timer);
+        const get = (name: string) => {
+          const v = res.headers[name.toLowerCase()];
+          return v === undefined ? null : Array.isArray(v) ? v.join(", ") : v;
+        };
+        resolve({ status: res.statusCode ?? 0, headers: { get }, body: Buffer.concat(chunks) });
+      });
+    });
+    timer = setTimeout(() => req.destroy(new AttemptTimedOut(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    req.on("error", fail);
+    req.end(init.body);
+  });
+}
 
 // ------------------------------------------------------------------ the client
 
@@ -267,7 +310,7 @@ export type TribeClient = ReturnType<typeof createTribeClient>;
 
 export function createTribeClient(opts: TribeClientOptions) {
   const apiUrl = opts.apiUrl.replace(/\/+$/, "");
-  const fetchImpl = opts.fetch ?? globalThis.fetch;
+  const fetchImpl = opts.fetch;
   const maxRetries = Math.max(0, opts.maxRetries ?? 6);
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const now = opts.now ?? Date.now;
@@ -285,7 +328,8 @@ export function createTribeClient(opts: TribeClientOptions) {
     }
   }
 
-  async function exchange(url: string, init: RequestInit): Promise<Exchange> {
+  async function exchange(url: string, init: ExchangeInit): Promise<Exchange> {
+    if (!fetchImpl) return nodeExchange(url, init, timeoutMs);
     const ctrl = new AbortController();
     const timer = setTimeout(() => ctrl.abort(), timeoutMs);
     try {
@@ -300,7 +344,7 @@ export function createTribeClient(opts: TribeClientOptions) {
     }
   }
 
-  const text = (b: Uint8Array) => new TextDecoder().decode(b);
+  const text = (b: Uint8Array) => utf8.decode(b);
 
   function errorMessage(ex: Exchange): { code: string | null; message: string } {
     const raw = text(ex.body);
