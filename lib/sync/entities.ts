@@ -116,11 +116,11 @@ export const productSpec: EntitySpec<Product> = {
  * Writes host records into the local index and their matching keys into host_index_keys, in
  * one statement with one JSON parameter: keys a record no longer has are dropped, new ones added.
  */
-async function indexHostRecords<T>(ctx: SyncContext, spec: EntitySpec<T>, records: SideRecord<T>[]) {
+async function indexHostRecords<T>(ctx: SyncContext, spec: EntitySpec<T>, records: Array<SideRecord<T> & { hash?: string }>) {
   if (records.length === 0) return;
   const rows = records.map((r) => {
     const k = spec.keys(r.data);
-    return { hostId: r.id, numbers: k.numbers, nameAddressKeys: k.nameAddressKeys, data: r.data, hash: recordHash(r.data) };
+    return { hostId: r.id, numbers: k.numbers, nameAddressKeys: k.nameAddressKeys, data: r.data, hash: r.hash ?? recordHash(r.data) };
   });
   const installationId = ctx.installation.id;
   await ctx.db.execute(sql`
@@ -135,7 +135,8 @@ async function indexHostRecords<T>(ctx: SyncContext, spec: EntitySpec<T>, record
         numbers = excluded.numbers, name_address_keys = excluded.name_address_keys, data = excluded.data, hash = excluded.hash
     ), stale as (
       delete from ${schema.hostIndexKeys} k using input i
-      where k.installation_id = ${installationId}::uuid and k.entity = ${spec.entity} and k.host_id = i."hostId"
+      where k.installation_id = ${installationId}::uuid and k.entity = ${spec.entity}
+        and k.host_id = any(array(select "hostId" from input)) and k.host_id = i."hostId"
         and not (k.key = any(i.numbers || i."nameAddressKeys"))
     )
     insert into ${schema.hostIndexKeys} (installation_id, entity, key, host_id)
@@ -279,7 +280,7 @@ export async function applyRemotePage<T>(
   // 2. write to the host only what differs, a few at a time (if the process dies before the
   //    links below are saved, the resumed page finds what it created: see import.ts inFlight)
   const linkRows: Parameters<typeof saveLinks>[1] = [];
-  const indexed: SideRecord<T>[] = [];
+  const indexed: Array<SideRecord<T> & { hash: string }> = [];
   const host = spec.host(ctx);
   await mapPool(plans, HOST_WRITE_CONCURRENCY, async (plan) => {
     const { record, remoteHash } = plan;
@@ -298,16 +299,17 @@ export async function applyRemotePage<T>(
         if (!previous) throw new Error(`host record ${plan.hostId} no longer exists`);
         written = await host.update(plan.hostId, plan.desired, previous);
       }
+      const hostHash = unchanged ? plan.current!.hash : recordHash(written.data);
       linkRows.push({
         installationId: ctx.installation.id,
         entity: spec.entity,
         hostId: written.id,
         remoteId: record.id,
         remoteNumber: record.number,
-        hostHash: recordHash(written.data),
+        hostHash,
         remoteHash,
       });
-      if (!unchanged) indexed.push(written);
+      if (!unchanged) indexed.push({ ...written, hash: hostHash });
       entries.push({ ...base, hostId: written.id, remoteId: record.id, outcome, retriable: false });
     } catch (err) {
       const d = describe(err);

@@ -123,6 +123,25 @@ describe("relations.page", () => {
     expect(seeded.data.addresses[0]).toMatchObject({ kind: "visiting", hostTypeId: VISITING, country: "NL" });
   });
 
+  it("reads up to five pages at once once the size is known, still one call per 100 rows", async () => {
+    await admin("seed", { tenant: TENANT, organizations: 795, persons: 0 });
+    await resetCalls();
+    const { adapter } = adapterFor();
+    const sizes: number[] = [];
+    let cursor: string | null = null;
+    const ids = new Set<string>();
+    do {
+      const page = await adapter.relations.page(cursor);
+      sizes.push(page.items.length);
+      page.items.forEach((i) => ids.add(i.id));
+      cursor = page.next;
+    } while (cursor && sizes.length < 20);
+    // 5 + 795 organizations, then the 2 persons of the seed
+    expect(sizes).toEqual([100, 500, 200, 2]);
+    expect(ids.size).toBe(802);
+    expect(await calls()).toEqual({ "GET Relation_Organization": 8, "GET Relation_Person": 2 });
+  });
+
   it("reads roles, numbers, addresses and contact persons", async () => {
     const { adapter } = adapterFor();
     const { items } = await readAll(adapter);

@@ -51,6 +51,8 @@ import {
 } from "./mapping";
 
 export const PAGE_SIZE = 100;
+/** host pages an index step reads concurrently once a set's size is known (500 rows, like a package page) */
+const PAGES_AT_ONCE = 5;
 
 export type TribeHostAdapterOptions = {
   /** relations/products kept for a following update (default 2000) */
@@ -244,6 +246,7 @@ export function createTribeHostAdapter(client: TribeClient, opts: TribeHostAdapt
       let c: RelationCursor;
       let total: number | null = null;
       let rows: TribeRelation[];
+      let lastRead: { skip: number; rows: number };
       if (cursor === null) {
         // first page: organizations with their count, and the persons' count, so `total` is known
         const [orgs, persons] = await Promise.all([
@@ -253,17 +256,23 @@ export function createTribeHostAdapter(client: TribeClient, opts: TribeHostAdapt
         total = orgs.count !== null && persons.count !== null ? orgs.count + persons.count : null;
         c = { set: "Relation_Organization", skip: 0, count: orgs.count, nextCount: persons.count, total };
         rows = orgs.value;
+        lastRead = { skip: 0, rows: rows.length };
       } else {
         c = decodeCursor(relationCursor, cursor);
         total = c.total ?? null;
-        const res = await readRelations(c.set, c.skip, c.count == null);
-        if (c.count == null) c.count = res.count;
-        rows = res.value;
+        // the set's size is known: its next pages are read at once, still one call per 100 rows
+        const skips = [c.skip];
+        while (c.count != null && skips.length < PAGES_AT_ONCE && skips.at(-1)! + PAGE_SIZE < c.count) skips.push(skips.at(-1)! + PAGE_SIZE);
+        const reads = await Promise.all(skips.map((skip) => readRelations(c.set, skip, c.count == null)));
+        if (c.count == null) c.count = reads[0]!.count;
+        rows = reads.flatMap((r) => r.value);
+        lastRead = { skip: skips.at(-1)!, rows: reads.at(-1)!.value.length };
       }
       const items = rows.map(remember);
-      const done = rows.length < PAGE_SIZE || (c.count != null && c.skip + rows.length >= c.count);
+      const end = lastRead.skip + lastRead.rows;
+      const done = lastRead.rows < PAGE_SIZE || (c.count != null && end >= c.count);
       let next: RelationCursor | null;
-      if (!done) next = { ...c, skip: c.skip + rows.length };
+      if (!done) next = { ...c, skip: end };
       else if (c.set === "Relation_Organization" && c.nextCount !== 0) {
         next = { set: "Relation_Person", skip: 0, count: c.nextCount ?? null, total };
       } else next = null;
