@@ -188,7 +188,7 @@ async function runScenario(spec: Spec): Promise<Record<string, unknown>> {
     const serversRss = servers.results.find((r) => (r as { serversPeakRssMB?: number }).serversPeakRssMB) as { serversPeakRssMB?: number } | undefined;
     return {
       name: spec.name,
-      command: `tsx bench/scenario.ts ${spec.scenario} ${spec.size}${spec.env ? ` (${Object.entries(spec.env).map(([k, v]) => `${k}=${v}`).join(" ")})` : ""}`,
+      command: `npm run bench -- --only=${spec.scenario}${spec.scenario === "import" ? ` --sizes=${spec.size}` : ""}${spec.env?.BENCH_RATE_LIMIT ? ` --rate-limit=${spec.env.BENCH_RATE_LIMIT}` : ""}`,
       seeded,
       ...result,
       serversPeakRssMB: serversRss?.serversPeakRssMB ?? null,

@@ -6,7 +6,7 @@
 import { eq } from "drizzle-orm";
 import { schema } from "@/lib/db";
 import type { SyncContext } from "./context";
-import { analyzeHostIndex, applyRemotePage, indexCreatedSince, indexHostPage, productSpec, relationSpec, type EntitySpec } from "./entities";
+import { applyRemotePage, indexCreatedSince, indexHostPage, productSpec, refreshImportStatistics, relationSpec, type EntitySpec } from "./entities";
 import { addToRun, emptyCounts, finishRun, readCursor, startRun, writeCursor } from "./store";
 
 export type ImportCursor = {
@@ -16,7 +16,16 @@ export type ImportCursor = {
   startedAt: string;
   /** the remote page being written, and since when: set before, cleared after */
   inFlight?: { cursor: string | null; since: string } | null;
+  /** pages done in this phase */
+  pages?: number;
 };
+
+/** Statistics after pages 1, 4, 16, 64, …: never more than 4× behind the tables, a few ANALYZEs an import. */
+async function afterPage(ctx: SyncContext, pages: number) {
+  let n = pages;
+  while (n % 4 === 0) n /= 4;
+  if (n === 1) await refreshImportStatistics(ctx);
+}
 
 const specs = { relation: relationSpec, product: productSpec } as const;
 export type ImportEntity = keyof typeof specs;
@@ -64,8 +73,10 @@ export async function importPage(ctx: SyncContext, entity: ImportEntity): Promis
       return { done: false, processed: 0 };
     }
     const page = await indexHostPage(ctx, spec, state.cursor);
-    if (!page.next) await analyzeHostIndex(ctx);
-    await save(page.next ? { cursor: page.next } : { phase: "remote", cursor: null });
+    const pages = (state.pages ?? 0) + 1;
+    if (page.next) await afterPage(ctx, pages);
+    else await refreshImportStatistics(ctx);
+    await save(page.next ? { cursor: page.next, pages } : { phase: "remote", cursor: null, pages: 0 });
     return { done: false, processed: 0 };
   }
 
@@ -83,7 +94,9 @@ export async function importPage(ctx: SyncContext, entity: ImportEntity): Promis
   await applyRemotePage(ctx, spec, state.runId, page.items, { importing: true, rejected: page.rejected, resumed });
   if (page.total != null) await addToRun(ctx.db, state.runId, emptyCounts(), 0, page.total);
   if (page.next) {
-    await save({ cursor: page.next, inFlight: null });
+    const pages = (state.pages ?? 0) + 1;
+    await afterPage(ctx, pages);
+    await save({ cursor: page.next, inFlight: null, pages });
     return { done: false, processed: page.items.length };
   }
   await save({ phase: "done", cursor: null, inFlight: null });
