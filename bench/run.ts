@@ -225,6 +225,14 @@ function rows(results: Record<string, any>[]): Row[] {
     if (r.scenario === "import") {
       const partial = r.timedOut ? ` (timed out after ${fmt(r.relationWallS, 0)} s at ${fmt(r.processed, 0)} relations; full run ≈ ${fmt(r.extrapolatedFullS, 0)} s)` : "";
       out.push({ ...base, figure: "relations/s (matched + written)", value: fmt(r.relationsPerSec) + partial, target: "≥ 5,000", gap: atLeast(r.relationsPerSec, 5000) });
+      const cpu = r.cpuMsPerRelation ?? {};
+      out.push({
+        ...base,
+        figure: "CPU ms per relation: app / sandboxes / PostgreSQL",
+        value: `${fmt(cpu.app, 2)} / ${fmt(cpu.sandboxes, 2)} / ${fmt(cpu.postgres, 2)} (${m.cores} cores give ${fmt((m.cores * 1000) / Math.max((cpu.app ?? 0) + (cpu.sandboxes ?? 0) + (cpu.postgres ?? 0), 1e-9), 0)}/s at most)`,
+        target: "",
+        gap: "",
+      });
       out.push({
         ...base,
         figure: "host calls per relation created/linked",

@@ -15,6 +15,7 @@ import { emit, peakRssMB, rssMB, SANDBOX_TENANT, SECRETS, sleep } from "./common
 import {
   meters,
   ownCpuS,
+  postgresCpuS,
   processCpuS,
   rawFetch,
   resetMeters,
@@ -234,6 +235,8 @@ async function importScenario(world: BenchWorld) {
   resetMeters();
   const cpu0 = ownCpuS();
   const scpu0 = processCpuS(world.serversPid);
+  const pgcpu0 = postgresCpuS();
+  let pgcpuRel: number | null = null;
   let relMeters: ReturnType<typeof snapshotMeters> | null = null;
   let hostAtRelEnd: Awaited<ReturnType<BenchWorld["hostStats"]>> | null = null;
   let simAtRelEnd: Awaited<ReturnType<BenchWorld["simStats"]>> | null = null;
@@ -245,6 +248,8 @@ async function importScenario(world: BenchWorld) {
     cpuRel = ownCpuS() - cpu0;
     const s = processCpuS(world.serversPid);
     scpuRel = s !== null && scpu0 !== null ? s - scpu0 : null;
+    const pg = postgresCpuS();
+    pgcpuRel = pg !== null && pgcpu0 !== null && world.driver === "pg" ? pg - pgcpu0 : null;
     hostAtRelEnd = await world.hostStats();
     simAtRelEnd = await world.simStats();
     rss.mark("relationsDone");
@@ -296,6 +301,13 @@ async function importScenario(world: BenchWorld) {
     timeSplit: timeSplit(relMeters!, relWallMs),
     appCpuS: round(cpuRel, 1),
     serversCpuS: scpuRel === null ? null : round(scpuRel, 1),
+    /** the local PostgreSQL server's processes (other databases' work included) */
+    postgresCpuS: pgcpuRel === null ? null : round(pgcpuRel, 1),
+    cpuMsPerRelation: {
+      app: round((cpuRel * 1000) / Math.max(taken, 1), 3),
+      sandboxes: scpuRel === null ? null : round((scpuRel * 1000) / Math.max(taken, 1), 3),
+      postgres: pgcpuRel === null ? null : round((pgcpuRel * 1000) / Math.max(taken, 1), 3),
+    },
     rssMB: rss.marks,
     liveHeapMBAfterGc: rss.heap,
     sampledMaxRssMB: rss.max,

@@ -187,6 +187,26 @@ export function processCpuS(pid: number): number | null {
     return null;
   }
 }
+/** CPU seconds used so far by this machine's PostgreSQL processes (a local server only; null when none is seen). */
+export function postgresCpuS(): number | null {
+  let total = 0;
+  let seen = false;
+  for (const pid of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (fs.readFileSync(`/proc/${pid}/comm`, "utf8").trim() !== "postgres") continue;
+    } catch {
+      continue;
+    }
+    const cpu = processCpuS(Number(pid));
+    if (cpu !== null) {
+      total += cpu;
+      seen = true;
+    }
+  }
+  return seen ? total : null;
+}
+
 export const ownCpuS = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
