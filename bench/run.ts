@@ -12,7 +12,7 @@
  * reachable (~0.4 MB a run: +300 MB of heap at 100,000, not the app's). Pushes in the latency
  * scenario always run the app's push function through @inngest/test.
  * `--heap-snapshot` writes a V8 heap snapshot of the app after the relation import.
- * `--profile` writes a V8 CPU profile of each app process to bench/results/profiles/<scenario>/.
+ * `--profile` writes V8 CPU profiles of the app and the sandboxes to bench/results/profiles/<scenario>/{app,sandboxes}/.
  *
  * Database: DATABASE_URL (a fresh database per scenario) when set, else PGlite in memory (then
  * the database's memory is part of the app's RSS).
@@ -161,7 +161,8 @@ type Spec = { name: string; scenario: string; size: number; seed: { relaties: nu
 async function runScenario(spec: Spec): Promise<Record<string, unknown>> {
   log(`${spec.name}: starting sandboxes`);
   const slug = spec.name.replace(/[^a-z0-9]+/gi, "-").toLowerCase();
-  const servers = spawnTsx("bench/servers.ts", [], {}, `bench/results/${slug}.servers.log`);
+  const profile = (who: string) => (flag("profile") ? ["--cpu-prof", `--cpu-prof-dir=bench/results/profiles/${slug}/${who}`] : []);
+  const servers = spawnTsx("bench/servers.ts", [], {}, `bench/results/${slug}.servers.log`, profile("sandboxes"));
   try {
     const { hostUrl, simUrl, pid } = (await servers.next(1, 60_000)) as { hostUrl: string; simUrl: string; pid: number };
     const seeded = await seed(hostUrl, simUrl, spec.seed.relaties, spec.seed.artikelen, spec.seed.matched ?? true);
@@ -175,7 +176,7 @@ async function runScenario(spec: Spec): Promise<Record<string, unknown>> {
       ...(flag("heap-snapshot") ? { BENCH_HEAP_SNAPSHOT: `bench/results/${slug}.heapsnapshot` } : {}),
       ...spec.env,
       // --expose-gc: live heap after a full GC at the progress marks, to tell a leak from a lazy collector
-    }, `bench/results/${slug}.log`, ["--expose-gc", ...(flag("profile") ? ["--cpu-prof", `--cpu-prof-dir=bench/results/profiles/${slug}`] : [])]);
+    }, `bench/results/${slug}.log`, ["--expose-gc", ...profile("app")]);
     const started = Date.now();
     let result: Record<string, unknown>;
     try {
