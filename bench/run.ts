@@ -116,7 +116,9 @@ type Relatie = { relatiecode: number; naam: string; relatiesoort: string[]; emai
  */
 async function seed(hostUrl: string, simUrl: string, relaties: number, artikelen = 0, matched = true) {
   const t0 = Date.now();
-  await postJson(`${simUrl}/__admin/generate`, { relaties, artikelen });
+  // stamped over the past two years, as a real administration's records are: a pull that finds no
+  // change then meets none of them (they would all fall in the second the last pull saw)
+  await postJson(`${simUrl}/__admin/generate`, { relaties, artikelen, spreadOverDays: 730 });
   let linkedInCrm = 0;
   if (matched && relaties) {
     const dump = await getJson(`${simUrl}/__admin/state?administratie=${KORENSCHOOF_ADM}&content=1`);

@@ -25,6 +25,8 @@ const GenerateSchema = z
     relaties: z.number().int().min(0).max(1_000_000).default(0),
     artikelen: z.number().int().min(0).max(1_000_000).default(0),
     seed: z.number().int().default(42),
+    /** stamp the records' modifiedOn evenly over this many past days instead of now, as an administration built up over time */
+    spreadOverDays: z.number().positive().max(36_500).optional(),
   })
   .strict();
 
@@ -173,16 +175,21 @@ export async function handleAdmin(
 async function generate(
   state: SimulatorState,
   admId: string,
-  opts: { relaties: number; artikelen: number; seed: number },
+  opts: { relaties: number; artikelen: number; seed: number; spreadOverDays?: number },
 ): Promise<JsonObject> {
   const { Faker, nl, en, base } = await import("@faker-js/faker");
   const faker = new Faker({ locale: [nl, en, base] });
   faker.seed(opts.seed);
   const adm = state.administraties.get(admId)!;
-  const ctx: Ctx = { adm, spec: state.spec, options: state.config.domain };
+  // seeding mode keeps a given modifiedOn; the oldest record first, the newest a day ago
+  const ctx: Ctx = { adm, spec: state.spec, options: state.config.domain, seeding: opts.spreadOverDays !== undefined };
   const started = Date.now();
+  const total = opts.relaties + opts.artikelen;
+  const stampOf = (n: number) =>
+    opts.spreadOverDays === undefined ? {} : { modifiedOn: new Date(started - 86_400_000 * (1 + opts.spreadOverDays * (1 - n / total))).toISOString() };
   for (let i = 0; i < opts.relaties; i++) {
     const r = saveRelatie(ctx, {
+      ...stampOf(i),
       relatiesoort: [i % 5 === 4 ? "Leverancier" : "Klant"],
       naam: faker.company.name().slice(0, 50),
       vestigingsAdres: {
@@ -199,6 +206,7 @@ async function generate(
   const groep = adm.artikelomzetgroepen.all()[0];
   for (let i = 0; i < opts.artikelen && groep; i++) {
     const r = saveArtikel(ctx, {
+      ...stampOf(opts.relaties + i),
       artikelcode: `GEN-${opts.seed}-${adm.artikelen.size + 1}`,
       omschrijving: faker.commerce.productName(),
       artikelOmzetgroep: { id: groep.id },
