@@ -268,7 +268,10 @@ type ExchangeInit = { method: string; headers: Record<string, string>; body?: st
 const utf8 = new TextDecoder();
 
 // Shared by every tenant's client: connections to the host are reused across calls and tenants.
-const agents = { "http:": new http.Agent({ keepAlive: true }), "https:": new https.Agent({ keepAlive: true }) };
+// An idle connection is closed after 4 s, before a server's usual 5 s keep-alive timeout, so a
+// request is never sent on a connection the server is closing (a create would then be "maybe written").
+const keepAlive = { keepAlive: true, timeout: 4_000 };
+const agents = { "http:": new http.Agent(keepAlive), "https:": new https.Agent(keepAlive) };
 
 /**
  * One HTTP exchange over node:http(s). An import makes one host call per relation, and fetch
