@@ -114,7 +114,8 @@ export const productSpec: EntitySpec<Product> = {
 
 /**
  * Writes host records into the local index and their matching keys into host_index_keys, in
- * one statement with one JSON parameter: keys a record no longer has are dropped, new ones added.
+ * one statement with the rows as one JSON parameter: keys a record no longer has are dropped,
+ * new ones added.
  */
 async function indexHostRecords<T>(ctx: SyncContext, spec: EntitySpec<T>, records: Array<SideRecord<T> & { hash?: string }>) {
   if (records.length === 0) return;
