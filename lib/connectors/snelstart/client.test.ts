@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createSnelStartClient, parseRetryAfter, type SnelStartClientConfig, type SnelStartRequestInfo } from "./client";
+import { createSnelStartClient, type SnelStartClientConfig, type SnelStartRequestInfo } from "./client";
 import {
   SnelStartAuthError,
   SnelStartError,
@@ -487,15 +487,6 @@ describe("endpoints", () => {
 });
 
 describe("helpers", () => {
-  it("parses Retry-After", () => {
-    const now = Date.parse("2025-03-01T12:00:00Z");
-    expect(parseRetryAfter("3", now)).toBe(3000);
-    expect(parseRetryAfter("Sat, 01 Mar 2025 12:00:30 GMT", now)).toBe(30_000);
-    expect(parseRetryAfter("Sat, 01 Mar 2025 11:00:00 GMT", now)).toBe(0);
-    expect(parseRetryAfter("soon", now)).toBeNull();
-    expect(parseRetryAfter(null, now)).toBeNull();
-  });
-
   it("formats the modified-since filter in UTC, truncated to the second", () => {
     expect(modifiedSinceFilter("2025-06-30T23:59:59.999+02:00")).toBe("ModifiedOn gt datetime'2025-06-30T21:59:59'");
     expect(() => modifiedSinceFilter("not a date")).toThrow(RangeError);

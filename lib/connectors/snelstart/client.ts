@@ -10,6 +10,7 @@
  */
 import createClient from "openapi-fetch";
 import { z } from "zod";
+import { parseRetryAfter } from "@/lib/http/retry-after";
 import type { paths } from "./api";
 import {
   SnelStartApiError,
@@ -650,15 +651,6 @@ function isRetryableStatus(status: number, isWrite: boolean): boolean {
   // 429 and 503 are refusals before any work: safe to repeat, even for writes.
   if (status === 429 || status === 503) return true;
   return status >= 500 && !isWrite;
-}
-
-/** Retry-After as ms: delta-seconds or an HTTP date; null when absent or unreadable. */
-export function parseRetryAfter(value: string | null, nowMs: number): number | null {
-  if (!value) return null;
-  const v = value.trim();
-  if (/^\d+(\.\d+)?$/.test(v)) return Math.round(Number(v) * 1000);
-  const at = Date.parse(v);
-  return Number.isNaN(at) ? null : Math.max(0, at - nowMs);
 }
 
 /** True when the error says the connection was never made, so not even a write can have landed. */

@@ -14,6 +14,7 @@
 import http from "node:http";
 import https from "node:https";
 import { z } from "zod";
+import { parseRetryAfter } from "@/lib/http/retry-after";
 import { MaybeWrittenError } from "@/lib/sync/types";
 
 export type TribeRequestInfo = {
@@ -236,14 +237,6 @@ export function queryString(o: ListOptions & GetOptions): string {
   }
   if (o.count) add("$count", "true");
   return parts.length ? `?${parts.join("&")}` : "";
-}
-
-function parseRetryAfter(h: string | null, now: number): number | null {
-  if (!h) return null;
-  const s = h.trim();
-  if (/^\d+(\.\d+)?$/.test(s)) return Math.round(Number(s) * 1000);
-  const at = Date.parse(s);
-  return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
 
 function fileNameOf(disposition: string | null): string | null {
