@@ -7,6 +7,7 @@
 import { and, eq } from "drizzle-orm";
 import { schema } from "@/lib/db";
 import { withContext } from "@/inngest/functions/shared";
+import { requestedRetryDelayMs } from "@/inngest/runner";
 import { pullChanges } from "@/lib/sync/pull";
 import { pullPayments } from "@/lib/sync/payments";
 import { beginImport, completeImport, importPage } from "@/lib/sync/import";
@@ -49,25 +50,16 @@ type ImportProgress = {
   errors: string[];
 };
 
-/** How long Inngest waits before running a failed run again (RetryAfterError's delay, else backoff). */
-function retryDelayMs(error: unknown, attempt: number): number {
-  const ra = (error as { retryAfter?: string | number } | null)?.retryAfter;
-  if (typeof ra === "number") return ra;
-  if (ra && /^\d+$/.test(String(ra))) return Number(ra);
-  if (ra && !Number.isNaN(Date.parse(String(ra)))) return Math.max(0, Date.parse(String(ra)) - Date.now());
-  return 1000 * 2 ** attempt;
-}
-
 /** Runs a function; a failed run is run again as Inngest would (after RetryAfterError's delay). */
 async function runWithRetries(id: string, event: { name: string; data: Record<string, unknown> }, p: { jobRetries: number; errors: string[] }, retries = 8) {
   for (let attempt = 0; ; attempt++) {
     const out = await runFunction(id, event);
     if (!out.error) return out;
-    const err = out.error as { message?: string; retryAfter?: string | number };
+    const err = out.error as { message?: string };
     p.errors.push(String(err.message ?? err).slice(0, 200));
     if (attempt >= retries) return out;
     p.jobRetries++;
-    await sleep(Math.min(retryDelayMs(err, attempt), 120_000));
+    await sleep(Math.min(requestedRetryDelayMs(err) ?? 1000 * 2 ** attempt, 120_000));
   }
 }
 
@@ -150,7 +142,7 @@ async function driveImportDirect(
         p.errors.push(String((err as Error).message ?? err).slice(0, 200));
         if (attempt >= 8) throw err;
         p.jobRetries++;
-        await sleep(Math.min(retryDelayMs(err, attempt), 120_000));
+        await sleep(Math.min(requestedRetryDelayMs(err) ?? 1000 * 2 ** attempt, 120_000));
       }
     }
   };
@@ -480,7 +472,7 @@ class Dispatcher {
         result = out.error ? String((out.error as Error).message ?? out.error) : out.result;
         if (!ok) {
           this.retries++;
-          await sleep(retryDelayMs(out.error, attempt));
+          await sleep(requestedRetryDelayMs(out.error) ?? 1000 * 2 ** attempt);
         }
       }
       this.completions.push({ at: Date.now(), queuedMs: started - q.at, runMs: Date.now() - started, ok, result, event: q.e });

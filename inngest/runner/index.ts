@@ -22,6 +22,19 @@ export type Runner = {
   stop(): void;
 };
 
+/**
+ * The wait a failed run asks for, in ms, or null: RetryAfterError keeps `retryAfter` as whole
+ * seconds in a string, or as an ISO date (inngest's own encoding; "2" is not a date). A run's
+ * error as @inngest/test returns it is serialized without `retryAfter`: then null, and backoff.
+ */
+export function requestedRetryDelayMs(error: unknown, now = Date.now()): number | null {
+  const ra = (error as { retryAfter?: unknown } | null)?.retryAfter;
+  if (typeof ra !== "string" || ra.trim() === "") return null;
+  if (/^\d+(\.\d+)?$/.test(ra.trim())) return Number(ra) * 1000;
+  const at = Date.parse(ra);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
+}
+
 type Trigger = { event?: string; cron?: string; if?: string };
 
 function triggersOf(fn: AnyFunction): Trigger[] {
@@ -102,15 +115,11 @@ export function startInProcessRunner(
         }),
       );
       memo = settled.filter((s) => s.ok).map((s) => ({ id: s.id, idIsHashed: true as const, handler: () => s.data }));
-      const err = out.error as Error & { retryAfter?: unknown };
+      const err = out.error as Error;
       record.error = err?.message ?? String(err);
       if (err instanceof NonRetriableError || err?.name === "NonRetriableError" || attempt === maxAttempts) break;
-      let wait = backoffMs * 2 ** (attempt - 1);
-      if (err instanceof RetryAfterError || err?.name === "RetryAfterError") {
-        const ra = err.retryAfter;
-        const until = ra instanceof Date ? ra.getTime() - Date.now() : typeof ra === "string" ? Date.parse(ra) - Date.now() : Number(ra);
-        if (Number.isFinite(until)) wait = Math.max(0, until);
-      }
+      const asked = err instanceof RetryAfterError || err?.name === "RetryAfterError" ? requestedRetryDelayMs(err) : null;
+      const wait = asked ?? backoffMs * 2 ** (attempt - 1);
       log(`${fn.id()} attempt ${attempt} failed (${record.error}); retrying in ${wait} ms`);
       await sleep(wait);
     }

@@ -11,6 +11,7 @@
  */
 import { InngestTestEngine } from "@inngest/test";
 import { functions } from "@/inngest/functions";
+import { requestedRetryDelayMs } from "@/inngest/runner";
 
 const installationId = process.argv[2];
 if (!installationId || !process.env.DATABASE_URL) {
@@ -42,11 +43,10 @@ async function main() {
         break;
       }
       const err = out.error;
-      const retryAfter = err?.retryAfter;
-      const asked = retryAfter instanceof Date ? retryAfter.getTime() - Date.now() : typeof retryAfter === "string" ? Date.parse(retryAfter) - Date.now() : Number(retryAfter);
+      const asked = requestedRetryDelayMs(err);
       say({ type: "attempt-failed", entity, attempt, name: err?.name, error: String(err?.message ?? err).slice(0, 300) });
       if (err?.name === "NonRetriableError") break;
-      await sleep(Number.isFinite(asked) && asked > 0 ? asked : Math.min(5000, 100 * 2 ** (attempt - 1)));
+      await sleep(asked ?? Math.min(5000, 100 * 2 ** (attempt - 1)));
     }
     if (!result) {
       say({ type: "gave-up", entity });

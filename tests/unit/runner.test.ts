@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { NonRetriableError } from "inngest";
+import { NonRetriableError, RetryAfterError } from "inngest";
 import { inngest } from "@/inngest/client";
-import { startInProcessRunner, type Runner } from "@/inngest/runner";
+import { requestedRetryDelayMs, startInProcessRunner, type Runner } from "@/inngest/runner";
 
 let runner: Runner | undefined;
 afterEach(() => runner?.stop());
@@ -63,5 +63,17 @@ describe("in-process job runner", () => {
     } finally {
       env.NODE_ENV = prev;
     }
+  });
+});
+
+describe("requestedRetryDelayMs", () => {
+  it("reads RetryAfterError's encoding: whole seconds in a string, or an ISO date", () => {
+    const now = Date.parse("2026-11-23T12:00:00Z");
+    expect(requestedRetryDelayMs(new RetryAfterError("busy", 2_500), now)).toBe(3_000);
+    expect(requestedRetryDelayMs(new RetryAfterError("busy", 30_000), now)).toBe(30_000);
+    expect(requestedRetryDelayMs(new RetryAfterError("busy", new Date(now + 45_000)), now)).toBe(45_000);
+    expect(requestedRetryDelayMs(new RetryAfterError("busy", new Date(now - 1_000)), now)).toBe(0);
+    expect(requestedRetryDelayMs(new Error("plain"), now)).toBeNull();
+    expect(requestedRetryDelayMs(null, now)).toBeNull();
   });
 });
