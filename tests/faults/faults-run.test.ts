@@ -18,8 +18,8 @@ import { normalizeName, normalizePostcode } from "@/lib/sync/matching";
 import { functions } from "@/inngest/functions";
 import { inngest } from "@/inngest/client";
 import { startInProcessRunner } from "@/inngest/runner";
-import { installSnelStart } from "../helpers/world";
-import { getJson, hostApi, hostToken, KORENSCHOOF_ID, postJson, runOnce, sleep, startFaultWorld, TENANT_A, type FaultWorld } from "./harness";
+import { crm, installSnelStart } from "../helpers/world";
+import { getJson, KORENSCHOOF_ID, postJson, runOnce, sleep, startFaultWorld, TENANT_A, type FaultWorld } from "./harness";
 
 const HAS_PG = Boolean(process.env.DATABASE_URL);
 const RELATIES = 2000;
@@ -213,8 +213,7 @@ describe.skipIf(!HAS_PG)(`faults run: ${RELATIES} relations and ${INVOICES} invo
   it("books every invoice exactly once, with its document, through 5xx, 429 and lost responses", async () => {
     const t0 = Date.now();
     await postJson(`${world.snelstart.url}/__admin/faults`, {}); // set-up calls without faults
-    const token = await hostToken(world.host, TENANT_A);
-    const A = hostApi(world.host, token);
+    const A = crm(world, TENANT_A);
 
     // 50 customers that exist only in the CRM, and 450 imported ones
     const visiting = (await A.get("Datastore_AddressType?$filter=Code eq 'Visiting'")).value[0];

@@ -9,7 +9,6 @@ import { InngestTestEngine } from "@inngest/test";
 import type { Db } from "@/lib/db";
 import { resetKeyringForTests } from "@/lib/crypto/keys";
 import { functions } from "@/inngest/functions";
-import type { HostSandbox } from "@/sandbox/host/server";
 import { startWorld, type World } from "../helpers/world";
 
 export const TENANT_A = "7ad63a7b-6a76-57a8-a6c4-46099c1d4411"; // Sandbox BV
@@ -78,44 +77,6 @@ export function findFunction(id: string) {
 export async function runOnce(id: string, event: { name: string; data: Record<string, unknown> }) {
   const engine = new InngestTestEngine({ function: findFunction(id) as never, events: [event as never] });
   return (await engine.execute()) as { result?: unknown; error?: any; ctx: unknown; state?: Record<string, Promise<unknown>> };
-}
-
-/** A token for the CRM's API, as the app would get it. */
-export async function hostToken(host: HostSandbox, tenant: string): Promise<string> {
-  const r = await fetch(`${host.url}/oauth2/token`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({
-      grant_type: "client_credentials",
-      client_id: secrets.HOST_CLIENT_ID,
-      client_secret: secrets.HOST_CLIENT_SECRET,
-      scope: "read write offline",
-      organization_id: tenant,
-    }),
-  });
-  const j = (await r.json()) as { access_token?: string };
-  if (!j.access_token) throw new Error(`host token refused: ${JSON.stringify(j)}`);
-  return j.access_token;
-}
-
-export function hostApi(host: HostSandbox, token: string) {
-  const call = async (method: string, path: string, body?: unknown) => {
-    const r = await fetch(`${host.url}/v1/odata/${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { "content-type": "application/json" } : {}) },
-      body: body !== undefined ? JSON.stringify(body) : undefined,
-    });
-    const text = await r.text();
-    let json: any;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = text;
-    }
-    if (r.status >= 400) throw new Error(`${method} ${path} → ${r.status} ${text.slice(0, 300)}`);
-    return json;
-  };
-  return { get: (p: string) => call("GET", p), post: (p: string, b: unknown) => call("POST", p, b), patch: (p: string, b: unknown) => call("PATCH", p, b) };
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

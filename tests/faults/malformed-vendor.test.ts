@@ -11,8 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { schema } from "@/lib/db";
 import { resetConfigForTests } from "@/lib/config";
-import { installSnelStart } from "../helpers/world";
-import { changedTables, dbFingerprint, getJson, hostApi, hostToken, KORENSCHOOF_ID, runOnce, startFaultWorld, TENANT_A, type FaultWorld } from "./harness";
+import { crm, installSnelStart } from "../helpers/world";
+import { changedTables, dbFingerprint, getJson, KORENSCHOOF_ID, runOnce, startFaultWorld, TENANT_A, type FaultWorld } from "./harness";
 
 type Rule = {
   method: string;
@@ -115,7 +115,7 @@ describe("malformed SnelStart answers end that record with a clear message and w
     expect(aboutWrongType?.message ?? "", "the record with a wrong type has a failed entry that says what was wrong").toMatch(/naam/);
     expect(failed.length, "both spoiled records are in the sync log").toBeGreaterThanOrEqual(2);
     // nothing written for them in the CRM
-    const A = hostApi(world.host, await hostToken(world.host, TENANT_A));
+    const A = crm(world, TENANT_A);
     const named = (await A.get(`Relation_Organization?$filter=Name eq '${spoiled.wrongType.naam.replace(/'/g, "''")}'&$select=ID`)).value;
     expect(named, "no CRM relation for the spoiled relatie").toEqual([]);
   }, 60_000);
@@ -150,7 +150,7 @@ describe("malformed SnelStart answers end that record with a clear message and w
   for (const c of bookingCases) {
     it(`${c.name}: the invoice ends failed with a clear message; nothing is booked, linked or attached`, async () => {
       await world.db.update(schema.installations).set({ status: "active" }).where(eq(schema.installations.id, installationId));
-      const A = hostApi(world.host, await hostToken(world.host, TENANT_A));
+      const A = crm(world, TENANT_A);
       let inv = (await A.get(`Activity_Invoice?$filter=Number eq '${c.invoiceNumber}'&$select=ID,Number`)).value[0];
       if (!inv) {
         const rel = (await A.get("Relation_Organization?$filter=IsOwnOrganization eq false&$top=1&$select=ID")).value[0];

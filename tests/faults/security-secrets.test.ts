@@ -9,8 +9,8 @@ import { eq } from "drizzle-orm";
 import { schema } from "@/lib/db";
 import { upsertTenant } from "@/lib/tenancy";
 import { onEventsSent, type SentEvent } from "@/inngest/runner/transport";
-import { completeSettings, KORENSCHOOF } from "../helpers/world";
-import { dbFingerprint, getJson, hostApi, hostToken, postJson, runOnce, secrets, startFaultWorld, TENANT_A, type FaultWorld } from "./harness";
+import { completeSettings, crm, KORENSCHOOF } from "../helpers/world";
+import { dbFingerprint, getJson, postJson, runOnce, secrets, startFaultWorld, TENANT_A, type FaultWorld } from "./harness";
 import * as stubs from "./next-stubs";
 import { renderToHtml } from "./render";
 
@@ -126,7 +126,7 @@ describe("the stored credentials' plaintext is never shown, logged or returned",
         if (r.done) break;
         entity = r.next ?? entity;
       }
-      const A = hostApi(world.host, await hostToken(world.host, TENANT_A));
+      const A = crm(world, TENANT_A);
       const invoice = (await A.get("Activity_Invoice?$filter=Phase/Code eq 'Sent'&$top=1")).value[0];
       for (let i = 0; i < 5; i++) {
         const out = await runOnce("snelstart-book-invoices", {

@@ -36,6 +36,8 @@ export type World = {
   dbUrl?: string;
   host: HostSandbox;
   snelstart: SnelStartSimulator;
+  /** the secrets and keys this world's app, CRM and simulator share */
+  secrets: Record<keyof typeof secrets, string>;
   /** where the CRM delivers its webhooks: the app's own handling, in this process */
   receiverUrl: string;
   /** events the webhook handler handed on, in order */
@@ -105,6 +107,7 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
     dbUrl: (dbHandle as { url?: string }).url,
     host,
     snelstart,
+    secrets: s,
     receiverUrl,
     events,
     async takeEvents() {
@@ -203,8 +206,8 @@ export function crm(world: World, tenantId = SANDBOX_TENANT) {
       headers: { "content-type": "application/x-www-form-urlencoded" },
       body: new URLSearchParams({
         grant_type: "client_credentials",
-        client_id: secrets.HOST_CLIENT_ID,
-        client_secret: secrets.HOST_CLIENT_SECRET,
+        client_id: world.secrets.HOST_CLIENT_ID,
+        client_secret: world.secrets.HOST_CLIENT_SECRET,
         scope: "read write offline",
         organization_id: tenantId,
       }),
@@ -316,7 +319,7 @@ export function snelstart(world: World) {
       method,
       headers: {
         authorization: `Bearer ${token}`,
-        "ocp-apim-subscription-key": secrets.SNELSTART_SUBSCRIPTION_KEY,
+        "ocp-apim-subscription-key": world.secrets.SNELSTART_SUBSCRIPTION_KEY,
         ...(body !== undefined ? { "content-type": "application/json" } : {}),
       },
       body: body !== undefined ? JSON.stringify(body) : undefined,
