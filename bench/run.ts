@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only=import,ratelimit,pull,latency] [-- --sizes=1000,10000]`
+ * `npm run bench [-- --quick] [-- --only=floor,import,ratelimit,pull,latency] [-- --sizes=1000,10000]`
  *
  * Each scenario runs in fresh processes: the sandbox CRM and the SnelStart simulator in one
  * (bench/servers.ts), the app in another (bench/scenario.ts), so the app's peak RSS is its own.
@@ -201,6 +201,21 @@ async function runScenario(spec: Spec): Promise<Record<string, unknown>> {
   }
 }
 
+/** Bare HTTP round trips between two processes, as a floor for the import (bench/floor.ts). */
+async function runFloor(spec: Spec): Promise<Record<string, unknown>> {
+  log(`${spec.name}: bare node:http server and client`);
+  const server = spawnTsx("bench/floor.ts", ["serve"], {}, "bench/results/floor.server.log");
+  try {
+    const { url } = (await server.next(1, 60_000)) as { url: string };
+    const client = spawnTsx("bench/floor.ts", [url], {}, "bench/results/floor.client.log");
+    const result = (await client.next(1, 300_000)) as Record<string, unknown>;
+    await stopChild(client.child, client.exited, 5_000);
+    return { name: spec.name, command: "npm run bench -- --only=floor", ...result };
+  } finally {
+    await stopChild(server.child, server.exited);
+  }
+}
+
 // ── the table ──────────────────────────────────────────────────────────
 
 type Row = { scenario: string; figure: string; value: string; target: string; gap: string; command: string };
@@ -249,6 +264,20 @@ function rows(results: Record<string, any>[]): Row[] {
         value: `${fmt(r.peakRssMB, 0)} (db: ${r.driver === "pglite" ? "PGlite, inside this process" : "PostgreSQL, outside"}; live heap ${fmt(Math.max(...Object.values((r.liveHeapMBAfterGc ?? {}) as Record<string, number>), 0), 0)})`,
         target: r.size === biggest ? "< 300 at 100,000" : "flat as it grows",
         gap: r.size >= 100_000 || r.size === biggest ? atMost(r.peakRssMB, 300) : "",
+      });
+    } else if (r.scenario === "floor") {
+      // the CPU that 5,000 relations/s leaves per relation on this machine, less one bare round trip
+      const budgetUs = (m.cores * 1e6) / 5000;
+      const roundTripUs = r.cpuUsPerRequest.client + r.cpuUsPerRequest.server;
+      out.push({
+        ...base,
+        figure: "bare HTTP POSTs/s on loopback, no work either side",
+        value: `${fmt(r.requestsPerSec, 0)} (CPU µs per request: client ${r.cpuUsPerRequest.client} / server ${r.cpuUsPerRequest.server}; ${r.connections} connections, ${r.bodyBytes}-byte body)`,
+        target: "",
+        gap:
+          r.requestsPerSec < 5000
+            ? `one write per relation caps any import here at ${fmt(r.requestsPerSec, 0)}/s`
+            : `at 5,000/s, ${fmt(Math.max(budgetUs - roundTripUs, 0), 0)} of ${fmt(budgetUs, 0)} CPU µs per relation remain for all other work`,
       });
     } else if (r.scenario === "ratelimit") {
       out.push({
@@ -305,6 +334,7 @@ function printTable(rs: Row[]) {
 // ── main ───────────────────────────────────────────────────────────────
 
 const specs: Spec[] = ([
+  { name: "HTTP floor", scenario: "floor", size: 0, seed: { relaties: 0 } },
   ...sizes.map((n) => ({ name: `import ${n.toLocaleString("en-US")}`, scenario: "import", size: n, seed: { relaties: n } })),
   {
     name: `rate limit ${rateLimit}/min`,
@@ -337,7 +367,7 @@ const scenarioBundle = buildScenario();
 const results: Record<string, any>[] = [];
 for (const spec of specs) {
   const t0 = Date.now();
-  const r = await runScenario(spec);
+  const r = spec.scenario === "floor" ? await runFloor(spec) : await runScenario(spec);
   r.scenarioWallS = Math.round((Date.now() - t0) / 1000);
   // other work on the machine skews every figure: the 1-minute load average when the scenario ended
   r.loadAvgAtEnd = Math.round(os.loadavg()[0]! * 100) / 100;
