@@ -28,6 +28,27 @@ describe("POST /__admin/generate", () => {
     expect(changed.filter((r) => !before.has(r.id))).toEqual([]);
   });
 
+  it("stamps every generated record with one past instant when asked, as a bulk change", async () => {
+    const api = client(sim, await tokenFor(sim));
+    const at = new Date(Date.now() - 30 * 60_000).toISOString();
+    expect((await generate({ administratie: INKAART.id, relaties: 12, seed: 7, modifiedOn: at })).status).toBe(200);
+    const inThatSecond = `ModifiedOn ge datetime'${at.slice(0, 19)}' and ModifiedOn lt datetime'${new Date(Date.parse(at) + 1000).toISOString().slice(0, 19)}'`;
+    const stamped = await api.json<Array<{ modifiedOn: string }>>(api.get(`/relaties?$top=500&$filter=${encodeURIComponent(inThatSecond)}`));
+    expect(stamped.length).toBe(12);
+    expect(new Set(stamped.map((r) => r.modifiedOn))).toEqual(new Set([at]));
+  });
+
+  it("refuses a bulk stamp in the future, or with spreadOverDays, naming the field", async () => {
+    for (const body of [
+      { relaties: 1, modifiedOn: new Date(Date.now() + 3_600_000).toISOString() },
+      { relaties: 1, modifiedOn: new Date(Date.now() - 3_600_000).toISOString(), spreadOverDays: 3 },
+    ]) {
+      const res = await generate(body);
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { message: string }).message).toMatch(/modifiedOn/);
+    }
+  });
+
   it("refuses an unknown option, naming it", async () => {
     const res = await generate({ relaties: 1, spread: 3 });
     expect(res.status).toBe(400);

@@ -27,8 +27,12 @@ const GenerateSchema = z
     seed: z.number().int().default(42),
     /** stamp the records' modifiedOn evenly over this many past days instead of now, as an administration built up over time */
     spreadOverDays: z.number().positive().max(36_500).optional(),
+    /** stamp every record with this one past instant instead, as one bulk change would */
+    modifiedOn: z.iso.datetime({ offset: true }).optional(),
   })
-  .strict();
+  .strict()
+  .refine((o) => !(o.spreadOverDays !== undefined && o.modifiedOn !== undefined), { message: "give spreadOverDays or modifiedOn, not both", path: ["modifiedOn"] })
+  .refine((o) => o.modifiedOn === undefined || Date.parse(o.modifiedOn) <= Date.now(), { message: "modifiedOn must not be in the future", path: ["modifiedOn"] });
 
 export async function handleAdmin(
   state: SimulatorState,
@@ -175,18 +179,22 @@ export async function handleAdmin(
 async function generate(
   state: SimulatorState,
   admId: string,
-  opts: { relaties: number; artikelen: number; seed: number; spreadOverDays?: number },
+  opts: { relaties: number; artikelen: number; seed: number; spreadOverDays?: number; modifiedOn?: string },
 ): Promise<JsonObject> {
   const { Faker, nl, en, base } = await import("@faker-js/faker");
   const faker = new Faker({ locale: [nl, en, base] });
   faker.seed(opts.seed);
   const adm = state.administraties.get(admId)!;
   // seeding mode keeps a given modifiedOn; the oldest record first, the newest a day ago
-  const ctx: Ctx = { adm, spec: state.spec, options: state.config.domain, seeding: opts.spreadOverDays !== undefined };
+  const ctx: Ctx = { adm, spec: state.spec, options: state.config.domain, seeding: opts.spreadOverDays !== undefined || opts.modifiedOn !== undefined };
   const started = Date.now();
   const total = opts.relaties + opts.artikelen;
   const stampOf = (n: number) =>
-    opts.spreadOverDays === undefined ? {} : { modifiedOn: new Date(started - 86_400_000 * (1 + opts.spreadOverDays * (1 - n / total))).toISOString() };
+    opts.modifiedOn !== undefined
+      ? { modifiedOn: opts.modifiedOn }
+      : opts.spreadOverDays === undefined
+        ? {}
+        : { modifiedOn: new Date(started - 86_400_000 * (1 + opts.spreadOverDays * (1 - n / total))).toISOString() };
   for (let i = 0; i < opts.relaties; i++) {
     const r = saveRelatie(ctx, {
       ...stampOf(i),
