@@ -1,5 +1,5 @@
 import type { SyncContext } from "./context";
-import { linkByRemoteId, logEvents, readCursor, saveLink, withRun, writeCursor, type LogEntry } from "./store";
+import { linkByRemoteId, logEvents, nextPullSince, readCursor, saveLink, withRun, writeCursor, type LogEntry } from "./store";
 
 type PaymentCursor = { since: string | null; page: string | null };
 const PAID = "paid";
@@ -9,7 +9,7 @@ export async function pullPayments(ctx: SyncContext) {
   const source = ctx.remote.payments;
   if (!source) return { entries: [] as LogEntry[] };
   const cursor = (await readCursor<PaymentCursor>(ctx.db, ctx.installation.id, "payment", "pull")) ?? { since: null, page: null };
-  const startedAt = new Date().toISOString();
+  const startedAt = Date.now();
   return withRun(ctx.db, ctx.installation.id, "pull", "payment", async (runId) => {
     const entries: LogEntry[] = [];
     for (;;) {
@@ -30,7 +30,7 @@ export async function pullPayments(ctx: SyncContext) {
       if (!page.next) break;
       cursor.page = page.next;
     }
-    await writeCursor(ctx.db, ctx.installation.id, "payment", "pull", { since: startedAt, page: null });
+    await writeCursor(ctx.db, ctx.installation.id, "payment", "pull", { since: nextPullSince(null, startedAt), page: null });
     await logEvents(ctx.db, ctx.installation.id, runId, entries);
     return { entries };
   });

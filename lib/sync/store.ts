@@ -112,6 +112,23 @@ export async function writeCursor(db: Db, installationId: string, entity: string
     });
 }
 
+/**
+ * How far back the next scheduled pull starts before this one began. A change can turn up stamped
+ * a little before the moment it was read (a write still committing, the package's clock behind
+ * ours); reading this overlap again costs hash compares, and writes nothing.
+ */
+export const PULL_OVERLAP_MS = 10 * 60_000;
+
+/**
+ * Where the next pull starts: the newest change this one saw, or this one's start less the overlap
+ * when that is later. The second keeps the cursor moving when the package filters to whole seconds:
+ * otherwise the newest second, and a bulk change of many records within it, is read on every pull.
+ */
+export function nextPullSince(newestSeen: string | null, pullStartedAt: number): string {
+  const settled = pullStartedAt - PULL_OVERLAP_MS;
+  return newestSeen && Date.parse(newestSeen) > settled ? newestSeen : new Date(settled).toISOString();
+}
+
 // ── runs and the sync log ─────────────────────────────────────────────
 
 export async function startRun(db: Db, installationId: string, kind: string, entity: string): Promise<string> {

@@ -90,7 +90,7 @@ export class RecordRejectedError extends Error {
 }
 
 export interface RemoteEntity<T> {
-  /** one page; `since` limits to records changed after that ISO time */
+  /** one page; `since` limits to records changed at or after that ISO time (more may come back) */
   page(cursor: string | null, since: string | null): Promise<Page<T>>;
   get(id: string): Promise<SideRecord<T> | null>;
   /** whether the package counts this record as active (inactive ones are skipped on import) */

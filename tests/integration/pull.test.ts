@@ -3,7 +3,8 @@
  * changes come across; a relatie deactivated in SnelStart stays active in the CRM, an artikel
  * deactivated there becomes inactive; nothing deleted on one side is deleted on the other.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { PULL_OVERLAP_MS } from "@/lib/sync/store";
 import { SNEL, crm, installSnelStart, links, runForEvents, runFunction, runImport, snelstart, startWorld, type Crm, type World } from "../helpers/world";
 
 let world: World;
@@ -125,5 +126,38 @@ describe("the hourly pull", () => {
     const relatie = await sim.api("GET", `/relaties/${SNEL.relatie.meelfabriek2001}`);
     expect(relatie.status).toBe(200);
     expect(relatie.json.nonactief ?? false).toBe(false);
+  });
+});
+
+describe("a bulk change in SnelStart", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("is read by one pull, and not again by the next one once it lies further back than the overlap", async () => {
+    // 600 relaties changed within one second (a bulk edit), newer than anything else; the filter
+    // only knows whole seconds, so without moving the cursor past that second every pull reads them again
+    await new Promise((r) => setTimeout(r, 1100));
+    const bulkAt = new Date(Date.now() - 100).toISOString();
+    await fetch(`${world.snelstart.url}/__admin/generate`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ administratie: SNEL.administratie, relaties: 600, seed: 11, modifiedOn: bulkAt }),
+    }).then((r) => expect(r.status).toBe(200));
+
+    // the next hourly pull runs later than the overlap after the bulk change (both clocks move: the
+    // simulator and the CRM run in this process)
+    vi.useFakeTimers({ toFake: ["Date"], shouldAdvanceTime: true });
+    vi.setSystemTime(Date.now() + PULL_OVERLAP_MS + 60_000);
+    await sim.resetStats();
+    const first = await pull("relations");
+    expect(first[0]!.pages).toBe(2);
+    expect(first[0]!.changed).toBeGreaterThanOrEqual(588); // the 12 set nonactief are not created
+    expect((await sim.stats()).byRoute["GET /v2/relaties"]).toBe(2);
+    await world.takeEvents();
+
+    await sim.resetStats();
+    expect(await pull("relations")).toEqual([{ installationId, pages: 1, changed: 0 }]);
+    expect((await sim.stats()).byRoute["GET /v2/relaties"]).toBe(1);
   });
 });

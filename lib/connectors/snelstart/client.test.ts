@@ -418,7 +418,7 @@ describe("endpoints", () => {
       ["2", "2"],
       ["2", "4"],
     ]);
-    expect(seen[0].query.get("$filter")).toBe("ModifiedOn gt datetime'2025-02-03T04:05:06'");
+    expect(seen[0].query.get("$filter")).toBe("ModifiedOn ge datetime'2025-02-03T04:05:06'");
   });
 
   it("costs one request when nothing changed", async () => {
@@ -488,7 +488,7 @@ describe("endpoints", () => {
 
 describe("helpers", () => {
   it("formats the modified-since filter in UTC, truncated to the second", () => {
-    expect(modifiedSinceFilter("2025-06-30T23:59:59.999+02:00")).toBe("ModifiedOn gt datetime'2025-06-30T21:59:59'");
+    expect(modifiedSinceFilter("2025-06-30T23:59:59.999+02:00")).toBe("ModifiedOn ge datetime'2025-06-30T21:59:59'");
     expect(() => modifiedSinceFilter("not a date")).toThrow(RangeError);
   });
 });

@@ -9,16 +9,19 @@
  */
 
 /**
- * `ModifiedOn gt datetime'YYYY-MM-DDTHH:mm:ss'`, the instant in UTC, truncated to the second.
+ * `ModifiedOn ge datetime'YYYY-MM-DDTHH:mm:ss'`, the instant in UTC, truncated to the second:
+ * everything changed at or after `since`, and the rest of its second.
  *
  * Truncating makes the filter slightly wider, never narrower: a record modified in the same
  * second as the cursor comes back once more (the engine's hash compare drops it as unchanged)
- * rather than being missed. No offset is written because OData v3 `datetime` has none.
+ * rather than being missed. `ge`, not `gt`, so a cursor on a whole second (the engine moves it
+ * there once that second is settled) still reads a record stamped exactly then.
+ * No offset is written because OData v3 `datetime` has none.
  */
 export function modifiedSinceFilter(since: Date | string): string {
   const d = typeof since === "string" ? new Date(since) : since;
   if (Number.isNaN(d.getTime())) throw new RangeError(`modifiedSince is not a valid date: ${String(since)}`);
-  return `ModifiedOn gt datetime'${d.toISOString().slice(0, 19)}'`;
+  return `ModifiedOn ge datetime'${d.toISOString().slice(0, 19)}'`;
 }
 
 /** `Field eq 'value'` with OData quote escaping. */
