@@ -25,7 +25,8 @@ export type Runner = {
 /**
  * The wait a failed run asks for, in ms, or null: RetryAfterError keeps `retryAfter` as whole
  * seconds in a string, or as an ISO date (inngest's own encoding; "2" is not a date). A run's
- * error as @inngest/test returns it is serialized without `retryAfter`: then null, and backoff.
+ * error as @inngest/test returns it is serialized without `retryAfter`: `retryDelayReader`
+ * reads the execution's own `retriable` instead.
  */
 export function requestedRetryDelayMs(error: unknown, now = Date.now()): number | null {
   const ra = (error as { retryAfter?: unknown } | null)?.retryAfter;
@@ -33,6 +34,29 @@ export function requestedRetryDelayMs(error: unknown, now = Date.now()): number 
   if (/^\d+(\.\d+)?$/.test(ra.trim())) return Number(ra) * 1000;
   const at = Date.parse(ra);
   return Number.isNaN(at) ? null : Math.max(0, at - now);
+}
+
+/**
+ * Reads the wait a failed run of this engine asked for, in ms, or null. @inngest/test drops it
+ * from `execute()`'s answer; its (private) `individualExecution` result keeps it as `retriable`
+ * (true, false, or a RetryAfterError's delay in seconds or as a date). When that shape changes
+ * the reader answers null, and callers back off as for any error.
+ */
+export function retryDelayReader(engine: InngestTestEngine): (error: unknown) => number | null {
+  let retriable: unknown;
+  const inner = (engine as any).individualExecution;
+  if (typeof inner === "function") {
+    (engine as any).individualExecution = async (...args: unknown[]) => {
+      const out = await inner.apply(engine, args);
+      retriable = out?.result?.retriable;
+      return out;
+    };
+  }
+  return (error) => {
+    if (!(error instanceof RetryAfterError) && (error as { name?: unknown } | null)?.name !== "RetryAfterError") return null;
+    const said = typeof retriable === "string" || typeof retriable === "number" ? requestedRetryDelayMs({ retryAfter: String(retriable) }) : null;
+    return requestedRetryDelayMs(error) ?? said;
+  };
 }
 
 type Trigger = { event?: string; cron?: string; if?: string };
@@ -94,6 +118,7 @@ export function startInProcessRunner(
 
   async function execute(fn: AnyFunction, event: SentEvent, record: RunRecord) {
     const engine = new InngestTestEngine({ function: fn as any, events: [event as any] });
+    const askedDelayMs = retryDelayReader(engine);
     let memo: Array<{ id: string; idIsHashed: true; handler: () => unknown }> = [];
     const maxAttempts = retriesOf(fn) + 1;
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
@@ -118,8 +143,7 @@ export function startInProcessRunner(
       const err = out.error as Error;
       record.error = err?.message ?? String(err);
       if (err instanceof NonRetriableError || err?.name === "NonRetriableError" || attempt === maxAttempts) break;
-      const asked = err instanceof RetryAfterError || err?.name === "RetryAfterError" ? requestedRetryDelayMs(err) : null;
-      const wait = asked ?? backoffMs * 2 ** (attempt - 1);
+      const wait = askedDelayMs(err) ?? backoffMs * 2 ** (attempt - 1);
       log(`${fn.id()} attempt ${attempt} failed (${record.error}); retrying in ${wait} ms`);
       await sleep(wait);
     }

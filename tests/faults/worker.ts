@@ -11,7 +11,7 @@
  */
 import { InngestTestEngine } from "@inngest/test";
 import { functions } from "@/inngest/functions";
-import { requestedRetryDelayMs } from "@/inngest/runner";
+import { retryDelayReader } from "@/inngest/runner";
 
 const installationId = process.argv[2];
 if (!installationId || !process.env.DATABASE_URL) {
@@ -35,6 +35,7 @@ async function main() {
         function: fn as never,
         events: [{ name: "ledgerlink/import.page", data: { installationId, connector: "snelstart", runId: "", entity } } as never],
       });
+      const askedDelayMs = retryDelayReader(engine);
       const started = Date.now();
       const out = (await engine.execute()) as { result?: unknown; error?: any };
       if (!out.error) {
@@ -43,7 +44,7 @@ async function main() {
         break;
       }
       const err = out.error;
-      const asked = requestedRetryDelayMs(err);
+      const asked = askedDelayMs(err);
       say({ type: "attempt-failed", entity, attempt, name: err?.name, error: String(err?.message ?? err).slice(0, 300) });
       if (err?.name === "NonRetriableError") break;
       await sleep(asked ?? Math.min(5000, 100 * 2 ** (attempt - 1)));

@@ -54,6 +54,26 @@ describe("in-process job runner", () => {
     expect(runner.runs[0]).toMatchObject({ status: "failed", error: "bad input" });
   });
 
+  it("waits as long as a RetryAfterError asks before the next attempt, not the backoff", async () => {
+    const at: number[] = [];
+    const fn = inngest.createFunction(
+      { id: "test-slow-down", retries: 1, triggers: [{ event: "test/slow-down" }] },
+      async ({ step }) =>
+        step.run("call-vendor", () => {
+          at.push(Date.now());
+          if (at.length === 1) throw new RetryAfterError("rate limited", 1_000);
+          return "ok";
+        }),
+    );
+    const waits: string[] = [];
+    runner = startInProcessRunner([fn], { crons: false, backoffMs: 10, log: (m) => waits.push(m) });
+    await inngest.send({ name: "test/slow-down", data: {} });
+    await runner.idle();
+    expect(runner.runs[0]).toMatchObject({ status: "completed", attempts: 2 });
+    expect(waits.join("\n")).toMatch(/retrying in 1000 ms/);
+    expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(950);
+  });
+
   it("refuses to start in production", () => {
     const env = process.env as Record<string, string | undefined>;
     const prev = env.NODE_ENV;
