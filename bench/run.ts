@@ -307,6 +307,17 @@ function rows(results: Record<string, any>[]): Row[] {
           gap: atMost(p.vendorRequests, 1),
         });
       }
+      const bulk = r.bulkEdit;
+      if (bulk) {
+        const relation = bulk.noChangePull.relation;
+        out.push({
+          ...base,
+          figure: `no-change pull after a bulk edit (${fmt(bulk.relaties, 0)} relaties in one second): vendor requests, relation`,
+          value: `${fmt(relation.vendorRequests, 0)} (the pull that read the edit: ${fmt(bulk.firstPull.relation.vendorRequests, 0)})`,
+          target: "1",
+          gap: atMost(relation.vendorRequests, 1),
+        });
+      }
     } else if (r.scenario === "latency") {
       out.push({ ...base, figure: `host event → vendor write p50 (ms, ${r.measured}/${r.changes} changes)`, value: fmt(r.p50Ms, 0), target: "", gap: "" });
       out.push({ ...base, figure: "host event → vendor write p95 (ms)", value: fmt(r.p95Ms, 0), target: "< 2,000", gap: atMost(r.p95Ms, 2000) });
