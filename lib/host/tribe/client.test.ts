@@ -105,7 +105,7 @@ describe("createTribeClient", () => {
     await expect(client.list("Product")).rejects.toMatchObject({ status: 401, message: expect.stringContaining("nope") });
   });
 
-  it("waits on 429 with backoff, honours Retry-After", async () => {
+  it("waits a window after a 429, or what a Retry-After asks", async () => {
     let n = 0;
     const { client, sleeps } = setup(
       () => {
@@ -114,21 +114,50 @@ describe("createTribeClient", () => {
         if (n === 2) return json(429, { error: { code: "TooManyRequests", message: "slow down" } }, { "retry-after": "7" });
         return json(200, { value: [] });
       },
-      { rateLimitBaseDelayMs: 3000 },
+      { rateLimitWaitMs: 3000 },
     );
     expect(await client.list("Product")).toEqual({ value: [], count: null });
-    expect(sleeps).toEqual([3000, 7000]);
+    // the injected sleep takes no time: 3 s, then Retry-After's 7 s (within a few ms of the clock)
+    expect(sleeps.length).toBe(2);
+    expect(sleeps[0]).toBeGreaterThan(2900);
+    expect(sleeps[1]).toBeGreaterThan(6900);
+  });
+
+  it("holds every call of the client after a 429, not only the refused one", async () => {
+    let clock = 1_000_000;
+    let refusedOnce = false;
+    const { client, sleeps, infos } = setup(
+      ({ url }) => {
+        if (url.pathname.endsWith("/Product") && !refusedOnce) {
+          refusedOnce = true;
+          return json(429, { error: { code: "TooManyRequests", message: "slow down" } });
+        }
+        return json(200, { value: [] });
+      },
+      { now: () => clock },
+    );
+    // the first call is refused; a second call started meanwhile waits for the same gate
+    const first = client.list("Product");
+    await new Promise((r) => setTimeout(r, 20));
+    const second = client.list("Relation_Organization");
+    await Promise.all([first, second]);
+    expect(sleeps).toEqual([60_000, 60_000]);
+    expect(infos.filter((i) => i.status === 429).length).toBe(1);
+    clock += 60_000;
+    await client.list("Product");
+    expect(sleeps.length).toBe(2);
   });
 
   it("raises TribeRateLimitError when still limited after every retry", async () => {
     const { client, sleeps } = setup(() => json(429, { error: { code: "TooManyRequests", message: "wait a minute" } }), {
       maxRetries: 3,
-      rateLimitBaseDelayMs: 10_000,
+      rateLimitWaitMs: 10_000,
     });
     const err = await client.list("Product").catch((e) => e);
     expect(err).toBeInstanceOf(TribeRateLimitError);
-    expect(sleeps).toEqual([10_000, 20_000, 40_000]);
-    expect(err.retryAfterMs).toBe(60_000);
+    expect(sleeps.length).toBe(3);
+    for (const ms of sleeps) expect(ms).toBeGreaterThan(9_900);
+    expect(err.retryAfterMs).toBeGreaterThan(9_900);
   });
 
   it("retries 5xx and network errors on reads and updates", async () => {

@@ -3,7 +3,8 @@
  *
  * - client_credentials token per organization, cached until shortly before it expires, one
  *   token request at a time (single flight), fetched again once when a call answers 401;
- * - 429: waits and retries (Tribe sends no Retry-After by default; one is honoured when present);
+ * - 429: every call of the client waits a minute, or what a Retry-After asks, then retries
+ *   (RateGate: Tribe counts a sliding minute and sends no Retry-After);
  *   5xx and network errors: retried with backoff, except a create (POST without ID), which may
  *   have been applied and is raised as MaybeWrittenError instead of being sent twice;
  * - other 4xx: TribeApiError with the status and the server's `error.message`;
@@ -16,6 +17,7 @@ import https from "node:https";
 import { z } from "zod";
 import { parseRetryAfter } from "@/lib/http/retry-after";
 import { MaybeWrittenError } from "@/lib/sync/types";
+import { RateGate } from "./rate-gate";
 
 export type TribeRequestInfo = {
   method: string;
@@ -43,9 +45,9 @@ export type TribeClientOptions = {
   sleep?: (ms: number) => Promise<void>;
   /** called after every HTTP exchange; must not throw (exceptions are swallowed) */
   onRequest?: (info: TribeRequestInfo) => void;
-  /** first wait after a 429 without Retry-After, doubled each time (default 5000) */
-  rateLimitBaseDelayMs?: number;
-  /** the longest wait after a 429 (default 60000: Tribe's guidance is to wait up to a minute) */
+  /** how long every call waits after a 429 without Retry-After (default 60000: Tribe's sliding minute) */
+  rateLimitWaitMs?: number;
+  /** the longest Retry-After honoured (default 60000) */
   rateLimitMaxDelayMs?: number;
   /** first wait after a 5xx or network error, doubled each time (default 500) */
   retryBaseDelayMs?: number;
@@ -310,8 +312,8 @@ export function createTribeClient(opts: TribeClientOptions) {
   const maxRetries = Math.max(0, opts.maxRetries ?? 6);
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const now = opts.now ?? Date.now;
-  const rateBase = opts.rateLimitBaseDelayMs ?? 5_000;
   const rateMax = opts.rateLimitMaxDelayMs ?? 60_000;
+  const gate = new RateGate(opts.rateLimitWaitMs ?? 60_000);
   const retryBase = opts.retryBaseDelayMs ?? 500;
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const scope = opts.scope ?? "read write offline";
@@ -357,10 +359,15 @@ export function createTribeClient(opts: TribeClientOptions) {
     return { code: null, message: raw.trim().slice(0, 300) || `HTTP ${ex.status}` };
   }
 
-  function rateDelay(ex: Exchange, retryNo: number): number {
+  /** A 429: closes the gate for every call of this client; answers how long it stays closed. */
+  function refused(ex: Exchange): number {
     const ra = parseRetryAfter(ex.headers.get("retry-after"), now());
-    if (ra !== null) return Math.min(ra, rateMax);
-    return Math.min(rateMax, rateBase * 2 ** (retryNo - 1));
+    return gate.refuse(now(), ra === null ? null : Math.min(ra, rateMax));
+  }
+
+  async function throughGate() {
+    const wait = gate.waitMs(now());
+    if (wait > 0) await sleep(wait);
   }
 
   const errDelay = (retryNo: number) => Math.min(30_000, retryBase * 2 ** (retryNo - 1));
@@ -392,6 +399,7 @@ export function createTribeClient(opts: TribeClientOptions) {
       organization_id: opts.organizationId,
     });
     for (let attempt = 1; ; attempt++) {
+      await throughGate();
       let ex: Exchange;
       try {
         ex = await exchange(`${apiUrl}${path}`, {
@@ -414,12 +422,13 @@ export function createTribeClient(opts: TribeClientOptions) {
         cached = { token: tok.access_token, refreshAt: now() + lifeMs - Math.min(60_000, lifeMs / 10) };
         return tok.access_token;
       }
+      const gateWait = ex.status === 429 ? refused(ex) : 0;
       if ((ex.status === 429 || ex.status >= 500) && attempt <= maxRetries) {
-        await sleep(ex.status === 429 ? rateDelay(ex, attempt) : errDelay(attempt));
+        if (ex.status >= 500) await sleep(errDelay(attempt));
         continue;
       }
       const { code, message } = errorMessage(ex);
-      if (ex.status === 429) throw new TribeRateLimitError(message, "POST", path, rateDelay(ex, attempt));
+      if (ex.status === 429) throw new TribeRateLimitError(message, "POST", path, gateWait);
       throw new TribeApiError(ex.status, code, message, "POST", path);
     }
   }
@@ -467,6 +476,7 @@ export function createTribeClient(opts: TribeClientOptions) {
     let sent = 0;
     let reauthenticated = false;
     for (;;) {
+      await throughGate();
       const token = await getToken();
       sent++;
       let ex: Exchange;
@@ -502,13 +512,13 @@ export function createTribeClient(opts: TribeClientOptions) {
       }
       if (ex.status === 404 && o.notFoundIsNull) return null;
       if (ex.status === 429) {
-        // the rate limiter answers before the request is handled: always safe to repeat
+        // the rate limiter answers before the request is handled: always safe to repeat, once the gate opens
+        const gateWait = refused(ex);
         if (retryNo < maxRetries) {
           retryNo++;
-          await sleep(rateDelay(ex, retryNo));
           continue;
         }
-        throw new TribeRateLimitError(errorMessage(ex).message, method, path, rateDelay(ex, retryNo + 1));
+        throw new TribeRateLimitError(errorMessage(ex).message, method, path, gateWait);
       }
       if (ex.status >= 500) {
         const { code, message } = errorMessage(ex);
