@@ -1,6 +1,6 @@
 /**
  * One bench scenario in a fresh process (so its peak RSS is its own): `tsx bench/scenario.ts
- * <import|ratelimit|pull|latency> [size]`. bench/run.ts starts the sandboxes in another process,
+ * <import|ratelimit|hostlimit|pull|latency> [size]`. bench/run.ts starts the sandboxes in another process,
  * seeds them, and passes their URLs in BENCH_HOST_URL / BENCH_SIM_URL. Prints its figures as
  * one `BENCH_RESULT {...}` line.
  */
@@ -23,10 +23,10 @@ import {
   resetMeters,
   rssSampler,
   runFunction,
-  setVendorLogging,
+  setCallLogging,
   snapshotMeters,
   startBenchWorld,
-  vendorLog,
+  callLog,
   type BenchWorld,
 } from "./world";
 
@@ -313,62 +313,97 @@ async function importScenario(world: BenchWorld) {
   return result;
 }
 
+/**
+ * How well calls used a sliding one-minute limit. A 60 s window admits `limit` calls, then nothing
+ * until the oldest leaves: the best any client can do with `ok` accepted calls is to send them in
+ * ceil(ok/limit) bursts a minute apart, finishing after floor((ok-1)/limit) minutes. Share of the
+ * limit used = that time / the time taken (a run shorter than one window is not limit-bound: null).
+ */
+function limitUse(log: Array<{ at: number; status: number }>, limit: number, fallbackStart: number) {
+  const first = log[0]?.at ?? fallbackStart;
+  const wallS = ((log.at(-1)?.at ?? Date.now()) - first) / 1000;
+  const ok = log.filter((c) => c.status !== 429).length;
+  const idealS = Math.floor((ok - 1) / limit) * 60;
+  const timeline: Array<[number, number]> = [];
+  for (const c of log) {
+    const b = Math.floor((c.at - first) / 10_000);
+    while (timeline.length <= b) timeline.push([0, 0]);
+    timeline[b]![c.status === 429 ? 1 : 0]++;
+  }
+  return {
+    wallS: round(wallS, 1),
+    acceptedRequests: ok,
+    refusedSeenByClient: log.length - ok,
+    requestsPerSec: round(ok / wallS, 2),
+    limitPerSec: round(limit / 60, 2),
+    idealS,
+    shareOfLimit: idealS > 0 ? round(idealS / wallS, 3) : null,
+    /** [accepted, refused] per 10 s from the first call */
+    timeline,
+  };
+}
+
 async function rateLimitScenario(world: BenchWorld) {
   const limit = Number(process.env.BENCH_RATE_LIMIT ?? 120);
   await rawFetch(`${world.simUrl}/__admin/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ rateLimitPerMinute: limit }) });
   await world.resetStats();
   resetMeters();
-  setVendorLogging(true);
+  setCallLogging(true);
   const p = await driveImport(world);
-  setVendorLogging(false);
+  setCallLogging(false);
   const stats = await world.simStats();
   const counts = await runCounts(world);
-  const first = vendorLog[0]?.at ?? p.startedAt;
-  const last = vendorLog.at(-1)?.at ?? Date.now();
-  const wallS = (last - first) / 1000;
-  const ok = v2(stats) - stats.refusedByRateLimit;
-  const seen429 = meters.http.vendorApi.byStatus["429"] ?? 0;
   const complete =
     counts.relation?.status === "succeeded" &&
     counts.product?.status === "succeeded" &&
     counts.relation.counts.failed === 0 &&
     counts.product.counts.failed === 0;
-  const timeline: Array<[number, number]> = [];
-  for (const v of vendorLog) {
-    const b = Math.floor((v.at - first) / 10_000);
-    while (timeline.length <= b) timeline.push([0, 0]);
-    timeline[b]![v.status === 429 ? 1 : 0]++;
-  }
-  // A 60 s sliding window admits `limit` requests, then nothing until the oldest leaves: the best
-  // any client can do with `ok` requests is to send them in ceil(ok/limit) bursts a minute apart,
-  // finishing after floor((ok-1)/limit) minutes. Share of the limit used = that time / the time taken
-  // (a run shorter than one window is not limit-bound: no figure).
-  const idealS = Math.floor((ok - 1) / limit) * 60;
-  const shareOfLimit = idealS > 0 ? idealS / wallS : null;
   return {
     scenario: "ratelimit",
     size,
     limitPerMinute: limit,
     driver: world.driver,
     timedOut: p.timedOut,
-    wallS: round(wallS, 1),
+    ...limitUse(callLog.vendorApi, limit, p.startedAt),
     importWallS: round(((p.doneAt ?? Date.now()) - p.startedAt) / 1000, 1),
     vendorRequests: v2(stats),
-    acceptedRequests: ok,
     refusedByRateLimit: stats.refusedByRateLimit,
-    refusedSeenByClient: seen429,
-    requestsPerSec: round(ok / wallS, 2),
-    limitPerSec: round(limit / 60, 2),
-    shareOfLimitPlain: round(ok / wallS / (limit / 60), 3),
-    idealS,
-    shareOfLimit: shareOfLimit === null ? null : round(shareOfLimit, 3),
     importComplete: complete,
     refusedLeftUnretried: complete ? 0 : null,
     jobRetries: p.jobRetries,
     counts: { relation: counts.relation?.counts, product: counts.product?.counts },
     byRoute: v2Routes(stats),
-    /** [accepted, refused] per 10 s from the first vendor request */
-    timeline,
+    errors: p.errors.slice(0, 5),
+    peakRssMB: peakRssMB(),
+  };
+}
+
+/** The import against the CRM's own limit (Tribe: 1,000 calls a minute per application). */
+async function hostLimitScenario(world: BenchWorld) {
+  const limit = Number(process.env.BENCH_HOST_RATE_LIMIT ?? 1000);
+  await postJson(`${world.hostUrl}/__admin/config`, { rateLimitPerMinute: limit });
+  await world.resetStats();
+  resetMeters();
+  setCallLogging(true);
+  const p = await driveImport(world);
+  setCallLogging(false);
+  const host = await world.hostStats();
+  const counts = await runCounts(world);
+  const complete = counts.relation?.status === "succeeded" && counts.relation.counts.failed === 0;
+  return {
+    scenario: "hostlimit",
+    size,
+    limitPerMinute: limit,
+    driver: world.driver,
+    timedOut: p.timedOut,
+    ...limitUse(callLog.hostApi, limit, p.startedAt),
+    importWallS: round(((p.doneAt ?? Date.now()) - p.startedAt) / 1000, 1),
+    hostCalls: host.total,
+    refusedByRateLimit: host.rateLimited,
+    importComplete: complete,
+    refusedLeftUnretried: complete ? 0 : null,
+    jobRetries: p.jobRetries,
+    counts: { relation: counts.relation?.counts },
     errors: p.errors.slice(0, 5),
     peakRssMB: peakRssMB(),
   };
@@ -628,6 +663,7 @@ try {
   world = await startBenchWorld();
   if (scenario === "import") result = await importScenario(world);
   else if (scenario === "ratelimit") result = await rateLimitScenario(world);
+  else if (scenario === "hostlimit") result = await hostLimitScenario(world);
   else if (scenario === "pull") result = await pullScenario(world);
   else if (scenario === "latency") result = await latencyScenario(world);
   else throw new Error(`unknown scenario ${scenario}`);

@@ -73,13 +73,16 @@ function classify(url: string): keyof HttpMeters {
   return "other";
 }
 
-/** Timestamps of vendor API requests (for the rate-limit scenario). */
-export const vendorLog: Array<{ at: number; status: number }> = [];
-export let logVendor = false;
-/** Starts (clearing the log) or stops recording vendor requests. */
-export function setVendorLogging(on: boolean) {
-  if (on) vendorLog.length = 0;
-  logVendor = on;
+/** When each vendor and host API call ended, and its status (for the rate-limit scenarios). */
+export const callLog: Record<"vendorApi" | "hostApi", Array<{ at: number; status: number }>> = { vendorApi: [], hostApi: [] };
+let logCalls = false;
+/** Starts (clearing the logs) or stops recording API calls. */
+export function setCallLogging(on: boolean) {
+  if (on) callLog.vendorApi.length = callLog.hostApi.length = 0;
+  logCalls = on;
+}
+function logCall(kind: keyof HttpMeters, status: number) {
+  if (logCalls && (kind === "vendorApi" || kind === "hostApi")) callLog[kind].push({ at: Date.now(), status });
 }
 
 globalThis.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
@@ -98,7 +101,7 @@ globalThis.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
     m.count++;
     m.ms += performance.now() - t0;
     m.byStatus[status] = (m.byStatus[status] ?? 0) + 1;
-    if (logVendor && kind === "vendorApi") vendorLog.push({ at: Date.now(), status });
+    logCall(kind, status);
   }
 }) as typeof fetch;
 
@@ -120,6 +123,7 @@ function httpEnded(req: object, status: number) {
   m.count++;
   m.ms += performance.now() - started.t0;
   m.byStatus[status] = (m.byStatus[status] ?? 0) + 1;
+  logCall(started.kind, status);
 }
 diagnostics.subscribe("http.client.response.finish", (msg) => {
   const { request, response } = msg as { request: object; response: { statusCode?: number } };
@@ -252,7 +256,7 @@ export type BenchWorld = {
   /** where the CRM's webhooks arrive (after subscribeWebhooks) */
   onEvents: (fn: (events: OutgoingEvent[]) => void) => void;
   subscribeWebhooks(): Promise<void>;
-  hostStats(): Promise<{ total: number; byMethodAndEntitySet: Record<string, number> }>;
+  hostStats(): Promise<{ total: number; rateLimited: number; byMethodAndEntitySet: Record<string, number> }>;
   simStats(): Promise<{ total: number; byRoute: Record<string, number>; byStatus: Record<string, number>; refusedByRateLimit: number }>;
   resetStats(): Promise<void>;
   close(): Promise<void>;
@@ -341,8 +345,8 @@ export async function startBenchWorld(): Promise<BenchWorld> {
     },
     async hostStats() {
       const s = await (await rawFetch(`${hostUrl}/__admin/stats`)).json();
-      const org = s.organizations?.[tenantId] ?? { total: 0, byMethodAndEntitySet: {} };
-      return { total: org.total, byMethodAndEntitySet: org.byMethodAndEntitySet };
+      const org = s.organizations?.[tenantId] ?? { total: 0, rateLimited: 0, byMethodAndEntitySet: {} };
+      return { total: org.total, rateLimited: org.rateLimited, byMethodAndEntitySet: org.byMethodAndEntitySet };
     },
     async simStats() {
       return (await rawFetch(`${simUrl}/__admin/stats`)).json();
