@@ -241,8 +241,10 @@ export async function applyRemotePage<T>(
   });
   const links = await linksByRemoteIds(ctx.db, ctx.installation.id, spec.entity, active.map((r) => r.id));
   const unlinked = active.filter((r) => !links.has(r.id));
-  const candidates = await candidatesFor(ctx, spec, unlinked.map((r) => r.data));
-  const linkedHost = await indexedHost(ctx, spec, [...links.values()].map((l) => l.hostId));
+  const [candidates, linkedHost] = await Promise.all([
+    candidatesFor(ctx, spec, unlinked.map((r) => r.data)),
+    indexedHost(ctx, spec, [...links.values()].map((l) => l.hostId)),
+  ]);
   const taken = new Set<string>();
   // a page that was interrupted may already have created some records: match those by number
   const levels: MatchLevel[] = opts.resumed ? [...new Set([...spec.levels(ctx), "number" as const])] : spec.levels(ctx);
@@ -324,11 +326,13 @@ export async function applyRemotePage<T>(
     }
   });
 
-  // 3. the rest in one statement each
-  await saveLinks(ctx.db, linkRows);
-  await indexHostRecords(ctx, spec, indexed);
-  await logEvents(ctx.db, ctx.installation.id, runId, entries.filter((e) => e.outcome !== "unchanged" || !opts.importing));
-  if (runId) await addToRun(ctx.db, runId, countOf(entries), items.length + (opts.rejected?.length ?? 0));
+  // 3. the rest in one statement each, two at a time (separate tables); the log and the counts
+  //    only once links and index are saved, so a page retried after a failure here logs once
+  await Promise.all([saveLinks(ctx.db, linkRows), indexHostRecords(ctx, spec, indexed)]);
+  await Promise.all([
+    logEvents(ctx.db, ctx.installation.id, runId, entries.filter((e) => e.outcome !== "unchanged" || !opts.importing)),
+    runId ? addToRun(ctx.db, runId, countOf(entries), items.length + (opts.rejected?.length ?? 0)) : null,
+  ]);
   return entries;
 }
 
