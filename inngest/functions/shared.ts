@@ -3,7 +3,7 @@ import { installationDeactivated } from "@/inngest/events";
 import { getDb } from "@/lib/db";
 import { InstallationInactiveError, loadSyncContext, type SyncContext } from "@/lib/sync/context";
 import { findInstallation } from "@/lib/tenancy";
-import type { Connector } from "@/lib/sync/types";
+import { rateLimitedFor, type Connector } from "@/lib/sync/types";
 
 export type AnyConnector = Connector<unknown, unknown>;
 
@@ -17,8 +17,9 @@ export function throttleFor(connector: AnyConnector, key = "event.data.installat
 
 /** A vendor's "slow down" becomes Inngest's RetryAfterError; bad input is never retried. */
 export function asJobError(err: unknown): unknown {
-  const e = err as { retryAfterMs?: number; status?: number; message?: string };
-  if (typeof e?.retryAfterMs === "number") return new RetryAfterError(e.message ?? "rate limited", e.retryAfterMs);
+  const e = err as { status?: number; message?: string };
+  const retryAfterMs = rateLimitedFor(err);
+  if (retryAfterMs !== null) return new RetryAfterError(e.message ?? "rate limited", retryAfterMs);
   if (e?.status === 400 || e?.status === 403) return new NonRetriableError(e.message ?? "rejected", { cause: err });
   return err;
 }

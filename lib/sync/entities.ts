@@ -24,7 +24,7 @@ import { mapPool } from "./pool";
 
 /** Host writes in flight at once during an import page (the host's rate limit still applies). */
 const HOST_WRITE_CONCURRENCY = 8;
-import { mayHaveBeenWritten, RecordRejectedError, type MatchLevel, type Page, type RemoteEntity, type SideRecord } from "./types";
+import { mayHaveBeenWritten, rateLimitedFor, RecordRejectedError, type MatchLevel, type Page, type RemoteEntity, type SideRecord } from "./types";
 
 type HostSide<T> = {
   page(cursor: string | null): Promise<Page<T>>;
@@ -291,7 +291,12 @@ export async function applyRemotePage<T>(
   const linkRows: Parameters<typeof saveLinks>[1] = [];
   const indexed: Array<SideRecord<T> & { hash: string }> = [];
   const host = spec.host(ctx);
+  // While importing, a CRM rate limit that outlasts the client's retries stops the page: the job
+  // runs it again later, and the resumed page finds what this attempt created (import.ts inFlight),
+  // instead of every record left failing one by one into the log.
+  let limited: unknown = null;
   await mapPool(plans, HOST_WRITE_CONCURRENCY, async (plan) => {
+    if (limited) return;
     const { record, remoteHash } = plan;
     try {
       let written: SideRecord<T>;
@@ -321,10 +326,15 @@ export async function applyRemotePage<T>(
       if (!unchanged) indexed.push({ ...written, hash: hostHash });
       entries.push({ ...base, hostId: written.id, remoteId: record.id, outcome, retriable: false });
     } catch (err) {
+      if (opts.importing && rateLimitedFor(err) !== null) {
+        limited ??= err;
+        return;
+      }
       const d = describe(err);
       entries.push({ ...base, remoteId: record.id, outcome: "failed", message: d.message, messageParams: d.params, retriable: d.retriable });
     }
   });
+  if (limited) throw limited;
 
   // 3. the rest in one statement each, two at a time (separate tables); the log and the counts
   //    only once links and index are saved, so a page retried after a failure here logs once

@@ -73,6 +73,12 @@ export class MaybeWrittenError extends Error {
   readonly mayHaveSucceeded = true;
 }
 
+/** A rate limit that outlasted a client's own retries: clients mark it with `retryAfterMs`, the wait asked for. */
+export function rateLimitedFor(err: unknown): number | null {
+  const ms = (err as { retryAfterMs?: unknown } | null)?.retryAfterMs;
+  return typeof ms === "number" ? ms : null;
+}
+
 /** Clients mark errors of writes that may have happened with `mayHaveSucceeded`. */
 export function mayHaveBeenWritten(err: unknown): boolean {
   return (err as { mayHaveSucceeded?: unknown } | null)?.mayHaveSucceeded === true;

@@ -3,8 +3,8 @@
  *
  * - client_credentials token per organization, cached until shortly before it expires, one
  *   token request at a time (single flight), fetched again once when a call answers 401;
- * - 429: every call of the client waits a minute, or what a Retry-After asks, then retries
- *   (RateGate: Tribe counts a sliding minute and sends no Retry-After);
+ * - 429: every call of the client (and of the clients sharing its gate) waits a minute, or what a
+ *   Retry-After asks, then retries (RateGate: Tribe counts a sliding minute and sends no Retry-After);
  *   5xx and network errors: retried with backoff, except a create (POST without ID), which may
  *   have been applied and is raised as MaybeWrittenError instead of being sent twice;
  * - other 4xx: TribeApiError with the status and the server's `error.message`;
@@ -47,6 +47,8 @@ export type TribeClientOptions = {
   onRequest?: (info: TribeRequestInfo) => void;
   /** how long every call waits after a 429 without Retry-After (default 60000: Tribe's sliding minute) */
   rateLimitWaitMs?: number;
+  /** the gate this client's calls share with other clients of the same application (default: its own) */
+  rateGate?: RateGate;
   /** the longest Retry-After honoured (default 60000) */
   rateLimitMaxDelayMs?: number;
   /** first wait after a 5xx or network error, doubled each time (default 500) */
@@ -313,7 +315,7 @@ export function createTribeClient(opts: TribeClientOptions) {
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const now = opts.now ?? Date.now;
   const rateMax = opts.rateLimitMaxDelayMs ?? 60_000;
-  const gate = new RateGate(opts.rateLimitWaitMs ?? 60_000);
+  const gate = opts.rateGate ?? new RateGate(opts.rateLimitWaitMs ?? 60_000);
   const retryBase = opts.retryBaseDelayMs ?? 500;
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const scope = opts.scope ?? "read write offline";

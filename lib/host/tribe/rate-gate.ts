@@ -4,9 +4,10 @@
  * therefore means the window is full: calls backing off one by one (5 s, 10 s, 20 s …) only probe
  * a full window, each on its own, and resume well after it has emptied.
  *
- * One gate per client: after a 429 every call of the client, the ones about to go out included,
- * waits until a window has passed since that refusal (or what a Retry-After asks), then the
- * client goes on at full speed. An import thus runs in bursts of the host's limit a minute apart.
+ * One gate per application (lib/host shares it between the tenants' clients, as Tribe's limit is
+ * the application's): after a 429 every call, the ones about to go out included, waits until a
+ * window has passed since that refusal (or what a Retry-After asks), then all go on at full speed.
+ * An import thus runs in bursts of the host's limit a minute apart.
  */
 export class RateGate {
   private openAt = 0;
