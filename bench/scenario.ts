@@ -343,70 +343,49 @@ function limitUse(log: Array<{ at: number; status: number }>, limit: number, fal
   };
 }
 
-async function rateLimitScenario(world: BenchWorld) {
-  const limit = Number(process.env.BENCH_RATE_LIMIT ?? 120);
-  await rawFetch(`${world.simUrl}/__admin/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ rateLimitPerMinute: limit }) });
+/**
+ * The import under one side's sliding-minute limit (set beforehand): how well its calls used the
+ * limit, and whether every refused call was retried until the given entities' imports completed.
+ */
+async function importUnderLimit(world: BenchWorld, calls: keyof typeof callLog, limit: number, entities: Array<"relation" | "product">) {
   await world.resetStats();
   resetMeters();
   setCallLogging(true);
   const p = await driveImport(world);
   setCallLogging(false);
-  const stats = await world.simStats();
   const counts = await runCounts(world);
-  const complete =
-    counts.relation?.status === "succeeded" &&
-    counts.product?.status === "succeeded" &&
-    counts.relation.counts.failed === 0 &&
-    counts.product.counts.failed === 0;
+  const complete = entities.every((e) => counts[e]?.status === "succeeded" && counts[e].counts.failed === 0);
   return {
-    scenario: "ratelimit",
     size,
     limitPerMinute: limit,
     driver: world.driver,
     timedOut: p.timedOut,
-    ...limitUse(callLog.vendorApi, limit, p.startedAt),
+    ...limitUse(callLog[calls], limit, p.startedAt),
     importWallS: round(((p.doneAt ?? Date.now()) - p.startedAt) / 1000, 1),
-    vendorRequests: v2(stats),
-    refusedByRateLimit: stats.refusedByRateLimit,
     importComplete: complete,
     refusedLeftUnretried: complete ? 0 : null,
     jobRetries: p.jobRetries,
-    counts: { relation: counts.relation?.counts, product: counts.product?.counts },
-    byRoute: v2Routes(stats),
+    counts: Object.fromEntries(entities.map((e) => [e, counts[e]?.counts])),
     errors: p.errors.slice(0, 5),
     peakRssMB: peakRssMB(),
   };
+}
+
+async function rateLimitScenario(world: BenchWorld) {
+  const limit = Number(process.env.BENCH_RATE_LIMIT ?? 120);
+  await postJson(`${world.simUrl}/__admin/faults`, { rateLimitPerMinute: limit });
+  const run = await importUnderLimit(world, "vendorApi", limit, ["relation", "product"]);
+  const stats = await world.simStats();
+  return { scenario: "ratelimit", ...run, vendorRequests: v2(stats), refusedByRateLimit: stats.refusedByRateLimit, byRoute: v2Routes(stats) };
 }
 
 /** The import against the CRM's own limit (Tribe: 1,000 calls a minute per application). */
 async function hostLimitScenario(world: BenchWorld) {
   const limit = Number(process.env.BENCH_HOST_RATE_LIMIT ?? 1000);
   await postJson(`${world.hostUrl}/__admin/config`, { rateLimitPerMinute: limit });
-  await world.resetStats();
-  resetMeters();
-  setCallLogging(true);
-  const p = await driveImport(world);
-  setCallLogging(false);
+  const run = await importUnderLimit(world, "hostApi", limit, ["relation"]);
   const host = await world.hostStats();
-  const counts = await runCounts(world);
-  const complete = counts.relation?.status === "succeeded" && counts.relation.counts.failed === 0;
-  return {
-    scenario: "hostlimit",
-    size,
-    limitPerMinute: limit,
-    driver: world.driver,
-    timedOut: p.timedOut,
-    ...limitUse(callLog.hostApi, limit, p.startedAt),
-    importWallS: round(((p.doneAt ?? Date.now()) - p.startedAt) / 1000, 1),
-    hostCalls: host.total,
-    refusedByRateLimit: host.rateLimited,
-    importComplete: complete,
-    refusedLeftUnretried: complete ? 0 : null,
-    jobRetries: p.jobRetries,
-    counts: { relation: counts.relation?.counts },
-    errors: p.errors.slice(0, 5),
-    peakRssMB: peakRssMB(),
-  };
+  return { scenario: "hostlimit", ...run, hostCalls: host.total, refusedByRateLimit: host.rateLimited };
 }
 
 const BULK_EDIT = 600; // more than one SnelStart page (500)
