@@ -4,9 +4,7 @@
  */
 import os from "node:os";
 
-export const SANDBOX_TENANT = "7ad63a7b-6a76-57a8-a6c4-46099c1d4411";
-export const KORENSCHOOF = { method: "password", username: "boekhouding@korenschoof.test", password: "Korenschoof-InKaart-2024!" } as const;
-export const KORENSCHOOF_ADM = "eb1ebe55-f583-5175-a983-8a338d622701";
+export { KORENSCHOOF, KORENSCHOOF_ADM, SANDBOX_TENANT } from "../tests/helpers/seed";
 
 export const SECRETS = {
   LEDGERLINK_APP_SECRET: "bench-app-secret-0123456789abcdef",

@@ -11,9 +11,7 @@ import { resetKeyringForTests } from "@/lib/crypto/keys";
 import { functions } from "@/inngest/functions";
 import { startWorld, type World } from "../helpers/world";
 
-export const TENANT_A = "7ad63a7b-6a76-57a8-a6c4-46099c1d4411"; // Sandbox BV
-export const TENANT_B = "11330df0-a15e-595f-85f9-7c9a298287a1"; // Fjordhandel AS
-export const KORENSCHOOF_ID = "eb1ebe55-f583-5175-a983-8a338d622701";
+export { SANDBOX_TENANT as TENANT_A, OTHER_TENANT as TENANT_B, KORENSCHOOF_ADM as KORENSCHOOF_ID } from "../helpers/seed";
 export const VANDIJK = { method: "password", username: "administratie@fietsvandijk.test", password: "VanDijk-InBalans-2024!" } as const;
 
 export const secrets = {

@@ -18,9 +18,8 @@ import { startSnelStartSimulator, type SnelStartSimulator, type SnelStartSimulat
 import manifest from "@/manifest.json";
 import { createTestDatabase } from "./db";
 
-export const SANDBOX_TENANT = "7ad63a7b-6a76-57a8-a6c4-46099c1d4411";
-export const OTHER_TENANT = "11330df0-a15e-595f-85f9-7c9a298287a1";
-export const KORENSCHOOF = { method: "password", username: "boekhouding@korenschoof.test", password: "Korenschoof-InKaart-2024!" } as const;
+import { KORENSCHOOF, SANDBOX_TENANT } from "./seed";
+export { KORENSCHOOF, OTHER_TENANT, SANDBOX_TENANT } from "./seed";
 
 const secrets = {
   LEDGERLINK_APP_SECRET: "integration-app-secret-0123456789",
