@@ -363,8 +363,9 @@ export function createTribeClient(opts: TribeClientOptions) {
 
   /** A 429: closes the gate for every call of this client; answers how long it stays closed. */
   function refused(ex: Exchange): number {
-    const ra = parseRetryAfter(ex.headers.get("retry-after"), now());
-    return gate.refuse(now(), ra === null ? null : Math.min(ra, rateMax));
+    const at = now();
+    const ra = parseRetryAfter(ex.headers.get("retry-after"), at);
+    return gate.refuse(at, ra === null ? null : Math.min(ra, rateMax));
   }
 
   async function throughGate() {
