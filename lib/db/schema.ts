@@ -169,6 +169,8 @@ export const syncEvents = pgTable(
     entity: text("entity").notNull(),
     hostId: text("host_id"),
     remoteId: text("remote_id"),
+    /** what the user knows the record by: a relation's name and number, an invoice's number */
+    label: text("label"),
     outcome: syncOutcome("outcome").notNull(),
     /** message key (translated on display) or the vendor's own text; never contains secrets */
     message: text("message"),

@@ -7,7 +7,7 @@ import type { SyncContext } from "./context";
 import { pushRecord, relationSpec } from "./entities";
 import { recordHash } from "./hash";
 import { linkByHostId, logEvents, RecordBusyError, remoteIdsOf, resolveFailures, saveLink, withRecordLock, type LogEntry } from "./store";
-import { mayHaveBeenWritten, RecordRejectedError, type Booker, type BookingResult } from "./types";
+import { logMessageOf, mayHaveBeenWritten, RecordRejectedError, type Booker, type BookingResult } from "./types";
 
 export type DocumentKind = "invoice" | "salesOrder";
 
@@ -26,18 +26,20 @@ async function bookDocumentLocked(ctx: SyncContext, kind: DocumentKind, hostId: 
   const log = async (entries: LogEntry[]) => logEvents(ctx.db, ctx.installation.id, opts.runId ?? null, entries);
   // this tenant books the other kind (invoices vs sales orders), or the package cannot
   if (!booker) return { ...base, outcome: "skipped" };
+  let label: string | null = null;
   try {
     const source = kind === "invoice" ? await ctx.host.invoices.get(hostId) : await ctx.host.salesOrders.get(hostId);
     if (!source || source.phase !== bookingPhase[kind]) return { ...base, outcome: "skipped" };
+    label = source.record.data.number || null;
     const existing = await linkByHostId(ctx.db, ctx.installation.id, kind, hostId);
-    if (existing) return { ...base, remoteId: existing.remoteId, outcome: "unchanged" };
+    if (existing) return { ...base, remoteId: existing.remoteId, label, outcome: "unchanged" };
 
     const doc = source.record.data;
     let relationLink = await linkByHostId(ctx.db, ctx.installation.id, "relation", doc.relationId);
     if (!relationLink) {
       // the customer must exist in the package before it can be invoiced
       const pushed = await pushRecord(ctx, relationSpec, doc.relationId, { runId: opts.runId, force: true, lookupFirst: true });
-      if (pushed.outcome === "failed") throw new Error(pushed.message ?? "relation could not be sent");
+      if (pushed.outcome === "failed") throw new RecordRejectedError("sync.relationNotSent", { relation: pushed.label ?? doc.relationId });
       relationLink = await linkByHostId(ctx.db, ctx.installation.id, "relation", doc.relationId);
       if (!relationLink) throw new RecordRejectedError("sync.relationMissing");
     }
@@ -72,10 +74,11 @@ async function bookDocumentLocked(ctx: SyncContext, kind: DocumentKind, hostId: 
       remoteNumber: booking.number,
       hostHash: recordHash(doc),
     });
-    const entry: LogEntry = { ...base, remoteId: booking.id, outcome: found ? "linked" : "created", retriable: false };
+    const entry: LogEntry = { ...base, remoteId: booking.id, label, outcome: found ? "linked" : "created", retriable: false };
     const notes = (booking.notes ?? []).map<LogEntry>((n) => ({
       ...base,
       remoteId: booking.id,
+      label,
       outcome: "skipped",
       message: n.message,
       messageParams: n.params,
@@ -87,13 +90,8 @@ async function bookDocumentLocked(ctx: SyncContext, kind: DocumentKind, hostId: 
   } catch (err) {
     if (err instanceof RecordBusyError) throw err;
     const rejected = err instanceof RecordRejectedError;
-    const entry: LogEntry = {
-      ...base,
-      outcome: "failed",
-      message: err instanceof Error ? err.message.slice(0, 500) : String(err),
-      messageParams: rejected ? err.params : null,
-      retriable: true,
-    };
+    const said = logMessageOf(err);
+    const entry: LogEntry = { ...base, label, outcome: "failed", message: said.key, messageParams: said.params ?? null, retriable: true };
     await log([entry]);
     if (opts.rethrowTransient && !rejected) throw err;
     return entry;

@@ -24,7 +24,7 @@ import { mapPool } from "./pool";
 
 /** Host writes in flight at once during an import page (the host's rate limit still applies). */
 const HOST_WRITE_CONCURRENCY = 8;
-import { mayHaveBeenWritten, rateLimitedFor, RecordRejectedError, type MatchLevel, type Page, type RemoteEntity, type SideRecord } from "./types";
+import { logMessageOf, mayHaveBeenWritten, rateLimitedFor, RecordRejectedError, type MatchLevel, type Page, type RemoteEntity, type SideRecord } from "./types";
 
 type HostSide<T> = {
   page(cursor: string | null): Promise<Page<T>>;
@@ -44,6 +44,8 @@ export type EntitySpec<T> = {
   merge(ctx: SyncContext, remote: SideRecord<T>, host: T | null): T;
   /** whether a host record belongs in the package at all (e.g. exported relation types) */
   exported(ctx: SyncContext, data: T): boolean;
+  /** what the user knows the record by, for the sync log */
+  label(data: T, number: string | null): string;
   skipInactiveOnImport(ctx: SyncContext): boolean;
 };
 
@@ -91,6 +93,10 @@ export const relationSpec: EntitySpec<Relation> = {
     if (!types) return r.isCustomer || r.isSupplier;
     return r.relationTypes.some((t) => types.includes(t));
   },
+  label(r, number) {
+    const n = number ?? r.debtorNumber ?? r.creditorNumber;
+    return n ? `${r.name} (${n})` : r.name;
+  },
   skipInactiveOnImport: (ctx) => ctx.connector.entities.relation?.skipInactiveOnImport ?? false,
 };
 
@@ -107,6 +113,10 @@ export const productSpec: EntitySpec<Product> = {
     return { ...merged, active: rule.remoteDeactivation === "deactivate" ? remote.data.active : (host?.active ?? true) };
   },
   exported: () => true,
+  label: (p, number) => {
+    const code = number ?? p.code;
+    return code ? `${p.name} (${code})` : p.name;
+  },
   skipInactiveOnImport: () => false,
 };
 
@@ -211,10 +221,10 @@ async function indexedHost<T>(ctx: SyncContext, spec: EntitySpec<T>, hostIds: st
 
 // ── package → CRM: one page of records ───────────────────────────────
 
-function describe(err: unknown): { message: string; params?: Record<string, string>; retriable: boolean } {
-  if (err instanceof RecordRejectedError) return { message: err.message, params: err.params, retriable: true };
-  const msg = err instanceof Error ? err.message : String(err);
-  return { message: msg.slice(0, 500), retriable: true };
+/** A failed record's log fields: the error said in the user's language. */
+function failure(err: unknown): Pick<LogEntry, "outcome" | "message" | "messageParams" | "retriable"> {
+  const m = logMessageOf(err);
+  return { outcome: "failed", message: m.key, messageParams: m.params ?? null, retriable: true };
 }
 
 /**
@@ -231,10 +241,11 @@ export async function applyRemotePage<T>(
 ): Promise<LogEntry[]> {
   const remote = spec.remote(ctx);
   const base = { direction: "remote_to_host" as const, entity: spec.entity };
-  const entries: LogEntry[] = (opts.rejected ?? []).map((r) => ({ ...base, remoteId: r.remoteId, outcome: "failed", message: r.message, retriable: true }));
+  const entries: LogEntry[] = (opts.rejected ?? []).map((r) => ({ ...base, remoteId: r.remoteId, label: r.label ?? null, outcome: "failed", message: r.message, messageParams: r.params ?? null, retriable: true }));
+  const labelOf = (r: SideRecord<T>) => spec.label(r.data, r.number);
   const active = items.filter((r) => {
     if (opts.importing && spec.skipInactiveOnImport(ctx) && remote && !remote.isActive(r)) {
-      entries.push({ ...base, remoteId: r.id, outcome: "skipped", message: "sync.inactiveSkipped", retriable: false });
+      entries.push({ ...base, remoteId: r.id, label: labelOf(r), outcome: "skipped", message: "sync.inactiveSkipped", retriable: false });
       return false;
     }
     return true;
@@ -264,7 +275,7 @@ export async function applyRemotePage<T>(
     const link = links.get(record.id);
     if (link && link.remoteHash === remoteHash) {
       // what we wrote ourselves, or nothing new: an echo
-      entries.push({ ...base, hostId: link.hostId, remoteId: record.id, outcome: "unchanged", retriable: false });
+      entries.push({ ...base, hostId: link.hostId, remoteId: record.id, label: labelOf(record), outcome: "unchanged", retriable: false });
       continue;
     }
     let hostId = link?.hostId ?? null;
@@ -324,14 +335,13 @@ export async function applyRemotePage<T>(
         remoteHash,
       });
       if (!unchanged) indexed.push({ ...written, hash: hostHash });
-      entries.push({ ...base, hostId: written.id, remoteId: record.id, outcome, retriable: false });
+      entries.push({ ...base, hostId: written.id, remoteId: record.id, label: labelOf(record), outcome, retriable: false });
     } catch (err) {
       if (opts.importing && rateLimitedFor(err) !== null) {
         limited ??= err;
         return;
       }
-      const d = describe(err);
-      entries.push({ ...base, remoteId: record.id, outcome: "failed", message: d.message, messageParams: d.params, retriable: d.retriable });
+      entries.push({ ...base, remoteId: record.id, label: labelOf(record), ...failure(err) });
     }
   });
   if (limited) throw limited;
@@ -367,14 +377,16 @@ async function pushRecordLocked<T>(ctx: SyncContext, spec: EntitySpec<T>, hostId
     return entry;
   };
   if (!remote) return { ...base, outcome: "skipped" };
+  let label: string | null = null;
   try {
     const record = await spec.host(ctx).get(hostId);
     if (!record) return finish({ ...base, outcome: "skipped", message: "sync.hostRecordGone", retriable: false });
+    label = spec.label(record.data, record.number);
     const link = await linkByHostId(ctx.db, ctx.installation.id, spec.entity, hostId);
     const hostHash = recordHash(record.data);
-    if (link && link.hostHash === hostHash) return { ...base, remoteId: link.remoteId, outcome: "unchanged" };
+    if (link && link.hostHash === hostHash) return { ...base, remoteId: link.remoteId, label, outcome: "unchanged" };
     if (!link && !opts.force && !spec.exported(ctx, record.data)) {
-      return finish({ ...base, outcome: "skipped", message: "sync.notExported", retriable: false });
+      return finish({ ...base, label, outcome: "skipped", message: "sync.notExported", retriable: false });
     }
     let written: SideRecord<T>;
     let outcome: LogEntry["outcome"];
@@ -418,10 +430,9 @@ async function pushRecordLocked<T>(ctx: SyncContext, spec: EntitySpec<T>, hostId
       hostHash: recordHash(hostData),
       remoteHash: recordHash(written.data),
     });
-    return finish({ ...base, remoteId: written.id, outcome });
+    return finish({ ...base, remoteId: written.id, label: spec.label(hostData, written.number), outcome });
   } catch (err) {
-    const d = describe(err);
-    const entry = await finish({ ...base, outcome: "failed", message: d.message, messageParams: d.params, retriable: d.retriable });
+    const entry = await finish({ ...base, label, ...failure(err) });
     // a passing fault: logged, and thrown so the job retries it (looking up before creating)
     if (opts.rethrowTransient && !(err instanceof RecordRejectedError)) throw err;
     return entry;

@@ -1,4 +1,5 @@
 import type { SyncContext } from "./context";
+import { logMessageOf } from "./types";
 import { linkByRemoteId, logEvents, nextPullSince, readCursor, saveLink, withRun, writeCursor, type LogEntry } from "./store";
 
 type PaymentCursor = { since: string | null; page: string | null };
@@ -18,13 +19,14 @@ export async function pullPayments(ctx: SyncContext) {
         if (!p.paid) continue;
         const link = await linkByRemoteId(ctx.db, ctx.installation.id, "invoice", p.remoteInvoiceId);
         if (!link || link.remoteHash === PAID) continue;
-        const base = { direction: "remote_to_host" as const, entity: "payment", hostId: link.hostId, remoteId: p.remoteInvoiceId };
+        const base = { direction: "remote_to_host" as const, entity: "payment", hostId: link.hostId, remoteId: p.remoteInvoiceId, label: link.remoteNumber };
         try {
           await ctx.host.invoices.markPaid(link.hostId);
           await saveLink(ctx.db, { ...link, remoteHash: PAID });
           entries.push({ ...base, outcome: "updated", retriable: false });
         } catch (err) {
-          entries.push({ ...base, outcome: "failed", message: err instanceof Error ? err.message : String(err) });
+          const said = logMessageOf(err);
+          entries.push({ ...base, outcome: "failed", message: said.key, messageParams: said.params ?? null });
         }
       }
       if (!page.next) break;

@@ -12,6 +12,8 @@ export type LogEntry = {
   entity: string;
   hostId?: string | null;
   remoteId?: string | null;
+  /** what the user knows the record by (name and number, invoice number) */
+  label?: string | null;
   outcome: Outcome;
   message?: string | null;
   messageParams?: Record<string, string | number> | null;
@@ -194,6 +196,7 @@ export async function logEvents(db: Db, installationId: string, runId: string | 
     entity: e.entity,
     hostId: e.hostId ?? null,
     remoteId: e.remoteId ?? null,
+    label: e.label ?? null,
     outcome: e.outcome,
     message: e.message ?? null,
     messageParams: e.messageParams ?? null,
@@ -201,10 +204,10 @@ export async function logEvents(db: Db, installationId: string, runId: string | 
   }));
   // one JSON parameter for the page, as in saveLinks
   await db.execute(sql`
-    insert into ${schema.syncEvents} (installation_id, run_id, direction, entity, host_id, remote_id, outcome, message, message_params, retriable)
-    select ${installationId}::uuid, ${runId}::uuid, direction, entity, "hostId", "remoteId", outcome, message, "messageParams", retriable
+    insert into ${schema.syncEvents} (installation_id, run_id, direction, entity, host_id, remote_id, label, outcome, message, message_params, retriable)
+    select ${installationId}::uuid, ${runId}::uuid, direction, entity, "hostId", "remoteId", label, outcome, message, "messageParams", retriable
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-      as r(direction sync_direction, entity text, "hostId" text, "remoteId" text, outcome sync_outcome, message text, "messageParams" jsonb, retriable boolean)`);
+      as r(direction sync_direction, entity text, "hostId" text, "remoteId" text, label text, outcome sync_outcome, message text, "messageParams" jsonb, retriable boolean)`);
 }
 
 export function countOf(entries: LogEntry[]): RunCounts {

@@ -21,8 +21,8 @@ export type Page<T> = {
   items: SideRecord<T>[];
   next: string | null;
   total?: number | null;
-  /** records the side sent but that did not parse: each fails alone, in the sync log */
-  rejected?: Array<{ remoteId: string | null; message: string }>;
+  /** records the side sent but that did not parse: each fails alone, in the sync log (message: a catalogue key) */
+  rejected?: Array<{ remoteId: string | null; label?: string | null; message: string; params?: Record<string, string> }>;
 };
 
 export type Option = { value: string; label: string; hint?: string };
@@ -68,9 +68,18 @@ export interface HostAdapter {
   options(): Promise<HostOptions>;
 }
 
+/**
+ * What the sync log says of an error, in the user's language: a catalogue key and its values.
+ * Clients' typed errors carry one as `logMessage`; anything else is logged as unexpected.
+ */
+export type LogMessage = { key: string; params?: Record<string, string> };
+
 /** A write whose response was lost: it may have happened. */
 export class MaybeWrittenError extends Error {
   readonly mayHaveSucceeded = true;
+  get logMessage(): LogMessage {
+    return { key: "sync.errors.maybeWritten", params: { detail: this.message.slice(0, 300) } };
+  }
 }
 
 /** A rate limit that outlasted a client's own retries: clients mark it with `retryAfterMs`, the wait asked for. */
@@ -93,6 +102,17 @@ export class RecordRejectedError extends Error {
   ) {
     super(message);
   }
+  get logMessage(): LogMessage {
+    return { key: this.message, params: this.params };
+  }
+}
+
+/** The log message of any error: its own, or "unexpected" with the error's text as detail. */
+export function logMessageOf(err: unknown): LogMessage {
+  const own = (err as { logMessage?: unknown } | null)?.logMessage as LogMessage | undefined;
+  if (own && typeof own.key === "string") return own;
+  const detail = err instanceof Error ? err.message : String(err);
+  return { key: "sync.errors.unexpected", params: { detail: detail.slice(0, 300) } };
 }
 
 export interface RemoteEntity<T> {

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { schema } from "@/lib/db";
 import { resetConfigForTests } from "@/lib/config";
+import { translate } from "@/lib/i18n";
 import { crm, installSnelStart } from "../helpers/world";
 import { changedTables, dbFingerprint, getJson, KORENSCHOOF_ID, runOnce, startFaultWorld, TENANT_A, type FaultWorld } from "./harness";
 
@@ -64,8 +65,10 @@ afterAll(async () => {
 
 const CLEAR = /SnelStart/;
 
+/** The sync log, each message as the user reads it (Dutch). */
 async function events(installationId: string) {
-  return world.db.select().from(schema.syncEvents).where(eq(schema.syncEvents.installationId, installationId));
+  const rows = await world.db.select().from(schema.syncEvents).where(eq(schema.syncEvents.installationId, installationId));
+  return rows.map((e) => ({ ...e, message: e.message ? translate("nl", e.message, e.messageParams ?? {}) : null }));
 }
 
 describe("malformed SnelStart answers end that record with a clear message and write nothing", () => {

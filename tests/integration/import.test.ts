@@ -213,6 +213,8 @@ describe("initial import", () => {
     const failures = (await syncLog(world, installationId)).filter((e) => e.outcome === "failed");
     expect(failures.map((f) => ({ remoteId: f.remoteId, message: f.message, params: f.messageParams }))).toEqual([]);
     expect(byRemote.get(pre.jDeBoerRelatie)).toBe(pre.personByNumber);
+    const logged = (await syncLog(world, installationId)).find((e) => e.remoteId === pre.jDeBoerRelatie && e.outcome !== "unchanged");
+    expect(logged?.label, "the log names the relation by name and relatiecode").toMatch(/Boer.*\(\d+\)$/);
     expect(await api.count("Relation_Organization", "Name eq 'J. de Boer'")).toBe(0);
     const person = await api.get(`Relation_Person(${pre.personByNumber})`);
     expect(person.LastName).toBe("Boer");

@@ -167,6 +167,7 @@ describe("an unmapped VAT group", () => {
     expect(failures).toHaveLength(1);
     expect(failures[0].message).toBe("connectors.snelstart.log.vatGroupUnmapped");
     expect(failures[0].messageParams).toMatchObject({ vatGroup: "NL - 9%" });
+    expect(failures[0].label, "the log names the invoice by its number").toBe(unmapped.number);
     expect(failures[0].retriable).toBe(true);
   });
 

@@ -113,7 +113,7 @@ export interface IterateOptions {
 export type Relatie = WithId<RelatieModel>;
 
 /** A page whose malformed records were set aside; `size` counts them all, for paging. */
-export type CheckedPage<T> = { items: T[]; rejected: Array<{ id: string | null; message: string }>; size: number };
+export type CheckedPage<T> = { items: T[]; rejected: Array<{ id: string | null; field: string; issue: string }>; size: number };
 export type Artikel = WithId<ArtikelQueryModel>;
 export type Verkoopboeking = WithId<VerkoopBoekingModel>;
 export type Verkoopfactuur = WithId<VerkoopfactuurModel>;
@@ -380,10 +380,7 @@ export function createSnelStartClient(config: SnelStartClientConfig) {
       else {
         const issue = parsed.error.issues[0];
         const id = (raw as { id?: unknown } | null)?.id;
-        page.rejected.push({
-          id: typeof id === "string" ? id : null,
-          message: `SnelStart answered ${ctx.method} ${ctx.path} with an unexpected record [${i}]: field "${issue.path.join(".")}" ${issue.message}`,
-        });
+        page.rejected.push({ id: typeof id === "string" ? id : null, field: `[${i}].${issue.path.join(".")}`, issue: issue.message });
       }
     });
     return page;

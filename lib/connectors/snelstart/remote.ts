@@ -40,7 +40,7 @@ async function pageOf<R, T>(
   const page = await list({ top: pageSize, skip: Number(cursor ?? 0), modifiedSince: since ?? undefined });
   return {
     items: await Promise.all(page.items.map(map)),
-    rejected: page.rejected.map((r) => ({ remoteId: r.id, message: r.message })),
+    rejected: page.rejected.map((r) => ({ remoteId: r.id, message: "sync.errors.badRecord", params: { field: r.field, issue: r.issue } })),
     next: nextSkip(cursor, page.size, pageSize),
   };
 }

@@ -16,7 +16,7 @@ import http from "node:http";
 import https from "node:https";
 import { z } from "zod";
 import { parseRetryAfter } from "@/lib/http/retry-after";
-import { MaybeWrittenError } from "@/lib/sync/types";
+import { MaybeWrittenError, type LogMessage } from "@/lib/sync/types";
 import { RateGate } from "./rate-gate";
 
 export type TribeRequestInfo = {
@@ -92,6 +92,13 @@ export class TribeApiError extends Error {
     super(`Tribe ${method} ${path} answered ${status}${code ? ` ${code}` : ""}: ${message}`);
     this.name = "TribeApiError";
   }
+  get logMessage(): LogMessage {
+    return { key: "host.errors.refused", params: { status: String(this.status), detail: this.detail } };
+  }
+  /** the server's own words, without our request line */
+  get detail(): string {
+    return this.message.replace(/^Tribe \S+ \S+ answered [^:]*: /, "");
+  }
 }
 
 /** Still rate limited after every retry: the job should reschedule itself after `retryAfterMs`. */
@@ -104,6 +111,9 @@ export class TribeRateLimitError extends TribeApiError {
   ) {
     super(429, "TooManyRequests", message, method, path);
     this.name = "TribeRateLimitError";
+  }
+  override get logMessage(): LogMessage {
+    return { key: "host.errors.rateLimited" };
   }
 }
 
@@ -118,6 +128,9 @@ export class TribeResponseError extends Error {
     super(`Tribe ${method} ${path}: unexpected response: ${message}`);
     this.name = "TribeResponseError";
   }
+  get logMessage(): LogMessage {
+    return { key: "host.errors.badResponse", params: { detail: this.issues.map((i) => `${i.path}: ${i.message}`).join("; ") || this.message } };
+  }
 }
 
 /** Network failure or timeout, after every retry. */
@@ -130,6 +143,9 @@ export class TribeNetworkError extends Error {
   ) {
     super(`Tribe ${method} ${path}: ${message}`, options);
     this.name = "TribeNetworkError";
+  }
+  get logMessage(): LogMessage {
+    return { key: "host.errors.unreachable" };
   }
 }
 

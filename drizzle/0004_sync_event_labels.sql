@@ -1,0 +1,1 @@
+ALTER TABLE "sync_events" ADD COLUMN "label" text;
