@@ -15,7 +15,18 @@ export type SideRecord<T> = {
   data: T;
   /** ISO time of the last change on that side */
   modifiedAt: string | null;
+  /**
+   * Host records only: the ids of the other host entities this record is made of (its addresses,
+   * its roles). A webhook that names one of them is about this record.
+   */
+  parts?: string[];
 };
+
+/**
+ * What a host write did: the record as it now is, and the ids of the host entities the write
+ * created or changed. The host sends a webhook for each; the engine takes those as echoes.
+ */
+export type HostWrite<T> = SideRecord<T> & { mutated: string[] };
 
 export type Page<T> = {
   items: SideRecord<T>[];
@@ -42,24 +53,25 @@ export interface HostAdapter {
     get(id: string): Promise<SideRecord<Relation> | null>;
     /** a webhook may name an address or relationship: find the relation it belongs to */
     resolveId(entityType: string, entityId: string): Promise<string | null>;
-    create(data: Relation): Promise<SideRecord<Relation>>;
-    update(id: string, data: Relation, previous: SideRecord<Relation>): Promise<SideRecord<Relation>>;
+    create(data: Relation): Promise<HostWrite<Relation>>;
+    update(id: string, data: Relation, previous: SideRecord<Relation>): Promise<HostWrite<Relation>>;
     /** records created at or after an ISO time: what an interrupted import may have made */
     createdSince(since: string): Promise<SideRecord<Relation>[]>;
     /** overwrite the host's debtor/creditor number with the package's */
-    setNumbers(id: string, numbers: { debtorNumber?: string | null; creditorNumber?: string | null }, previous: SideRecord<Relation>): Promise<SideRecord<Relation>>;
+    setNumbers(id: string, numbers: { debtorNumber?: string | null; creditorNumber?: string | null }, previous: SideRecord<Relation>): Promise<HostWrite<Relation>>;
   };
   products: {
     page(cursor: string | null): Promise<Page<Product>>;
     get(id: string): Promise<SideRecord<Product> | null>;
-    create(data: Product): Promise<SideRecord<Product>>;
-    update(id: string, data: Product, previous: SideRecord<Product>): Promise<SideRecord<Product>>;
+    create(data: Product): Promise<HostWrite<Product>>;
+    update(id: string, data: Product, previous: SideRecord<Product>): Promise<HostWrite<Product>>;
     createdSince(since: string): Promise<SideRecord<Product>[]>;
   };
   invoices: {
     get(id: string): Promise<{ record: SideRecord<Invoice>; phase: string } | null>;
     document(id: string): Promise<DocumentFile>;
-    markPaid(id: string): Promise<void>;
+    /** answers the ids of the host entities it changed */
+    markPaid(id: string): Promise<string[]>;
   };
   salesOrders: {
     get(id: string): Promise<{ record: SideRecord<SalesOrder>; phase: string } | null>;

@@ -100,6 +100,13 @@ function singleOptions(url: URL): QueryOptions {
   return { select: o.select, expand: o.expand };
 }
 
+/** OData 4.01 lets a write ask for the shape of its answer with $select and $expand. */
+function writeOptions(q: HostState["query"], def: SetDef, url: URL): QueryOptions {
+  const o = singleOptions(url);
+  q.validateShape([def], o);
+  return o;
+}
+
 async function readEntityBody(req: IncomingMessage): Promise<Record<string, unknown>> {
   const body = parseJson(await readBody(req));
   if (body == null || typeof body !== "object" || Array.isArray(body)) throw badRequest("The body must be a JSON object");
@@ -149,10 +156,10 @@ export async function handleOData(state: HostState, req: IncomingMessage, res: S
         const id = parseKey(String(body.ID));
         if (!state.store.get(tenant, def.set, id)) throw notFound(`${def.set}(${id}) not found`);
         const rec = state.store.update(tenant, def.set, id, body);
-        return sendJson(res, 200, { "@odata.context": `${ctxBase}#${def.set}/$entity`, ...q.serialize(tenant, rec) });
+        return sendJson(res, 200, { "@odata.context": `${ctxBase}#${def.set}/$entity`, ...q.serialize(tenant, rec, writeOptions(q, def, url)) });
       }
       const rec = state.store.create(tenant, def.set, body);
-      return sendJson(res, 201, { "@odata.context": `${ctxBase}#${def.set}/$entity`, ...q.serialize(tenant, rec) }, {
+      return sendJson(res, 201, { "@odata.context": `${ctxBase}#${def.set}/$entity`, ...q.serialize(tenant, rec, writeOptions(q, def, url)) }, {
         location: `${baseUrl(req)}/v1/odata/${def.set}(${rec.id})`,
       });
     }
@@ -208,7 +215,7 @@ export async function handleOData(state: HostState, req: IncomingMessage, res: S
       const body = await readEntityBody(req);
       if (body.ID != null && String(body.ID).toLowerCase() !== key) throw badRequest("The ID in the body differs from the key in the URL");
       const rec = state.store.update(tenant, def.set, key, body);
-      return sendJson(res, 200, { "@odata.context": `${ctxBase}#${def.set}/$entity`, ...q.serialize(tenant, rec) });
+      return sendJson(res, 200, { "@odata.context": `${ctxBase}#${def.set}/$entity`, ...q.serialize(tenant, rec, writeOptions(q, def, url)) });
     }
     case "DELETE": {
       if (def.readOnly) throw badRequest(`${def.set} is read-only`, "ReadOnly");

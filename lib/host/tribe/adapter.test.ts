@@ -195,6 +195,10 @@ describe("relations.create / update / setNumbers", () => {
     expect(fresh!.data).toEqual(created.data);
     // the engine's echo check compares hashes: they must agree
     expect(recordHash(fresh!.data)).toBe(recordHash(created.data));
+    // its addresses and roles are parts of it, and the create made each of them (one webhook each)
+    expect(created.parts).toHaveLength(4);
+    expect([...created.parts!].sort()).toEqual([...fresh!.parts!].sort());
+    expect([...created.mutated].sort()).toEqual([created.id, ...created.parts!].sort());
 
     // a second create on the same adapter: only the POST
     await resetCalls();
@@ -202,10 +206,10 @@ describe("relations.create / update / setNumbers", () => {
     expect(await calls()).toEqual({ "POST Relation_Organization": 1 });
   });
 
-  it("reads back once when the CRM assigns the numbers", async () => {
+  it("knows the numbers the CRM assigns from the create's own (expanded) answer", async () => {
     const { adapter } = adapterFor();
     const created = await adapter.relations.create(newOrg({ debtorNumber: null, creditorNumber: null, addresses: [] }));
-    expect(await calls()).toEqual({ "POST Relation_Organization": 1, "GET Relation_Organization": 1 });
+    expect(await calls()).toEqual({ "POST Relation_Organization": 1 });
     expect(created.data.debtorNumber).toMatch(/^\d+$/);
     expect(created.data.creditorNumber).toMatch(/^\d+$/);
     const fresh = await adapterFor().adapter.relations.get(created.id);
@@ -230,12 +234,13 @@ describe("relations.create / update / setNumbers", () => {
     // the engine passes the record from its own index: no modifiedAt, a fresh adapter instance
     const previous = { id: VAN_DIJK, number: null, data: current.data, modifiedAt: null };
     const { adapter } = adapterFor();
-    expect(await adapter.relations.update(VAN_DIJK, current.data, previous)).toBe(previous);
+    expect(await adapter.relations.update(VAN_DIJK, current.data, previous)).toEqual({ ...previous, mutated: [] });
     expect(await calls()).toEqual({});
 
     const written = await adapter.relations.update(VAN_DIJK, { ...current.data, email: "nieuw@vandijk-tb.nl", paymentTermDays: current.data.paymentTermDays }, previous);
     expect(await calls()).toEqual({ "PUT Relation_Organization": 1 });
     expect(written.data.email).toBe("nieuw@vandijk-tb.nl");
+    expect(written.mutated, "only the relation itself changed").toEqual([VAN_DIJK]);
     const fresh = await adapterFor().adapter.relations.get(VAN_DIJK);
     expect(fresh!.data).toEqual(written.data);
   });

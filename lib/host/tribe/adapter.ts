@@ -11,7 +11,7 @@
  */
 import { z } from "zod";
 import type { DocumentFile, Invoice, Product, Relation, SalesOrder } from "@/lib/model";
-import type { HostAdapter, HostOptions, Page, SideRecord } from "@/lib/sync/types";
+import type { HostAdapter, HostOptions, HostWrite, Page, SideRecord } from "@/lib/sync/types";
 import { isGuid, odata, TribeApiError, type TribeClient } from "./client";
 import {
   ADDRESS_CODE_BY_KIND,
@@ -26,6 +26,7 @@ import {
   productBody,
   productFromTribe,
   needsChildIds,
+  mutatedBy,
   RELATION_EXPAND,
   relationCreateBody,
   relationToTribeShape,
@@ -213,10 +214,11 @@ export function createTribeHostAdapter(client: TribeClient, opts: TribeHostAdapt
     body: Record<string, unknown>,
     answer: TribeRelation,
     data: Relation | null,
-  ): Promise<SideRecord<Relation>> {
+  ): Promise<HostWrite<Relation>> {
     const expanded = !!(answer.Addresses && answer.Relationships);
     const types = addressTypes.peek();
     const after = applyRelationWrite(before, body, answer, types);
+    const mutated = mutatedBy(answer.ID, body, before, after);
     // the type codes of addresses just created: from the datastore when read, else from the data
     const codes = new Map<string, string>();
     for (const a of data?.addresses ?? []) if (a.hostTypeId) codes.set(a.hostTypeId, ADDRESS_CODE_BY_KIND[a.kind]);
@@ -226,11 +228,11 @@ export function createTribeHostAdapter(client: TribeClient, opts: TribeHostAdapt
     const numberAssigned = (rec.data.isCustomer && !rec.data.debtorNumber) || (rec.data.isSupplier && !rec.data.creditorNumber);
     if (numberAssigned && !expanded) {
       const raw = await client.get(set, answer.ID, { expand: RELATION_EXPAND[set] }, tribeRelation);
-      if (raw) return remember(raw);
+      if (raw) return { ...remember(raw), mutated: mutatedBy(answer.ID, body, before, raw) };
     }
     if (expanded || (real && !createsChildren(body))) relations.set(after.ID, { raw: after, modifiedAt: rec.modifiedAt });
     else relations.delete(after.ID);
-    return rec;
+    return { ...rec, mutated };
   }
 
   /** the organization's own record (IsOwnOrganization) is the tenant itself, not a relation to sync */
@@ -332,7 +334,7 @@ export function createTribeHostAdapter(client: TribeClient, opts: TribeHostAdapt
         const ids: AddressTypeIds = updateNeedsAddressTypes(cur, data) ? addressTypeIdsFrom([...(await addressTypes()).values()]) : {};
         return relationUpdateBody(cur, data, ids);
       });
-      if (!body) return real ? relationFromTribe(current) : previous;
+      if (!body) return { ...(real ? relationFromTribe(current) : previous), mutated: [] };
       const set = relationSetOf(relationKindOf(current._Type));
       const answer = await client.update(set, id, body, tribeRelation, { expand: RELATION_EXPAND[set] });
       return afterWrite(set, current, real, body, answer, data);
@@ -340,7 +342,7 @@ export function createTribeHostAdapter(client: TribeClient, opts: TribeHostAdapt
 
     async setNumbers(id, numbers, previous) {
       const { current, body, real } = await plan(id, previous, async (cur) => numbersUpdateBody(cur, numbers));
-      if (!body) return real ? relationFromTribe(current) : previous;
+      if (!body) return { ...(real ? relationFromTribe(current) : previous), mutated: [] };
       const set = relationSetOf(relationKindOf(current._Type));
       const answer = await client.update(set, id, body, tribeRelation, { expand: RELATION_EXPAND[set] });
       return afterWrite(set, current, real, body, answer, null);
@@ -390,7 +392,7 @@ export function createTribeHostAdapter(client: TribeClient, opts: TribeHostAdapt
       const unitMap = await units();
       const body = productBody(data, unitMap.values())!;
       const raw = await client.create("Product", body, tribeProduct);
-      return rememberProduct(raw, unitMap);
+      return { ...rememberProduct(raw, unitMap), mutated: [raw.ID] };
     },
 
     async update(id, data, previous) {
@@ -402,9 +404,9 @@ export function createTribeHostAdapter(client: TribeClient, opts: TribeHostAdapt
         if (!current) throw new TribeApiError(404, "NotFound", `Product ${id} not found`, "GET", `/v1/odata/Product(${id})`);
       }
       const body = productBody(data, unitMap.values(), current);
-      if (!body) return rememberProduct(current, unitMap);
+      if (!body) return { ...rememberProduct(current, unitMap), mutated: [] };
       const raw = await client.update("Product", id, body, tribeProduct);
-      return rememberProduct(raw, unitMap);
+      return { ...rememberProduct(raw, unitMap), mutated: [raw.ID] };
     },
   };
 
@@ -444,6 +446,7 @@ export function createTribeHostAdapter(client: TribeClient, opts: TribeHostAdapt
       const paid = phases.find((p) => p.Code?.toLowerCase() === "paid");
       if (!paid) throw new Error("The CRM has no invoice phase with code Paid (Datastore_Phase_ActivityInvoice)");
       await client.update("Activity_Invoice", id, { Phase: { ID: paid.ID } }, z.looseObject({ ID: z.string() }));
+      return [id];
     },
   };
 

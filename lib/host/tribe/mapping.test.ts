@@ -6,6 +6,7 @@ import {
   applyRelationWrite,
   createsChildren,
   documentFileName,
+  mutatedBy,
   invoiceFromTribe,
   needsChildIds,
   numbersUpdateBody,
@@ -465,5 +466,34 @@ describe("invoices and sales orders", () => {
 
   it("names the document file", () => {
     expect(documentFileName("factuur", "2026/0001")).toBe("factuur-2026_0001.pdf");
+  });
+});
+
+describe("mutatedBy", () => {
+  const REL = "5cbd5864-6a67-5308-8796-a4f6016f53f6";
+  const before = tribeRelation.parse({
+    ID: REL,
+    _Type: "Relation.Organization",
+    Name: "Van Dijk",
+    Addresses: [{ ID: "a1", _Type: "Address", AddressType: { ID: VISITING, Code: "Visiting" } }],
+    Relationships: [{ ID: "r1", _Type: "Relationship.Organization.CommercialRelationship.Customer" }],
+  });
+  const withPostal = (postalId: string) =>
+    tribeRelation.parse({ ...before, Addresses: [...before.Addresses!, { ID: postalId, _Type: "Address", AddressType: { ID: POSTAL, Code: "Postal" } }] });
+
+  it("names the relation only when its own fields change, and the children the body names", () => {
+    expect(mutatedBy(REL, { Addresses: [{ ID: "a1", Street: "Nieuw" }] }, before, before)).toEqual(["a1"]);
+    expect(mutatedBy(REL, { EmailAddress: "x@y.nl" }, before, before)).toEqual([REL]);
+  });
+
+  it("names the children a write created, also when the update was planned on a rebuilt shape", () => {
+    const body = { Addresses: [{ AddressType: { ID: POSTAL }, Street: "Postbus 1" }] };
+    expect(mutatedBy(REL, body, before, withPostal("a2"))).toEqual(["a2"]);
+    const shape = relationToTribeShape(REL, relationFromTribe(before).data);
+    expect(mutatedBy(REL, body, shape, withPostal("a2")), "the existing visiting address and role were not touched").toEqual(["a2"]);
+  });
+
+  it("names the relation and all its children on a create", () => {
+    expect(mutatedBy(REL, { Name: "Van Dijk" }, null, before).sort()).toEqual(["a1", REL, "r1"].sort());
   });
 });

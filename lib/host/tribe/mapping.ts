@@ -404,12 +404,57 @@ export function relationFromTribe(e: TribeRelation, ctx: RelationContext = {}): 
     id: e.ID,
     number: data.debtorNumber ?? data.creditorNumber,
     data: relationSchema.parse(data),
+    parts: childIds(e),
     modifiedAt: latest(
       e.LastMutationDate,
       ...(e.Addresses ?? []).map((a) => a.LastMutationDate),
       ...(e.Relationships ?? []).map((r) => r.LastMutationDate),
     ),
   };
+}
+
+/** The ids of a relation's addresses and relationships (children created but not read back have none). */
+export function childIds(e: Pick<TribeRelation, "Addresses" | "Relationships">): string[] {
+  return [...(e.Addresses ?? []), ...(e.Relationships ?? [])].map((c) => c.ID).filter((id) => id !== "");
+}
+
+/**
+ * The host entities a relation write created or changed, each of which the CRM answers with a
+ * webhook: the relation itself when the body sets its own fields (a create always), every child
+ * the body names by ID, and every child it created.
+ */
+export function mutatedBy(id: string, body: Record<string, unknown>, before: TribeRelation | null, after: TribeRelation): string[] {
+  const children = new Set(["Addresses", "Relationships"]);
+  const own = before === null || Object.keys(body).some((k) => !children.has(k));
+  const named = [...children]
+    .flatMap((k) => (Array.isArray(body[k]) ? (body[k] as Array<{ ID?: unknown }>) : []))
+    .map((c) => (typeof c.ID === "string" ? c.ID : ""))
+    .filter((x) => x !== "");
+  return [...new Set([...(own ? [id] : []), ...named, ...createdChildren(before, after)])];
+}
+
+/**
+ * Children `after` has that `before` had not. `before` may be a shape rebuilt from the canonical
+ * record (children without ids): then the children beyond the count `before` had of their type
+ * are the new ones (a relation's children are listed in creation order).
+ */
+function createdChildren(before: TribeRelation | null, after: TribeRelation): string[] {
+  const all = (r: Pick<TribeRelation, "Addresses" | "Relationships">) => [...(r.Addresses ?? []), ...(r.Relationships ?? [])];
+  const kindOf = (c: TribeAddress | TribeRelationship) =>
+    String(c._Type ?? "").startsWith("Relationship.") ? `role:${c._Type}` : `address:${(c as TribeAddress).AddressType?.ID ?? ""}`;
+  if (!before) return childIds(after);
+  const known = new Set(childIds(before));
+  const had = new Map<string, number>();
+  for (const c of all(before)) had.set(kindOf(c), (had.get(kindOf(c)) ?? 0) + 1);
+  const seen = new Map<string, number>();
+  const out: string[] = [];
+  for (const c of all(after)) {
+    const k = kindOf(c);
+    const n = (seen.get(k) ?? 0) + 1;
+    seen.set(k, n);
+    if (c.ID && !known.has(c.ID) && (known.size > 0 || n > (had.get(k) ?? 0))) out.push(c.ID);
+  }
+  return out;
 }
 
 // ------------------------------------------------------------------ relations: write
