@@ -8,6 +8,7 @@ import { applyForm, editForm, type FieldGroup } from "./form";
 import { html } from "./html";
 import {
   MAX_ROWS,
+  UI_ROOT,
   actionButton,
   countNote,
   day,
@@ -25,12 +26,12 @@ import { apiWrite, reasons } from "./write";
 
 
 function omzetgroepLabel(g: Entity): string {
-  return `${String(g.nummer ?? "")} — ${String(g.omschrijving ?? "")} (btw ${String(g.verkoopNederlandBtwSoort ?? "?")})`;
+  return `${text(g.nummer)} — ${text(g.omschrijving)} (btw ${String(g.verkoopNederlandBtwSoort ?? "?")})`;
 }
 
 function grootboekLabel(c: UiContext, id: string): string {
   const g = c.adm.grootboeken.get(id);
-  return g ? `${g.nummer} — ${String(g.omschrijving ?? "")}` : id;
+  return g ? `${g.nummer} — ${text(g.omschrijving)}` : id;
 }
 
 function artikelGroups(c: UiContext): FieldGroup[] {
@@ -60,11 +61,11 @@ export function artikelenList(c: UiContext): UiResult {
   const zoek = (c.url.searchParams.get("zoek") ?? "").trim().toLowerCase();
   const matches = adm.artikelen
     .all()
-    .filter((a) => !zoek || a.artikelcode.toLowerCase().includes(zoek) || String(a.omschrijving ?? "").toLowerCase().includes(zoek));
+    .filter((a) => !zoek || a.artikelcode.toLowerCase().includes(zoek) || text(a.omschrijving).toLowerCase().includes(zoek));
   const rows = matches.slice(-MAX_ROWS).reverse();
   const groepen = adm.artikelomzetgroepen.all();
   const body = html`<p><a href="${href(adm, "/artikelen/nieuw")}">Nieuw artikel</a></p>
-<form method="get" action="/__admin/ui/artikelen">
+<form method="get" action="${UI_ROOT}/artikelen">
 <input type="hidden" name="administratie" value="${adm.id}">
 <label for="filter-zoek">Artikelcode of omschrijving</label>
 <input type="text" id="filter-zoek" name="zoek" value="${c.url.searchParams.get("zoek") ?? ""}">
@@ -78,9 +79,9 @@ ${rows.map((a) => {
   const g = adm.artikelomzetgroepen.get(refIdOf(a.artikelOmzetgroep));
   return html`<tr>
   <th scope="row"><a href="${href(adm, `/artikelen/${a.id}`)}">${a.artikelcode}</a></th>
-  <td>${String(a.omschrijving ?? "")}</td>
-  <td>${g ? String(g.omschrijving ?? "") : ""}</td>
-  <td>${String(a.eenheid ?? "")}</td>
+  <td>${text(a.omschrijving)}</td>
+  <td>${g ? text(g.omschrijving) : ""}</td>
+  <td>${text(a.eenheid)}</td>
   <td class="num">${eur(a.verkoopprijs)}</td>
   <td class="num">${eur(a.inkoopprijs)}</td>
   <td>${a.isNonActief ? html`<span class="nonactief">nonactief</span>` : "actief"}</td>
@@ -95,7 +96,7 @@ ${rows.length === 0 ? html`<tr><td colspan="8">Geen artikelen.</td></tr>` : ""}
 <thead><tr><th scope="col">Nummer</th><th scope="col">Omschrijving</th><th scope="col">Btw soort (verkoop Nederland)</th><th scope="col">Grootboek (verkoop Nederland)</th></tr></thead>
 <tbody>
 ${groepen.map(
-  (g) => html`<tr><th scope="row">${String(g.nummer ?? "")}</th><td>${String(g.omschrijving ?? "")}</td><td>${String(g.verkoopNederlandBtwSoort ?? "")}</td><td>${grootboekLabel(c, refIdOf(g.verkoopGrootboekNederlandIdentifier))}</td></tr>`,
+  (g) => html`<tr><th scope="row">${text(g.nummer)}</th><td>${text(g.omschrijving)}</td><td>${text(g.verkoopNederlandBtwSoort)}</td><td>${grootboekLabel(c, refIdOf(g.verkoopGrootboekNederlandIdentifier))}</td></tr>`,
 )}
 </tbody>
 </table>`;
@@ -128,7 +129,7 @@ export function artikelShow(c: UiContext, id: string, refused?: { errors: ApiErr
   const body = html`${errorSummary(errors)}
 <dl>
 <dt>Status</dt><dd>${a.isNonActief ? html`<span class="nonactief">nonactief</span>` : "actief"}</dd>
-<dt>Btw soort</dt><dd>${groep ? String(groep.verkoopNederlandBtwSoort ?? "") : ""}</dd>
+<dt>Btw soort</dt><dd>${groep ? text(groep.verkoopNederlandBtwSoort) : ""}</dd>
 <dt>Grootboek</dt><dd>${groep ? grootboekLabel(c, refIdOf(groep.verkoopGrootboekNederlandIdentifier)) : ""}</dd>
 <dt>Voorraad (technisch / vrij)</dt><dd>${String(a.technischeVoorraad ?? 0)} / ${String(a.vrijeVoorraad ?? 0)}</dd>
 <dt>Gewijzigd (modifiedOn)</dt><dd>${a.modifiedOn}</dd>
@@ -154,14 +155,14 @@ ${editForm({
 <thead><tr><th scope="col">Nummer</th><th scope="col">Datum</th><th scope="col">Processtatus</th></tr></thead>
 <tbody>
 ${orders.map(
-  (o) => html`<tr><th scope="row"><a href="${href(adm, `/verkooporders/${o.id}`)}">${o.nummer}</a></th><td>${day(o.datum)}</td><td>${String(o.procesStatus ?? "")}</td></tr>`,
+  (o) => html`<tr><th scope="row"><a href="${href(adm, `/verkooporders/${o.id}`)}">${o.nummer}</a></th><td>${day(o.datum)}</td><td>${text(o.procesStatus)}</td></tr>`,
 )}
 ${orders.length === 0 ? html`<tr><td colspan="3">In geen enkele verkooporder.</td></tr>` : ""}
 </tbody>
 </table>`;
   return {
     status: errors.length ? 400 : 200,
-    page: layout(c, "artikelen", `Artikel ${a.artikelcode} — ${String(a.omschrijving ?? "")}`, body),
+    page: layout(c, "artikelen", `Artikel ${a.artikelcode} — ${text(a.omschrijving)}`, body),
   };
 }
 

@@ -6,9 +6,26 @@
  */
 import type { JsonObject } from "../types";
 import { html } from "./html";
-import { MAX_ROWS, countNote, day, eur, href, layout, notFoundPage, refIdOf, text, type UiContext, type UiResult } from "./layout";
+import {
+  MAX_ROWS,
+  countNote,
+  day,
+  documentHref,
+  documentTable,
+  eur,
+  href,
+  layout,
+  notFoundPage,
+  refIdOf,
+  text,
+  type UiContext,
+  type UiResult,
+} from "./layout";
 import { relatieLink } from "./relaties";
 
+
+/** The admin hook that registers a payment (also answers JSON, see README). */
+const betaaldAction = (factuurId: string) => `/__admin/verkoopfacturen/${factuurId}/betaald`;
 
 export function boekingenList(c: UiContext): UiResult {
   const { adm } = c;
@@ -29,7 +46,7 @@ ${facturen.map(
   <td>${f.modifiedOn}</td>
   <td>${
     f.openstaandSaldo > 0
-      ? html`<form method="post" action="/__admin/verkoopfacturen/${f.id}/betaald"><button type="submit" aria-label="Markeer factuur ${f.factuurnummer} als betaald">Markeer betaald</button></form>`
+      ? html`<form method="post" action="${betaaldAction(f.id)}"><button type="submit" aria-label="Markeer factuur ${f.factuurnummer} als betaald">Markeer betaald</button></form>`
       : html`<span class="paid">Betaald</span>`
   }</td>
 </tr>`,
@@ -50,7 +67,7 @@ ${boekingen.map((b) => {
   <td>${text(b.omschrijving)}</td>
   <td class="num">${eur(b.factuurbedrag)}</td>
   <td>${b.modifiedOn}</td>
-  <td>${docs.length ? html`<ul>${docs.map((d) => html`<li><a href="/__admin/documenten/${d.id}">${d.fileName}</a></li>`)}</ul>` : "geen"}</td>
+  <td>${docs.length ? html`<ul>${docs.map((d) => html`<li><a href="${documentHref(d.id)}">${d.fileName}</a></li>`)}</ul>` : "geen"}</td>
 </tr>`;
 })}
 ${boekingen.length === 0 ? html`<tr><td colspan="7">Nog geen verkoopboekingen.</td></tr>` : ""}
@@ -75,7 +92,7 @@ export function boekingShow(c: UiContext, id: string): UiResult {
   };
   const betalen =
     f && f.openstaandSaldo > 0
-      ? html`<form method="post" action="/__admin/verkoopfacturen/${f.id}/betaald">
+      ? html`<form method="post" action="${betaaldAction(f.id)}">
 <input type="hidden" name="terug" value="boeking">
 <label for="bedrag">Ontvangen bedrag</label>
 <input type="text" inputmode="decimal" id="bedrag" name="bedrag" aria-describedby="bedrag-hint">
@@ -115,15 +132,6 @@ ${btw.map((r) => html`<tr><th scope="row">${text(r.btwSoort)}</th><td class="num
 ${btw.length === 0 ? html`<tr><td colspan="2">Geen btw.</td></tr>` : ""}
 </tbody>
 </table>
-<table>
-<caption>Documenten${countNote(docs.length, docs.length)}</caption>
-<thead><tr><th scope="col">Bestand</th><th scope="col">Alleen lezen</th><th scope="col">Toegevoegd</th></tr></thead>
-<tbody>
-${docs.map(
-  (d) => html`<tr><th scope="row"><a href="/__admin/documenten/${d.id}">${d.fileName}</a></th><td>${d.readOnly ? "ja" : "nee"}</td><td>${d.createdOn}</td></tr>`,
-)}
-${docs.length === 0 ? html`<tr><td colspan="3">Geen documenten.</td></tr>` : ""}
-</tbody>
-</table>`;
+${documentTable("Documenten", docs)}`;
   return { status: 200, page: layout(c, "boekingen", `Verkoopboeking ${b.factuurnummer}`, body) };
 }

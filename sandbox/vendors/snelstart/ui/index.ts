@@ -1,8 +1,10 @@
 /**
  * The bookkeeper page under `/__admin/ui`: what a bookkeeper does in
  * SnelStart for the things the koppeling syncs. Plain server-rendered HTML
- * forms; every change goes through the API's own validation and domain code
- * (see write.ts). Each page and form carries `?administratie=`.
+ * forms; a change is the matching `/v2` write, run through the API's own
+ * validation and handler (write.ts), or, where the API cannot write
+ * (payments, incassomachtigingen), the domain's bookkeeper action. Each page
+ * and form carries `?administratie=`.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { redirect, sendHtml } from "../http";
@@ -71,7 +73,8 @@ export function handleUi(
   raw: Buffer,
 ): boolean {
   const sub = url.pathname.slice(UI_ROOT.length).replace(/\/+$/, "");
-  const method = req.method === "POST" ? "POST" : "GET";
+  const method = req.method;
+  if (method !== "GET" && method !== "POST") return false;
   for (const [m, pattern, page] of ROUTES) {
     const match = m === method ? pattern.exec(sub) : null;
     if (!match) continue;

@@ -2,7 +2,7 @@
  * The frame every bookkeeper page shares: administratie switch, section nav,
  * status messages and error summaries, and small formatters.
  */
-import type { ApiError } from "../types";
+import type { ApiError, StoredDocument } from "../types";
 import type { Administratie } from "../store";
 import type { SimulatorState } from "../simulator";
 import { html, type Html } from "./html";
@@ -69,6 +69,23 @@ export function errorSummary(errors: readonly ApiError[]): Html {
 <p>SnelStart heeft de wijziging geweigerd:</p>
 <ul>${errors.map((e) => html`<li>${e.kenmerk}: ${e.message}</li>`)}</ul>
 </div>`;
+}
+
+/** Where a document's bytes are served (`GET /__admin/documenten/{id}`). */
+export const documentHref = (id: string) => `/__admin/documenten/${id}`;
+
+/** Documents of a boeking or relatie, each a link to download it. */
+export function documentTable(caption: string, docs: readonly StoredDocument[]): Html {
+  return html`<table>
+<caption>${caption}${countNote(docs.length, docs.length)}</caption>
+<thead><tr><th scope="col">Bestand</th><th scope="col">Alleen lezen</th><th scope="col">Toegevoegd</th></tr></thead>
+<tbody>
+${docs.map(
+  (d) => html`<tr><th scope="row"><a href="${documentHref(d.id)}">${d.fileName}</a></th><td>${d.readOnly ? "ja" : "nee"}</td><td>${d.createdOn}</td></tr>`,
+)}
+${docs.length === 0 ? html`<tr><td colspan="3">Geen documenten.</td></tr>` : ""}
+</tbody>
+</table>`;
 }
 
 /** A small form with one button that posts (hidden fields as given). */

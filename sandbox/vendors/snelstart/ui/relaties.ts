@@ -12,9 +12,11 @@ import { applyForm, editForm, enumOptions, type FieldGroup } from "./form";
 import { html, type Html } from "./html";
 import {
   MAX_ROWS,
+  UI_ROOT,
   actionButton,
   countNote,
   day,
+  documentTable,
   errorSummary,
   eur,
   href,
@@ -107,7 +109,7 @@ export function relatiesList(c: UiContext): UiResult {
   );
   const rows = matches.slice(-MAX_ROWS).reverse();
   const body = html`<p><a href="${href(c.adm, "/relaties/nieuw")}">Nieuwe relatie</a></p>
-<form method="get" action="/__admin/ui/relaties">
+<form method="get" action="${UI_ROOT}/relaties">
 <input type="hidden" name="administratie" value="${c.adm.id}">
 <label for="filter-soort">Soort</label>
 <select id="filter-soort" name="soort">
@@ -193,16 +195,7 @@ ${actionButton(href(adm, `${self}/verwijderen`), "Relatie verwijderen")}
 <h2>Gegevens</h2>
 ${editForm({ id: "relatie", action: href(adm, self), groups: relatieGroups(c), values: refused?.relatie ?? r, errors: refused?.relatie ? errors : [], submit: "Opslaan" })}
 
-<table>
-<caption>Documenten (relatie documenten)${countNote(documenten.length, documenten.length)}</caption>
-<thead><tr><th scope="col">Bestand</th><th scope="col">Alleen lezen</th><th scope="col">Toegevoegd</th></tr></thead>
-<tbody>
-${documenten.map(
-  (d) => html`<tr><th scope="row"><a href="/__admin/documenten/${d.id}">${d.fileName}</a></th><td>${d.readOnly ? "ja" : "nee"}</td><td>${d.createdOn}</td></tr>`,
-)}
-${documenten.length === 0 ? html`<tr><td colspan="3">Geen documenten.</td></tr>` : ""}
-</tbody>
-</table>
+${documentTable("Documenten (relatie documenten)", documenten)}
 
 <table>
 <caption>Verkoopboekingen${countNote(boekingen.length, boekingen.length)}</caption>

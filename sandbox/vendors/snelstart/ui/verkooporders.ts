@@ -11,6 +11,7 @@ import {
   MAX_ROWS,
   countNote,
   day,
+  documentTable,
   errorSummary,
   eur,
   href,
@@ -111,16 +112,7 @@ ${regels.map((r) => {
 ${regels.length === 0 ? html`<tr><td colspan="6">Geen regels.</td></tr>` : ""}
 </tbody>
 </table>
-<table>
-<caption>Documenten op de relatiekaart${countNote(documenten.length, documenten.length)}</caption>
-<thead><tr><th scope="col">Bestand</th><th scope="col">Toegevoegd</th></tr></thead>
-<tbody>
-${documenten.map(
-  (d) => html`<tr><th scope="row"><a href="/__admin/documenten/${d.id}">${d.fileName}</a></th><td>${d.createdOn}</td></tr>`,
-)}
-${documenten.length === 0 ? html`<tr><td colspan="2">Geen documenten.</td></tr>` : ""}
-</tbody>
-</table>
+${documentTable("Documenten op de relatiekaart", documenten)}
 <p><small>SnelStart bewaart documenten alleen bij boekingen en relaties (documenttype Verkoopboekingen, Inkoopboekingen of Relaties); een orderdocument staat op de relatiekaart.</small></p>`;
   return {
     status: errors.length ? 400 : 200,
