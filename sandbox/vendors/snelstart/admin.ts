@@ -8,8 +8,9 @@ import { ConflictError, type SimulatorState } from "./simulator";
 import { registreerBetaling, saveArtikel, saveRelatie, type Ctx } from "./domain";
 import { FaultConfigSchema } from "./faults";
 import { AdministratieSeedSchema, SeedError } from "./seed";
-import { mediaType, redirect, sendHtml, sendJson } from "./http";
-import { renderUi } from "./ui";
+import { mediaType, redirect, sendJson } from "./http";
+import { handleUi } from "./ui";
+import { UI_ROOT, href } from "./ui/layout";
 import type { JsonObject } from "./types";
 
 function parseBody(req: IncomingMessage, body: Buffer): unknown {
@@ -47,6 +48,11 @@ export async function handleAdmin(
     state.countStatus(status);
     sendJson(res, status, b, headers);
   };
+  if (path === "/__admin" && method === "GET") {
+    state.countStatus(303);
+    return redirect(res, UI_ROOT);
+  }
+  if ((path === UI_ROOT || path.startsWith(`${UI_ROOT}/`)) && handleUi(state, req, res, url, raw)) return;
   let body: unknown;
   try {
     body = parseBody(req, raw);
@@ -56,13 +62,6 @@ export async function handleAdmin(
   const admParam = url.searchParams.get("administratie");
 
   try {
-    if (path === "/__admin" || path === "/__admin/ui") {
-      if (method !== "GET") return json(405, { message: "GET" });
-      const adm = state.find(admParam);
-      state.countStatus(200);
-      return sendHtml(res, 200, renderUi(state, adm, url));
-    }
-
     if (path === "/__admin/faults") {
       if (method === "GET") return json(200, state.faults.config);
       if (method === "POST" || method === "PUT") {
@@ -134,7 +133,9 @@ export async function handleAdmin(
       if (!r.ok) return json(404, { message: "Verkoopfactuur niet gevonden." });
       if (isForm) {
         state.countStatus(303);
-        return redirect(res, `/__admin/ui?administratie=${encodeURIComponent(adm.id)}&betaald=${encodeURIComponent(r.value.factuurnummer)}`);
+        // back to the page the form was on: the boeking, or the list of facturen
+        const back = b.terug === "boeking" ? `/verkoopboekingen/${r.value.verkoopBoeking.id}` : "";
+        return redirect(res, href(adm, back, { melding: "betaald" }));
       }
       return json(200, r.value);
     }

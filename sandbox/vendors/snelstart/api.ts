@@ -25,7 +25,7 @@ import type { ApiError, Entity, JsonObject, JsonValue } from "./types";
 import { pickKnown } from "./spec";
 
 /** SnelStart's country list is fixed reference data; these are the countries the sandbox needs. */
-const LANDEN = [
+export const LANDEN = [
   ["Nederland", "NL", "1"],
   ["België", "BE", "2"],
   ["Duitsland", "DE", "3"],

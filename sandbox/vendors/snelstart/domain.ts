@@ -126,7 +126,7 @@ function documentRefs(ctx: Ctx, parentId: string): JsonObject[] {
 
 // ---------------------------------------------------------------- relaties
 
-const RELATIESOORTEN = ["Klant", "Leverancier"];
+export const RELATIESOORTEN = ["Klant", "Leverancier"];
 
 export function saveRelatie(ctx: Ctx, input: unknown, existingId?: string): Result<Relatie> {
   const { adm } = ctx;
@@ -213,6 +213,51 @@ export function deleteRelatie(ctx: Ctx, id: string): Result<JsonObject> {
   adm.relaties.delete(rel.id);
   adm.relatiecodes.delete(rel.relatiecode);
   return ok({});
+}
+
+// ---------------------------------------------------------------- doorlopende incassomachtigingen
+
+/**
+ * Bookkeeper action: enter a doorlopende incassomachtiging. The API only reads
+ * them; in SnelStart they are entered by hand.
+ */
+export function createIncassomachtiging(ctx: Ctx, klantId: string, input: unknown): Result<Entity> {
+  const { adm } = ctx;
+  const klant = adm.relaties.get(klantId);
+  if (!klant) return notFound(`Relatie ${klantId} bestaat niet.`);
+  const body = pick(ctx, SCHEMA.machtiging, input);
+  const errors: ApiError[] = [];
+  if (!klant.relatiesoort.includes("Klant"))
+    errors.push(biz("klant.id", `Relatie ${klant.relatiecode} (${klant.naam}) is geen klant.`, "RelatieIsGeenKlant"));
+  const kenmerk = typeof body.kenmerk === "string" ? body.kenmerk.trim() : "";
+  if (!kenmerk) errors.push(biz("kenmerk", "Kenmerk is verplicht.", "Verplicht"));
+  else if (adm.doorlopendeIncassoMachtigingen.all().some((m) => String(m.kenmerk).toLowerCase() === kenmerk.toLowerCase()))
+    errors.push(biz("kenmerk", `Kenmerk '${kenmerk}' is al in gebruik.`, "KenmerkInGebruik"));
+  const afsluit = typeof body.afsluitDatum === "string" ? Date.parse(body.afsluitDatum) : NaN;
+  if (Number.isNaN(afsluit)) errors.push(biz("afsluitDatum", "Afsluitdatum is verplicht.", "Verplicht"));
+  if (errors.length) return bad(errors);
+  const id = adm.newId();
+  const entity: Entity = {
+    ...body,
+    id,
+    uri: `/doorlopendeincassomachtigingen/${id}`,
+    kenmerk,
+    afsluitDatum: new Date(afsluit).toISOString(),
+    klant: ref("relaties", klant.id),
+  };
+  delete entity.intrekkingsDatum;
+  return ok(adm.doorlopendeIncassoMachtigingen.insert(entity));
+}
+
+/** Bookkeeper action: withdraw a machtiging as of today. */
+export function trekIncassomachtigingIn(ctx: Ctx, id: string): Result<Entity> {
+  const m = ctx.adm.doorlopendeIncassoMachtigingen.get(id);
+  if (!m) return notFound(`Incassomachtiging ${id} bestaat niet.`);
+  if (typeof m.intrekkingsDatum === "string")
+    return bad([biz("intrekkingsDatum", "Deze incassomachtiging is al ingetrokken.", "AlIngetrokken")]);
+  m.intrekkingsDatum = startOfDay(ctx.adm.now());
+  ctx.adm.doorlopendeIncassoMachtigingen.changed();
+  return ok(m);
 }
 
 // ---------------------------------------------------------------- artikelen

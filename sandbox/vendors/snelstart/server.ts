@@ -9,9 +9,10 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { handlers, notFoundBody, type ApiCtx, type ApiResponse } from "./api";
+import { notFoundBody } from "./api";
 import { handleAdmin } from "./admin";
-import { loadSpec, matchOperation, pathExists, validateRequest } from "./spec";
+import { loadSpec, matchOperation, pathExists } from "./spec";
+import { runOperation } from "./operation";
 import { BodyTooLarge, header, mediaType, queryRecord, readBody, sendJson, sleep } from "./http";
 import { SimulatorState, type SimulatorConfig } from "./simulator";
 import type { SeedFile } from "./seed";
@@ -268,53 +269,16 @@ async function apiEndpoint(
     }
   }
 
-  // 7. validation against the spec
+  // 7. validation against the spec, 8. the operation
   const query = queryRecord(url);
   delete query["subscription-key"]; // consumed by API Management, not part of the operation
-  const unsupported = Object.keys(query).filter((k) => k.startsWith("$") && !["$top", "$skip", "$filter"].includes(k));
-  if (unsupported.length > 0) {
-    return reply(
-      400,
-      unsupported.map(
-        (k): ApiError => ({
-          kenmerk: k,
-          message: `Queryparameter ${k} wordt niet ondersteund (alleen $top, $skip en $filter).`,
-          errorCode: "OData.NietOndersteund",
-          location: "query",
-        }),
-      ),
-    );
-  }
-  const errors = validateRequest(spec, match, {
+  const out = runOperation(state, adm, match, {
     method,
     path: url.pathname,
     query,
     body: parsed,
     contentType: ct || "application/json",
   });
-  if (errors.length) return reply(400, errors);
-
-  // 8. the operation
-  const handler = handlers[match.operationId];
-  if (!handler)
-    return reply(501, {
-      statusCode: 501,
-      message: `De simulator implementeert ${method} ${match.template} (${match.operationId}) niet.`,
-    });
-  const topParam = (match.operation.parameters ?? []).find(
-    (p) => "name" in p && p.name === "$top",
-  ) as { schema?: { maximum?: number; default?: number } } | undefined;
-  const ctx: ApiCtx = {
-    adm,
-    spec,
-    options: config.domain,
-    params: match.params,
-    query,
-    body: parsed,
-    list: { defaultTop: config.defaultTop, maxTop: config.maxTop },
-    topSchema: topParam?.schema,
-  };
-  const out: ApiResponse = handler(ctx);
 
   // 9. timeout after a successful write: the write happened, the answer never arrives
   if (WRITE_METHODS.has(method) && out.status < 300 && faults.injectTimeoutAfterWrite()) {
