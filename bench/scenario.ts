@@ -12,7 +12,7 @@ import { pullChanges } from "@/lib/sync/pull";
 import { pullPayments } from "@/lib/sync/payments";
 import { PULL_OVERLAP_MS, writeCursor } from "@/lib/sync/store";
 import { beginImport, completeImport, importPage } from "@/lib/sync/import";
-import type { OutgoingEvent } from "@/lib/host/receive-webhook";
+import type { HostChangeEvent as OutgoingEvent } from "@/lib/host/receive-webhook";
 import { emit, KORENSCHOOF_ADM, peakRssMB, postJson, rssMB, SANDBOX_TENANT, SECRETS, sleep } from "./common";
 import {
   meters,
@@ -489,7 +489,7 @@ class Dispatcher {
     this.busy.add(key);
     this.running++;
     const started = Date.now();
-    const fn = q.e.name === "ledgerlink/product.changed" ? "snelstart-push-products" : "snelstart-push-relations";
+    const fn = q.e.data.entity === "product" ? "snelstart-push-products" : "snelstart-push-relations";
     void (async () => {
       let ok = false;
       let result: unknown = null;

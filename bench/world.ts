@@ -11,7 +11,7 @@ import type { AddressInfo } from "node:net";
 import { InngestTestEngine } from "@inngest/test";
 import { setDbHandle, schema, type Db } from "@/lib/db";
 import { resetConfigForTests } from "@/lib/config";
-import { receiveHostWebhook, type OutgoingEvent } from "@/lib/host/receive-webhook";
+import { receiveHostWebhook, type HostChangeEvent as OutgoingEvent } from "@/lib/host/receive-webhook";
 import { storeCredentials } from "@/lib/installations/credentials";
 import { upsertTenant } from "@/lib/tenancy";
 import { functions } from "@/inngest/functions";
@@ -298,6 +298,7 @@ export async function startBenchWorld(): Promise<BenchWorld> {
     try {
       const result = await receiveHostWebhook(db, Buffer.concat(chunks).toString("utf8"), headers, {
         secret: SECRETS.HOST_WEBHOOK_SECRET,
+        signatureHeader: "x-tribe-signature",
         send: async (e) => sink(e),
       });
       res.writeHead(result.status, { "content-type": "application/json" }).end(JSON.stringify(result.body));

@@ -1,18 +1,29 @@
 import { eventType } from "inngest";
 import { z } from "zod";
 
-/** A host record changed (from a verified webhook). */
-const hostChange = z.object({
-  tenantId: z.string(),
-  entityType: z.string(),
-  entityId: z.string(),
-  deliveryId: z.string(),
+/** Something changed in a tenant's CRM (one verified webhook): sorted in batches per tenant. */
+export const hostChanged = eventType("ledgerlink/host.changed", {
+  schema: z.object({
+    tenantId: z.string(),
+    entity: z.enum(["relation", "product", "invoice", "salesOrder"]),
+    entityType: z.string(),
+    entityId: z.string(),
+    mutation: z.enum(["created", "updated", "deleted"]).nullable(),
+    changedFields: z.array(z.string()).nullable().optional(),
+    /** the delivery it came in, closed once sorted */
+    delivery: z.string(),
+    /** times it was put back to wait for a page writing to the host */
+    waited: z.number().int().optional(),
+  }),
 });
 
-export const relationChanged = eventType("ledgerlink/relation.changed", { schema: hostChange });
-export const productChanged = eventType("ledgerlink/product.changed", { schema: hostChange });
-export const invoicePhaseChanged = eventType("ledgerlink/invoice.phase-changed", { schema: hostChange });
-export const salesOrderPhaseChanged = eventType("ledgerlink/sales-order.phase-changed", { schema: hostChange });
+/** A host record to push or book, once sorting found it is a real change; `waited` counts the times it waited for a page. */
+const recordChange = z.object({ installationId: z.string(), connector: z.string(), hostId: z.string(), waited: z.number().int().optional() });
+
+export const relationChanged = eventType("ledgerlink/relation.changed", { schema: recordChange });
+export const productChanged = eventType("ledgerlink/product.changed", { schema: recordChange });
+export const invoicePhaseChanged = eventType("ledgerlink/invoice.phase-changed", { schema: recordChange });
+export const salesOrderPhaseChanged = eventType("ledgerlink/sales-order.phase-changed", { schema: recordChange });
 
 const installationRef = z.object({ installationId: z.string(), connector: z.string() });
 

@@ -15,6 +15,12 @@ const configSchema = z.object({
   HOST_CLIENT_ID: z.string().min(1).default("ledgerlink"),
   HOST_CLIENT_SECRET: z.string().min(1).default("sandbox-client-secret"),
   HOST_WEBHOOK_SECRET: z.string().min(8).default("dev-webhook-secret"),
+  /** Tribe does not publish the name of the header its signature is in */
+  HOST_WEBHOOK_SIGNATURE_HEADER: z.string().min(1).default("x-tribe-signature"),
+  /** where the host delivers webhooks; default `<LEDGERLINK_APP_URL>/api/host/webhooks` */
+  HOST_WEBHOOK_URL: z.string().default(""),
+  /** a header naming each delivery, if the host sends one (Tribe documents none) */
+  HOST_WEBHOOK_DELIVERY_HEADER: z.string().default(""),
   AUTH_SECRET: z.string().min(16).default("dev-auth-secret-change-me-please"),
   SNELSTART_API_URL: z.url().default("http://127.0.0.1:4020/v2"),
   SNELSTART_AUTH_URL: z.url().default("http://127.0.0.1:4020/b2b/token"),

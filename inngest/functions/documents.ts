@@ -2,7 +2,7 @@ import { NonRetriableError } from "inngest";
 import { inngest } from "@/inngest/client";
 import { invoicePhaseChanged, salesOrderPhaseChanged } from "@/inngest/events";
 import { bookDocument, type DocumentKind } from "@/lib/sync/documents";
-import { installationFor, throttleFor, withContext, type AnyConnector } from "./shared";
+import { throttleFor, withContext, type AnyConnector } from "./shared";
 
 const triggers = { invoice: invoicePhaseChanged, salesOrder: salesOrderPhaseChanged } as const;
 const ids = { invoice: "book-invoices", salesOrder: "book-sales-orders" } as const;
@@ -15,18 +15,17 @@ export function documentFunctions(connector: AnyConnector) {
       inngest.createFunction(
         {
           id: `${connector.id}-${ids[kind]}`,
-          triggers: [triggers[kind]],
+          triggers: [{ event: triggers[kind].name, if: `event.data.connector == '${connector.id}'` }],
           // one booking at a time per document: a second delivery waits and then finds the link
-          concurrency: [{ key: "event.data.tenantId + '-' + event.data.entityId", limit: 1 }],
-          throttle: throttleFor(connector, "event.data.tenantId"),
+          concurrency: [{ key: "event.data.installationId + '-' + event.data.hostId", limit: 1 }],
+          throttle: throttleFor(connector),
           retries: 6,
         },
         async ({ event, step }) => {
-          const installationId = await step.run("find-installation", () => installationFor(event.data.tenantId, connector.id));
-          if (!installationId) return { skipped: "not installed" };
+          const { installationId, hostId } = event.data as { installationId: string; hostId: string };
           const entry = await step.run(`book-${kind === "invoice" ? "invoice" : "sales-order"}`, () =>
             withContext(installationId, async (ctx) => {
-              const e = await bookDocument(ctx, kind, event.data.entityId, { rethrowTransient: true });
+              const e = await bookDocument(ctx, kind, hostId, { rethrowTransient: true });
               return { outcome: e.outcome, remoteId: e.remoteId ?? null, message: e.message ?? null };
             }),
           );

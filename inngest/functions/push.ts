@@ -1,14 +1,15 @@
 import { inngest } from "@/inngest/client";
 import { productChanged, relationChanged } from "@/inngest/events";
-import { productSpec, pushRecord, relationSpec, type EntitySpec } from "@/lib/sync/entities";
-import { installationFor, throttleFor, withContext, type AnyConnector } from "./shared";
+import { PendingWritesError, productSpec, pushRecord, relationSpec, type EntitySpec } from "@/lib/sync/entities";
+import { MAX_WAITS, waitDelayMs } from "@/lib/sync/host-changes";
+import { throttleFor, withContext, type AnyConnector } from "./shared";
 
 const pushes = {
   relation: { trigger: relationChanged, spec: relationSpec, id: "push-relations", step: "push-relation" },
   product: { trigger: productChanged, spec: productSpec, id: "push-products", step: "push-product" },
 } as const;
 
-/** CRM → package at once, on the host's webhooks. */
+/** CRM → package at once, for each record the sorted webhooks name. */
 export function pushFunctions(connector: AnyConnector) {
   return (Object.keys(pushes) as Array<keyof typeof pushes>)
     .filter((entity) => connector.entities[entity]?.push)
@@ -17,23 +18,30 @@ export function pushFunctions(connector: AnyConnector) {
       return inngest.createFunction(
         {
           id: `${connector.id}-${id}`,
-          triggers: [trigger],
-          concurrency: [{ key: "event.data.tenantId + '-' + event.data.entityId", limit: 1 }],
-          throttle: throttleFor(connector, "event.data.tenantId"),
+          triggers: [{ event: trigger.name, if: `event.data.connector == '${connector.id}'` }],
+          concurrency: [{ key: "event.data.installationId + '-' + event.data.hostId", limit: 1 }],
+          throttle: throttleFor(connector),
           retries: 6,
         },
-        async ({ event, step, attempt }) => {
-          const installationId = await step.run("find-installation", () => installationFor(event.data.tenantId, connector.id));
-          if (!installationId) return { skipped: "not installed" };
-          return step.run(stepId, () =>
+        async ({ event, step }) => {
+          const { installationId, hostId } = event.data as { installationId: string; hostId: string; waited?: number };
+          const waited = (event.data as { waited?: number }).waited ?? 0;
+          const out = await step.run(stepId, () =>
             withContext(installationId, async (ctx) => {
-              // a webhook about an address or relationship names the record it belongs to
-              const hostId = entity === "relation" ? await ctx.host.relations.resolveId(event.data.entityType, event.data.entityId) : event.data.entityId;
-              if (!hostId) return { outcome: "skipped" };
-              const entry = await pushRecord(ctx, spec as EntitySpec<unknown>, hostId, { lookupFirst: attempt > 0, rethrowTransient: true });
-              return { outcome: entry.outcome, hostId, remoteId: entry.remoteId ?? null };
+              try {
+                const entry = await pushRecord(ctx, spec as EntitySpec<unknown>, hostId, { rethrowTransient: true, ignorePendingWrites: waited >= MAX_WAITS });
+                return { outcome: entry.outcome, hostId, remoteId: entry.remoteId ?? null };
+              } catch (err) {
+                if (err instanceof PendingWritesError) return { outcome: "waiting" as const, hostId, remoteId: null };
+                throw err;
+              }
             }),
           );
+          if ("outcome" in out && out.outcome === "waiting") {
+            // a page is writing records this one may be among: look again once it has saved
+            await step.sendEvent("wait-for-page", { name: trigger.name, data: { ...event.data, waited: waited + 1 }, ts: Date.now() + waitDelayMs(waited) });
+          }
+          return out;
         },
       );
     });

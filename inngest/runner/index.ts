@@ -71,13 +71,9 @@ function retriesOf(fn: AnyFunction): number {
   return typeof r === "number" ? r : 3;
 }
 
-function concurrencyKey(fn: AnyFunction, event: SentEvent): string | null {
-  // Serialise runs per installation, as the functions' concurrency keys ask of Inngest.
-  const c = (fn as any).opts?.concurrency;
-  const conf = Array.isArray(c) ? c[0] : c;
-  if (!conf || typeof conf !== "object" || !conf.key) return null;
-  // keys are CEL; ours only join event.data fields and string literals with +
-  const value = String(conf.key)
+/** A key expression's value for an event: ours are CEL that only join event.data fields and string literals with +. */
+function keyValue(expression: string, event: SentEvent): string {
+  return String(expression)
     .split("+")
     .map((part) => {
       const p = part.trim();
@@ -85,7 +81,29 @@ function concurrencyKey(fn: AnyFunction, event: SentEvent): string | null {
       return String((event.data as any)?.[p.replace(/^event\.data\./, "")] ?? "");
     })
     .join("");
-  return `${fn.id()}:${value}`;
+}
+
+function concurrencyKey(fn: AnyFunction, event: SentEvent): string | null {
+  // Serialise runs per installation, as the functions' concurrency keys ask of Inngest.
+  const c = (fn as any).opts?.concurrency;
+  const conf = Array.isArray(c) ? c[0] : c;
+  if (!conf || typeof conf !== "object" || !conf.key) return null;
+  return `${fn.id()}:${keyValue(conf.key, event)}`;
+}
+
+type Batching = { maxSize: number; timeoutMs: number; key?: string };
+
+function batchingOf(fn: AnyFunction): Batching | null {
+  const b = (fn as any).opts?.batchEvents;
+  if (!b) return null;
+  return { maxSize: b.maxSize, timeoutMs: durationMs(b.timeout), key: b.key };
+}
+
+/** "1s", "500ms", "2m" → ms (the forms Inngest's flow control takes). */
+export function durationMs(v: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(String(v).trim());
+  if (!m) throw new Error(`not a duration: ${v}`);
+  return Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as "ms" | "s" | "m" | "h"];
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -116,8 +134,8 @@ export function startInProcessRunner(
     }
   };
 
-  async function execute(fn: AnyFunction, event: SentEvent, record: RunRecord) {
-    const engine = new InngestTestEngine({ function: fn as any, events: [event as any] });
+  async function execute(fn: AnyFunction, events: SentEvent[], record: RunRecord) {
+    const engine = new InngestTestEngine({ function: fn as any, events: events as any });
     const askedDelayMs = retryDelayReader(engine);
     let memo: Array<{ id: string; idIsHashed: true; handler: () => unknown }> = [];
     const maxAttempts = retriesOf(fn) + 1;
@@ -151,32 +169,81 @@ export function startInProcessRunner(
     log(`${fn.id()} failed: ${record.error}`);
   }
 
+  // events collected for batching functions, per function and batch key
+  const batches = new Map<string, { fn: AnyFunction; events: SentEvent[]; timer: NodeJS.Timeout }>();
+
+  function flush(batchKey: string) {
+    const batch = batches.get(batchKey);
+    if (!batch) return;
+    batches.delete(batchKey);
+    clearTimeout(batch.timer);
+    run(batch.fn, batch.events);
+    pending--; // the batch's own hold, taken when it opened
+  }
+
+  /** An event for a batching function joins its key's batch, which runs when full or when its timeout ends. */
+  function collect(fn: AnyFunction, batching: Batching, event: SentEvent) {
+    const batchKey = `${fn.id()}:${batching.key ? keyValue(batching.key, event) : ""}`;
+    let batch = batches.get(batchKey);
+    if (!batch) {
+      pending++; // the runner is not idle while a batch waits
+      batch = { fn, events: [], timer: setTimeout(() => flush(batchKey), batching.timeoutMs) };
+      batches.set(batchKey, batch);
+    }
+    batch.events.push(event);
+    if (batch.events.length >= batching.maxSize) flush(batchKey);
+  }
+
   function dispatch(fn: AnyFunction, event: SentEvent) {
+    const batching = batchingOf(fn);
+    if (batching) collect(fn, batching, event);
+    else run(fn, [event]);
+  }
+
+  function run(fn: AnyFunction, events: SentEvent[]) {
+    const event = events[0]!;
     const record: RunRecord = { functionId: fn.id(), event, status: "running", attempts: 0 };
     runs.push(record);
     if (runs.length > 1000) runs.splice(0, runs.length - 1000);
     pending++;
     const key = concurrencyKey(fn, event);
     const prev = (key && chains.get(key)) || Promise.resolve();
-    const run = prev
-      .then(() => execute(fn, event, record))
+    const chained = prev
+      .then(() => execute(fn, events, record))
       .catch((e) => {
         record.status = "failed";
         record.error = String(e);
       })
       .finally(() => {
         pending--;
-        if (key && chains.get(key) === run) chains.delete(key);
+        if (key && chains.get(key) === chained) chains.delete(key);
         settle();
       });
-    if (key) chains.set(key, run);
+    if (key) chains.set(key, chained);
   }
 
+  const deliver = (event: SentEvent) => {
+    for (const fn of functions) {
+      if (triggersOf(fn).some((t) => t.event === event.name)) dispatch(fn, event);
+    }
+  };
+  const timers = new Set<NodeJS.Timeout>();
   const unsubscribe = onEventsSent((events) => {
     for (const event of events) {
-      for (const fn of functions) {
-        if (triggersOf(fn).some((t) => t.event === event.name)) dispatch(fn, { ...event, ts: event.ts ?? Date.now() });
+      // an event stamped in the future starts its runs then, as Inngest schedules it
+      const delay = (event.ts ?? 0) - Date.now();
+      if (delay <= 0) {
+        deliver({ ...event, ts: event.ts ?? Date.now() });
+        continue;
       }
+      pending++;
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        deliver(event);
+        pending--;
+        settle();
+      }, delay);
+      timers.add(timer);
     }
   });
 
@@ -202,6 +269,8 @@ export function startInProcessRunner(
     stop: () => {
       unsubscribe();
       crons.forEach((c) => c.stop());
+      for (const t of timers) clearTimeout(t);
+      for (const b of batches.values()) clearTimeout(b.timer);
     },
   };
 }

@@ -140,6 +140,8 @@ export const syncRuns = pgTable(
     processed: integer("processed").notNull().default(0),
     total: integer("total"),
     error: text("error"),
+    /** when a stalled import was last picked up again by itself */
+    resumedAt: timestamp("resumed_at", { withTimezone: true }),
     startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
   },
@@ -186,13 +188,72 @@ export const syncEvents = pgTable(
   ],
 );
 
-/** Host webhook deliveries already accepted, so a redelivery is dropped. */
+/**
+ * Host webhook deliveries, so a redelivery is answered without being handled twice. The key is
+ * the delivery's own id when the host sends one, else a hash of its subscription and body: two
+ * equal bodies are one delivery while it waits to be handled, and a new one after.
+ */
 export const webhookDeliveries = pgTable("webhook_deliveries", {
   deliveryId: text("delivery_id").primaryKey(),
   tenantId: text("tenant_id").notNull(),
   entityType: text("entity_type").notNull(),
+  /** true from receipt until the change it carries has been sorted */
+  pending: boolean("pending").notNull().default(true),
   receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
 });
+
+/** The host's webhook subscriptions Ledgerlink made for a tenant: a delivery names its subscription. */
+export const hostWebhooks = pgTable(
+  "host_webhooks",
+  {
+    /** the host's own id of the subscription (Tribe's webhookId) */
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    entityType: text("entity_type").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("host_webhooks_tenant").on(t.tenantId)],
+);
+
+/**
+ * Webhooks Ledgerlink expects for its own host writes: one row per host entity a write created
+ * or changed. A webhook naming such an entity is an echo and costs nothing; rows expire, so a
+ * webhook that never comes does not hide a later change for long.
+ */
+export const hostEchoes = pgTable(
+  "host_echoes",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    installationId: uuid("installation_id")
+      .notNull()
+      .references(() => installations.id, { onDelete: "cascade" }),
+    entityId: text("entity_id").notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [index("host_echoes_entity").on(t.installationId, t.entityId)],
+);
+
+/**
+ * Host writes under way (an import or pull page): the matching keys and host ids they concern.
+ * A CRM change that may be one of them waits until the page has saved its links and echoes,
+ * instead of being pushed to the package as new.
+ */
+export const pendingHostWrites = pgTable(
+  "pending_host_writes",
+  {
+    installationId: uuid("installation_id")
+      .notNull()
+      .references(() => installations.id, { onDelete: "cascade" }),
+    entity: text("entity").notNull(),
+    key: text("key").notNull(),
+    /** the page that writes: its rows go when it has saved, or when a resumed attempt has */
+    writer: text("writer").notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.installationId, t.entity, t.key, t.writer] }), index("pending_host_writes_writer").on(t.installationId, t.writer)],
+);
 
 /**
  * The local index of the host's records, read page by page before an import, so matching

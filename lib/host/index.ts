@@ -1,8 +1,11 @@
+import { eq } from "drizzle-orm";
 import { config } from "@/lib/config";
+import { schema, type Db } from "@/lib/db";
 import type { HostAdapter } from "@/lib/sync/types";
 import { createTribeClient, type TribeClient } from "./tribe/client";
 import { createTribeHostAdapter } from "./tribe/adapter";
 import { RateGate } from "./tribe/rate-gate";
+import { ENTITY_TYPE_HEADER, TENANT_HEADER, WEBHOOK_ENTITY_TYPES } from "./tribe/webhook";
 
 type RequestInfo = { method: string; path: string; status: number };
 
@@ -38,4 +41,39 @@ function clientFor(tenantId: string, onRequest?: (info: RequestInfo) => void): T
 /** The host adapter for one tenant, authenticated as the app for that organization. */
 export function hostAdapterForTenant(tenantId: string, opts: { onRequest?: (info: RequestInfo) => void } = {}): HostAdapter {
   return createTribeHostAdapter(clientFor(tenantId, opts.onRequest));
+}
+
+/** Where the host delivers its webhooks: the app's endpoint unless configured otherwise. */
+export function webhookUrl(): string {
+  const c = config();
+  return c.HOST_WEBHOOK_URL || new URL("/api/host/webhooks", c.LEDGERLINK_APP_URL).toString();
+}
+
+/**
+ * Makes the tenant's CRM send Ledgerlink a webhook for every entity type it syncs, and records
+ * each subscription, whose id is how a delivery names its tenant and entity type. Subscriptions
+ * that exist already (an earlier activation) are kept, not made twice.
+ */
+export async function subscribeHostWebhooks(db: Db, tenantId: string): Promise<void> {
+  const client = clientFor(tenantId);
+  const url = webhookUrl();
+  const existing = (await client.webhooks.list()).filter((w) => w.url === url);
+  const rows: Array<typeof schema.hostWebhooks.$inferInsert> = [];
+  for (const entityType of Object.keys(WEBHOOK_ENTITY_TYPES)) {
+    const found = existing.find((w) => w.entityType === entityType);
+    const sub = found ?? (await client.webhooks.create(entityType, url, { [TENANT_HEADER]: tenantId, [ENTITY_TYPE_HEADER]: entityType }));
+    rows.push({ id: sub.id, tenantId, entityType });
+  }
+  await db.transaction(async (tx) => {
+    await tx.delete(schema.hostWebhooks).where(eq(schema.hostWebhooks.tenantId, tenantId));
+    await tx.insert(schema.hostWebhooks).values(rows);
+  });
+}
+
+/** Removes the tenant's subscriptions from the CRM (best effort: one it no longer has is gone already). */
+export async function unsubscribeHostWebhooks(db: Db, tenantId: string): Promise<void> {
+  const rows = await db.select().from(schema.hostWebhooks).where(eq(schema.hostWebhooks.tenantId, tenantId));
+  const client = clientFor(tenantId);
+  for (const row of rows) await client.webhooks.remove(row.id);
+  await db.delete(schema.hostWebhooks).where(eq(schema.hostWebhooks.tenantId, tenantId));
 }

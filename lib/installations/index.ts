@@ -5,6 +5,7 @@ import { schema } from "@/lib/db";
 import type { Connector, HostOptions, Option } from "@/lib/sync/types";
 import { getOrCreateInstallation, findInstallation, type Installation } from "@/lib/tenancy";
 import { storeCredentials, deleteCredentials } from "./credentials";
+import { subscribeHostWebhooks, unsubscribeHostWebhooks } from "@/lib/host";
 
 export type SendEvents = (events: Array<{ name: string; data: Record<string, unknown>; id?: string }>) => Promise<unknown>;
 
@@ -49,6 +50,14 @@ export async function connectInstallation(
       .set({ statusMessage: result.message ?? result.reason, updatedAt: new Date() })
       .where(eq(schema.installations.id, installation.id));
     return { ok: false, reason: result.reason, message: result.message };
+  }
+  // the CRM tells Ledgerlink of every change through webhooks the app subscribes to itself
+  try {
+    await subscribeHostWebhooks(db, args.tenantId);
+  } catch (err) {
+    const message = err instanceof Error ? err.message.slice(0, 300) : String(err);
+    await db.update(schema.installations).set({ statusMessage: message, updatedAt: new Date() }).where(eq(schema.installations.id, installation.id));
+    return { ok: false, reason: "host", message };
   }
   await storeCredentials(db, installation.id, parsed.data as never);
   const [updated] = await db
@@ -167,6 +176,14 @@ export async function deactivateInstallation(
   await args.send([
     { name: "ledgerlink/installation.deactivated", data: { installationId: installation.id, connector: installation.connector } },
   ]);
+  // the CRM's webhooks go with the tenant's last syncing installation
+  const others = await db
+    .select({ id: schema.installations.id })
+    .from(schema.installations)
+    .where(and(eq(schema.installations.tenantId, args.tenantId), sql`${schema.installations.status} <> 'inactive'`));
+  if (others.length === 0) {
+    await unsubscribeHostWebhooks(db, args.tenantId).catch((err) => console.warn(`[webhooks] could not unsubscribe tenant ${args.tenantId}: ${String(err)}`));
+  }
   return true;
 }
 

@@ -4,7 +4,7 @@
  */
 import type { Invoice, SalesOrder } from "@/lib/model";
 import type { SyncContext } from "./context";
-import { pushRecord, relationSpec } from "./entities";
+import { PendingWritesError, pushRecord, relationSpec } from "./entities";
 import { recordHash } from "./hash";
 import { linkByHostId, logEvents, RecordBusyError, remoteIdsOf, resolveFailures, saveLink, withRecordLock, type LogEntry } from "./store";
 import { logMessageOf, mayHaveBeenWritten, RecordRejectedError, type Booker, type BookingResult } from "./types";
@@ -38,7 +38,7 @@ async function bookDocumentLocked(ctx: SyncContext, kind: DocumentKind, hostId: 
     let relationLink = await linkByHostId(ctx.db, ctx.installation.id, "relation", doc.relationId);
     if (!relationLink) {
       // the customer must exist in the package before it can be invoiced
-      const pushed = await pushRecord(ctx, relationSpec, doc.relationId, { runId: opts.runId, force: true, lookupFirst: true });
+      const pushed = await pushRecord(ctx, relationSpec, doc.relationId, { runId: opts.runId, force: true });
       if (pushed.outcome === "failed") throw new RecordRejectedError("sync.relationNotSent", { relation: pushed.label ?? doc.relationId });
       relationLink = await linkByHostId(ctx.db, ctx.installation.id, "relation", doc.relationId);
       if (!relationLink) throw new RecordRejectedError("sync.relationMissing");
@@ -88,7 +88,7 @@ async function bookDocumentLocked(ctx: SyncContext, kind: DocumentKind, hostId: 
     await resolveFailures(ctx.db, ctx.installation.id, kind, hostId);
     return entry;
   } catch (err) {
-    if (err instanceof RecordBusyError) throw err;
+    if (err instanceof RecordBusyError || err instanceof PendingWritesError) throw err;
     const rejected = err instanceof RecordRejectedError;
     const said = logMessageOf(err);
     const entry: LogEntry = { ...base, label, outcome: "failed", message: said.key, messageParams: said.params ?? null, retriable: true };

@@ -2,6 +2,7 @@
  * Two-way sync of master data (relations, products), the same for every connector:
  * the initial import through the matching chain, instant pushes, scheduled pulls.
  */
+import { randomUUID } from "node:crypto";
 import { and, eq, sql, type SQL } from "drizzle-orm";
 import { schema } from "@/lib/db";
 import type { Product, Relation } from "@/lib/model";
@@ -13,6 +14,7 @@ import {
   linkByHostId,
   linksByRemoteIds,
   logEvents,
+  RecordBusyError,
   resolveFailures,
   saveLink,
   saveLinks,
@@ -21,17 +23,18 @@ import {
 } from "./store";
 import type { SyncContext } from "./context";
 import { mapPool } from "./pool";
+import { announceWrites, expectEchoes, hostIdKey, settleWrites, writesPending } from "./own-writes";
 
 /** Host writes in flight at once during an import page (the host's rate limit still applies). */
 const HOST_WRITE_CONCURRENCY = 8;
-import { logMessageOf, mayHaveBeenWritten, rateLimitedFor, RecordRejectedError, type MatchLevel, type Page, type RemoteEntity, type SideRecord } from "./types";
+import { logMessageOf, mayHaveBeenWritten, rateLimitedFor, RecordRejectedError, type HostWrite, type MatchLevel, type Page, type RemoteEntity, type SideRecord } from "./types";
 
 type HostSide<T> = {
   page(cursor: string | null): Promise<Page<T>>;
   createdSince(since: string): Promise<SideRecord<T>[]>;
   get(id: string): Promise<SideRecord<T> | null>;
-  create(data: T): Promise<SideRecord<T>>;
-  update(id: string, data: T, previous: SideRecord<T>): Promise<SideRecord<T>>;
+  create(data: T): Promise<HostWrite<T>>;
+  update(id: string, data: T, previous: SideRecord<T>): Promise<HostWrite<T>>;
 };
 
 export type EntitySpec<T> = {
@@ -131,14 +134,15 @@ async function indexHostRecords<T>(ctx: SyncContext, spec: EntitySpec<T>, record
   if (records.length === 0) return;
   const rows = records.map((r) => {
     const k = spec.keys(r.data);
-    return { hostId: r.id, numbers: k.numbers, nameAddressKeys: k.nameAddressKeys, data: r.data, hash: r.hash ?? recordHash(r.data) };
+    const parts = [r.id, ...(r.parts ?? [])].map(partKey);
+    return { hostId: r.id, numbers: k.numbers, nameAddressKeys: k.nameAddressKeys, parts, data: r.data, hash: r.hash ?? recordHash(r.data) };
   });
   const installationId = ctx.installation.id;
   await ctx.db.execute(sql`
     with input as (
       select distinct on ("hostId") *
       from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-        as r("hostId" text, numbers text[], "nameAddressKeys" text[], data jsonb, hash text)
+        as r("hostId" text, numbers text[], "nameAddressKeys" text[], parts text[], data jsonb, hash text)
     ), indexed as (
       insert into ${schema.hostIndex} (installation_id, entity, host_id, numbers, name_address_keys, data, hash)
       select ${installationId}::uuid, ${spec.entity}, "hostId", numbers, "nameAddressKeys", data, hash from input
@@ -150,11 +154,28 @@ async function indexHostRecords<T>(ctx: SyncContext, spec: EntitySpec<T>, record
       delete from ${schema.hostIndexKeys}
       where installation_id = ${installationId}::uuid and entity = ${spec.entity}
         and host_id = any(${sql.param(rows.map((r) => r.hostId))}::text[])
-        and not (key = any(${sql.param(rows.flatMap((r) => [...r.numbers, ...r.nameAddressKeys]))}::text[]))
+        and not (key = any(${sql.param(rows.flatMap((r) => [...r.numbers, ...r.nameAddressKeys, ...r.parts]))}::text[]))
     )
     insert into ${schema.hostIndexKeys} (installation_id, entity, key, host_id)
-    select distinct ${installationId}::uuid, ${spec.entity}, key, "hostId" from input, unnest(numbers || "nameAddressKeys") as key
+    select distinct ${installationId}::uuid, ${spec.entity}, key, "hostId" from input, unnest(numbers || "nameAddressKeys" || parts) as key
     on conflict do nothing`);
+}
+
+/** The index key under which a host record is found by its own id or the id of one of its parts. */
+const partKey = (entityId: string) => `part:${entityId}`;
+
+/**
+ * The indexed host records these host entity ids belong to (the record itself, or one of its
+ * addresses or roles): entity id → host record id. Ids the index does not know are left out.
+ */
+export async function indexedOwners<T>(ctx: SyncContext, spec: EntitySpec<T>, entityIds: string[]): Promise<Map<string, string>> {
+  if (entityIds.length === 0) return new Map();
+  const k = schema.hostIndexKeys;
+  const rows = await ctx.db
+    .select({ key: k.key, hostId: k.hostId })
+    .from(k)
+    .where(and(eq(k.installationId, ctx.installation.id), eq(k.entity, spec.entity), sql`${k.key} = any(${sql.param(entityIds.map(partKey))}::text[])`));
+  return new Map(rows.map((r) => [r.key.slice("part:".length), r.hostId]));
 }
 
 /** Indexes what the host got since an interrupted page began, so the page does not create it again. */
@@ -237,7 +258,13 @@ export async function applyRemotePage<T>(
   spec: EntitySpec<T>,
   runId: string | null,
   items: SideRecord<T>[],
-  opts: { importing: boolean; rejected?: Page<T>["rejected"]; resumed?: boolean },
+  opts: {
+    importing: boolean;
+    rejected?: Page<T>["rejected"];
+    resumed?: boolean;
+    /** names this page's host writes while they are pending; a resumed page passes the same name */
+    writer?: string;
+  },
 ): Promise<LogEntry[]> {
   const remote = spec.remote(ctx);
   const base = { direction: "remote_to_host" as const, entity: spec.entity };
@@ -298,9 +325,15 @@ export async function applyRemotePage<T>(
   }
 
   // 2. write to the host only what differs, a few at a time (if the process dies before the
-  //    links below are saved, the resumed page finds what it created: see import.ts inFlight)
+  //    links below are saved, the resumed page finds what it created: see import.ts inFlight).
+  //    The writes are announced first: the host's webhooks about them can arrive before the
+  //    writes' own answers, and must wait for the links and echoes saved below.
+  const writes = plans.filter((p) => !p.hostId || !p.current || p.current.hash !== recordHash(p.desired));
+  const writer = opts.writer ?? `page:${randomUUID()}`;
+  await announceWrites(ctx.db, ctx.installation.id, spec.entity, writer, writes.flatMap((p) => writeKeys(spec, p.hostId, p.desired)));
   const linkRows: Parameters<typeof saveLinks>[1] = [];
   const indexed: Array<SideRecord<T> & { hash: string }> = [];
+  const mutated: string[] = [];
   const host = spec.host(ctx);
   // While importing, a CRM rate limit that outlasts the client's retries stops the page: the job
   // runs it again later, and the resumed page finds what this attempt created (import.ts inFlight),
@@ -314,15 +347,19 @@ export async function applyRemotePage<T>(
       let outcome = plan.outcome;
       const unchanged = plan.hostId && plan.current && plan.current.hash === recordHash(plan.desired);
       if (!plan.hostId) {
-        written = await host.create(plan.desired);
+        const made = await host.create(plan.desired);
+        mutated.push(...made.mutated);
+        written = made;
         outcome = "created";
       } else if (unchanged) {
         written = { id: plan.hostId, number: null, data: plan.current!.data, modifiedAt: null };
         if (outcome === "updated") outcome = "unchanged";
       } else {
         const previous = plan.current ? { id: plan.hostId, number: null, data: plan.current.data, modifiedAt: null } : await host.get(plan.hostId);
-        if (!previous) throw new Error(`host record ${plan.hostId} no longer exists`);
-        written = await host.update(plan.hostId, plan.desired, previous);
+        if (!previous) throw new RecordRejectedError("sync.hostRecordGone");
+        const changed = await host.update(plan.hostId, plan.desired, previous);
+        mutated.push(...changed.mutated);
+        written = changed;
       }
       const hostHash = unchanged ? plan.current!.hash : recordHash(written.data);
       linkRows.push({
@@ -344,11 +381,16 @@ export async function applyRemotePage<T>(
       entries.push({ ...base, remoteId: record.id, label: labelOf(record), ...failure(err) });
     }
   });
-  if (limited) throw limited;
+  if (limited) {
+    // the page runs again later (its writes stay announced); what it wrote so far echoes now
+    await expectEchoes(ctx.db, ctx.installation.id, mutated);
+    throw limited;
+  }
 
   // 3. the rest in one statement each, two at a time (separate tables); the log and the counts
   //    only once links and index are saved, so a page retried after a failure here logs once
-  await Promise.all([saveLinks(ctx.db, linkRows), indexHostRecords(ctx, spec, indexed)]);
+  await Promise.all([saveLinks(ctx.db, linkRows), indexHostRecords(ctx, spec, indexed), expectEchoes(ctx.db, ctx.installation.id, mutated)]);
+  await settleWrites(ctx.db, ctx.installation.id, writer);
   await Promise.all([
     logEvents(ctx.db, ctx.installation.id, runId, entries.filter((e) => e.outcome !== "unchanged" || !opts.importing)),
     runId ? addToRun(ctx.db, runId, countOf(entries), items.length + (opts.rejected?.length ?? 0)) : null,
@@ -356,13 +398,43 @@ export async function applyRemotePage<T>(
   return entries;
 }
 
+/**
+ * What a page announces of one host write: the record it updates, or the matching keys of the
+ * record it creates (the host record will carry them); a create without keys announces "*".
+ */
+function writeKeys<T>(spec: EntitySpec<T>, hostId: string | null, desired: T): string[] {
+  if (hostId) return [hostIdKey(hostId)];
+  const k = spec.keys(desired);
+  const keys = [...k.numbers, ...k.nameAddressKeys];
+  return keys.length ? keys : [ANY_CREATE];
+}
+const ANY_CREATE = "*";
+
 // ── CRM → package: one record, at once ───────────────────────────────
 
-export type PushOptions = { runId?: string | null; force?: boolean; lookupFirst?: boolean; rethrowTransient?: boolean };
+export type PushOptions = {
+  runId?: string | null;
+  force?: boolean;
+  rethrowTransient?: boolean;
+  /** push even while a page writes records this one may be among (it has waited long enough) */
+  ignorePendingWrites?: boolean;
+};
+
+/**
+ * A page is writing host records this one may be among (see own-writes.ts): pushing it now
+ * could send the package a record that came from it. Try again once the page has saved.
+ */
+export class PendingWritesError extends Error {
+  readonly retryAfterMs = 10_000;
+  constructor(entity: string, hostId: string) {
+    super(`${entity} ${hostId} may be a record a page is writing to the host; waiting for the page`);
+  }
+}
 
 /**
  * Pushes one host record to the package. An echo of our own write (same hash) is dropped.
- * A create whose response was lost is looked up before it is tried again.
+ * A record the package does not know yet is looked up there before it is created (a create
+ * whose response was lost, or a record that came from the package and is not linked yet).
  */
 export function pushRecord<T>(ctx: SyncContext, spec: EntitySpec<T>, hostId: string, opts: PushOptions = {}): Promise<LogEntry> {
   return withRecordLock(ctx.db, ctx.installation.id, spec.entity, hostId, () => pushRecordLocked(ctx, spec, hostId, opts));
@@ -377,6 +449,8 @@ async function pushRecordLocked<T>(ctx: SyncContext, spec: EntitySpec<T>, hostId
     return entry;
   };
   if (!remote) return { ...base, outcome: "skipped" };
+  const pending = async (keys: string[]) => !opts.ignorePendingWrites && (await writesPending(ctx.db, ctx.installation.id, spec.entity, keys));
+  if (await pending([hostIdKey(hostId)])) throw new PendingWritesError(spec.entity, hostId);
   let label: string | null = null;
   try {
     const record = await spec.host(ctx).get(hostId);
@@ -385,6 +459,10 @@ async function pushRecordLocked<T>(ctx: SyncContext, spec: EntitySpec<T>, hostId
     const link = await linkByHostId(ctx.db, ctx.installation.id, spec.entity, hostId);
     const hostHash = recordHash(record.data);
     if (link && link.hostHash === hostHash) return { ...base, remoteId: link.remoteId, label, outcome: "unchanged" };
+    if (!link) {
+      const k = spec.keys(record.data);
+      if (await pending([...k.numbers, ...k.nameAddressKeys, ANY_CREATE])) throw new PendingWritesError(spec.entity, hostId);
+    }
     if (!link && !opts.force && !spec.exported(ctx, record.data)) {
       return finish({ ...base, label, outcome: "skipped", message: "sync.notExported", retriable: false });
     }
@@ -394,7 +472,7 @@ async function pushRecordLocked<T>(ctx: SyncContext, spec: EntitySpec<T>, hostId
       written = await remote.update(link.remoteId, record.data);
       outcome = "updated";
     } else {
-      const found = opts.lookupFirst ? await remote.findCreated(record.data) : null;
+      const found = await unlinkedMatch(ctx, spec, remote, record.data);
       try {
         written = found ?? (await remote.create(record.data));
       } catch (err) {
@@ -417,7 +495,9 @@ async function pushRecordLocked<T>(ctx: SyncContext, spec: EntitySpec<T>, hostId
       };
       if (numbers.debtorNumber !== rel.debtorNumber || numbers.creditorNumber !== rel.creditorNumber) {
         const updated = await ctx.host.relations.setNumbers(hostId, numbers, record as unknown as SideRecord<Relation>);
+        await expectEchoes(ctx.db, ctx.installation.id, updated.mutated);
         hostData = updated.data as unknown as T;
+        record.parts = updated.parts ?? record.parts;
       }
     }
     await indexHostRecords(ctx, spec, [{ ...record, data: hostData }]);
@@ -432,9 +512,22 @@ async function pushRecordLocked<T>(ctx: SyncContext, spec: EntitySpec<T>, hostId
     });
     return finish({ ...base, remoteId: written.id, label: spec.label(hostData, written.number), outcome });
   } catch (err) {
+    if (err instanceof PendingWritesError || err instanceof RecordBusyError) throw err;
     const entry = await finish({ ...base, label, ...failure(err) });
     // a passing fault: logged, and thrown so the job retries it (looking up before creating)
     if (opts.rethrowTransient && !(err instanceof RecordRejectedError)) throw err;
     return entry;
   }
+}
+
+/**
+ * The package's record for a host record that has no link yet, if it has one that is not linked
+ * to another host record: a create whose answer was lost, or a record that came from the
+ * package and whose link a page has not saved yet.
+ */
+async function unlinkedMatch<T>(ctx: SyncContext, spec: EntitySpec<T>, remote: RemoteEntity<T>, data: T): Promise<SideRecord<T> | null> {
+  const found = await remote.findCreated(data);
+  if (!found) return null;
+  const taken = await linksByRemoteIds(ctx.db, ctx.installation.id, spec.entity, [found.id]);
+  return taken.has(found.id) ? null : found;
 }

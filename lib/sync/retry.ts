@@ -15,7 +15,7 @@ export async function retryRecord(ctx: SyncContext, syncEventId: number): Promis
   const spec = (event.entity === "relation" ? relationSpec : event.entity === "product" ? productSpec : null) as EntitySpec<unknown> | null;
   if (event.direction === "host_to_remote" && event.hostId) {
     if (event.entity === "invoice" || event.entity === "salesOrder") return bookDocument(ctx, event.entity, event.hostId);
-    if (spec) return pushRecord(ctx, spec, event.hostId, { force: true, lookupFirst: true });
+    if (spec) return pushRecord(ctx, spec, event.hostId, { force: true });
   }
   if (event.direction === "remote_to_host" && event.remoteId && spec) {
     const record = await spec.remote(ctx)?.get(event.remoteId);

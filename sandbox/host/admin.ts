@@ -25,16 +25,24 @@ async function jsonBody(req: IncomingMessage): Promise<Record<string, unknown>> 
   return b as Record<string, unknown>;
 }
 
+/** Settings whose default is null, and the type they take otherwise. */
+const NULLABLE_CONFIG: Partial<Record<keyof HostConfig, "string" | "number">> = {
+  webhookUrlOverride: "string",
+  webhookDeliveryHeader: "string",
+  retryAfterSeconds: "number",
+};
+
 function applyConfig(state: HostState, body: Record<string, unknown>) {
   const c: HostConfig = { ...state.config };
   for (const [k, v] of Object.entries(body)) {
     if (!(k in DEFAULT_CONFIG)) throw badRequest(`Unknown config key '${k}' (known: ${Object.keys(DEFAULT_CONFIG).join(", ")})`);
     const key = k as keyof HostConfig;
-    if (v === null && (key === "webhookUrlOverride" || key === "retryAfterSeconds")) {
+    const nullable = NULLABLE_CONFIG[key];
+    if (v === null && nullable) {
       (c[key] as unknown) = null;
       continue;
     }
-    const want = typeof DEFAULT_CONFIG[key] === "object" || DEFAULT_CONFIG[key] === null ? (key === "webhookUrlOverride" ? "string" : "number") : typeof DEFAULT_CONFIG[key];
+    const want = nullable ?? typeof DEFAULT_CONFIG[key];
     if (typeof v !== want) throw badRequest(`Config '${k}' must be a ${want}`);
     (c[key] as unknown) = v;
   }
@@ -252,7 +260,8 @@ export async function handleAdmin(state: HostState, req: IncomingMessage, res: S
       const listingId = typeof body.listingId === "string" ? body.listingId : "default";
       const appId = typeof body.appId === "string" ? body.appId : (state.manifest?.id ?? state.clientId);
       const user = t.users[0] ?? { id: "sandbox-user", name: "Sandbox", locale: "nl" as const };
-      const inst = state.activate(t, user, { id: appId, name: {}, listings: [], webhooks: body.webhooks as { url: string; events: string[] } | undefined }, listingId);
+      const webhooks = body.webhooks as { url: string; events: string[] } | undefined;
+      const inst = state.activate(t, user, { id: appId, name: {}, listings: [], webhooks }, listingId, webhooks !== undefined);
       return sendJson(res, 200, inst);
     }
     case "POST /__admin/uninstall": {

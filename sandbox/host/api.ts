@@ -234,10 +234,11 @@ export async function handleWebhooksApi(state: HostState, req: IncomingMessage, 
   const method = (req.method ?? "GET").toUpperCase();
   await meter(state, tenant, clientId, method, "webhooks");
   const id = /^\/v1\/webhooks\/([^/]+)\/?$/.exec(url.pathname)?.[1];
-  const view = (w: { id: string; entityType: string; url: string; organizationId: string; createdAt: string }) => ({
+  const view = (w: { id: string; entityType: string; url: string; organizationId: string; createdAt: string; headers?: Record<string, string> }) => ({
     id: w.id,
     entityType: w.entityType,
     url: w.url,
+    headers: w.headers ?? {},
     organizationId: w.organizationId,
     createdAt: w.createdAt,
   });
@@ -249,7 +250,10 @@ export async function handleWebhooksApi(state: HostState, req: IncomingMessage, 
       const target = body.url ?? body.Url;
       if (typeof entityType !== "string" || entityType.trim() === "") throw badRequest("entityType is required");
       if (typeof target !== "string" || !/^https?:\/\//.test(target)) throw badRequest("url must be an absolute http(s) URL");
-      return sendJson(res, 201, view(state.subscribe(tenant, entityType, target)));
+      const headers = body.headers ?? body.Headers;
+      const valid = headers === undefined || (headers !== null && typeof headers === "object" && !Array.isArray(headers) && Object.values(headers).every((v) => typeof v === "string"));
+      if (!valid) throw badRequest("headers must be an object of header name → text");
+      return sendJson(res, 201, view(state.subscribe(tenant, entityType, target, undefined, headers as Record<string, string> | undefined)));
     }
     throw new HttpError(405, "MethodNotAllowed", `${method} is not allowed`);
   }

@@ -31,6 +31,14 @@ export interface HostConfig {
   webhookBackoffMs: number;
   webhookTimeoutMs: number;
   webhookUrlOverride: string | null;
+  /** the header the signature is sent in (Tribe does not publish its name) */
+  webhookSignatureHeader: string;
+  /** a header naming each delivery, the same on its retries; null = none (Tribe documents none) */
+  webhookDeliveryHeader: string | null;
+  /** add the mutation's type, entity type and changed fields to the payload (Tribe documents none of them) */
+  webhookPayloadExtras: boolean;
+  /** Activate in the Marketplace also subscribes the manifest's webhooks (not a Tribe feature: apps subscribe through /v1/webhooks) */
+  subscribeOnActivate: boolean;
   tokenTtlSeconds: number;
   /** tokens only for organizations where the app is activated */
   requireActivation: boolean;
@@ -44,6 +52,10 @@ export const DEFAULT_CONFIG: HostConfig = {
   webhookBackoffMs: 1000,
   webhookTimeoutMs: 10_000,
   webhookUrlOverride: null,
+  webhookSignatureHeader: "X-Tribe-Signature",
+  webhookDeliveryHeader: null,
+  webhookPayloadExtras: false,
+  subscribeOnActivate: false,
   tokenTtlSeconds: 3600,
   requireActivation: true,
 };
@@ -130,6 +142,9 @@ export class HostState {
       backoffMs: this.config.webhookBackoffMs,
       timeoutMs: this.config.webhookTimeoutMs,
       urlOverride: this.config.webhookUrlOverride,
+      signatureHeader: this.config.webhookSignatureHeader,
+      deliveryHeader: this.config.webhookDeliveryHeader,
+      payloadExtras: this.config.webhookPayloadExtras,
     }));
     this.store.onMutation((e) => this.webhooks.onMutation(e));
     this.reset();
@@ -212,7 +227,8 @@ export class HostState {
     return new URL(u, `${this.appUrl}/`).toString();
   }
 
-  activate(t: Tenant, user: User, manifest: Manifest, listingId: string): Installation {
+  /** `subscribe`: also subscribe the manifest's webhooks (the test hook asks for it; the Marketplace only when configured) */
+  activate(t: Tenant, user: User, manifest: Manifest, listingId: string, subscribe = this.config.subscribeOnActivate): Installation {
     let inst = t.installations.get(listingId);
     if (!inst) {
       inst = {
@@ -226,7 +242,7 @@ export class HostState {
       };
       t.installations.set(listingId, inst);
     }
-    if (manifest.webhooks?.url) {
+    if (manifest.webhooks?.url && subscribe) {
       const url = this.resolveAppUrl(manifest.webhooks.url);
       for (const entityType of manifest.webhooks.events ?? []) {
         const exists = [...t.webhooks.values()].some((w) => w.url === url && w.entityType === entityType);
@@ -250,12 +266,13 @@ export class HostState {
     if (t.installations.size === 0) for (const [tok, info] of this.tokens) if (info.tenantId === t.id) this.tokens.delete(tok);
   }
 
-  subscribe(t: Tenant, entityType: string, url: string, installationId?: string): WebhookSubscription {
+  subscribe(t: Tenant, entityType: string, url: string, installationId?: string, headers?: Record<string, string>): WebhookSubscription {
     const sub: WebhookSubscription = {
       id: randomUUID(),
       organizationId: t.id,
       entityType,
       url,
+      ...(headers ? { headers } : {}),
       createdAt: new Date().toISOString(),
       ...(installationId ? { installationId } : {}),
     };

@@ -57,6 +57,8 @@ export interface WebhookSubscription {
   organizationId: string;
   entityType: string;
   url: string;
+  /** custom headers sent with every delivery (Tribe supports them on a subscription) */
+  headers?: Record<string, string>;
   createdAt: string;
   installationId?: string;
 }

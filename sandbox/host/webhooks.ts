@@ -1,12 +1,19 @@
-// Webhook delivery of the sandbox host CRM (docs/host-api.md § Webhooks).
-// Signature: X-Tribe-Signature = Base64( hex( HMAC-SHA512(secret, `${timestamp}.${rawBody}`) ) ),
-// i.e. the Base64 encoding of the ASCII hex digest.
+// Webhook delivery of the sandbox host CRM (docs/host-api.md § Webhooks), as Tribe documents it:
+// the body is {"webhookId", "payload": <mutation with entityId or relationshipId>}, signed with
+// Base64( hex( HMAC-SHA512(secret, rawBody) ) ) in a header whose name Tribe does not publish
+// (a setting). What Tribe does not document (the mutation's type and fields, a delivery id
+// header) is sent only when configured.
 
 import { createHmac, randomUUID } from "node:crypto";
 import type { MutationEvent, Store } from "./store";
 
 export interface WebhookSettings {
   secret: string;
+  signatureHeader: string;
+  /** a header naming each delivery (same on every retry); null = none, as documented */
+  deliveryHeader: string | null;
+  /** add the mutation's type, entity type and changed fields to the payload (not documented) */
+  payloadExtras: boolean;
   /** total attempts per delivery */
   attempts: number;
   /** first backoff; doubles per retry (1 s, 2 s, 4 s, …) */
@@ -18,7 +25,6 @@ export interface WebhookSettings {
 export interface Attempt {
   attempt: number;
   at: string;
-  timestamp: number;
   status: number | null;
   error: string | null;
   durationMs: number;
@@ -29,6 +35,8 @@ export interface Delivery {
   webhookId: string;
   organizationId: string;
   url: string;
+  /** the subscription's custom headers */
+  headers: Record<string, string>;
   entityType: string;
   entityId: string;
   type: string;
@@ -39,9 +47,19 @@ export interface Delivery {
   createdAt: string;
 }
 
-export function signWebhook(secret: string, timestamp: number | string, rawBody: string): string {
-  const hex = createHmac("sha512", secret).update(`${timestamp}.${rawBody}`).digest("hex");
+export function signWebhook(secret: string, rawBody: string): string {
+  const hex = createHmac("sha512", secret).update(rawBody).digest("hex");
   return Buffer.from(hex, "utf8").toString("base64");
+}
+
+/** The documented payload: Entity… or Relationship… mutation, naming the entity or the relationship. */
+function mutationPayload(e: MutationEvent, extras: boolean): Record<string, unknown> {
+  const relationship = e.entityType.startsWith("Relationship.");
+  const kind = e.type.replace(/^Entity/, "");
+  return {
+    ...(relationship ? { relationshipId: e.entityId } : { entityId: e.entityId }),
+    ...(extras ? { type: `${relationship ? "Relationship" : "Entity"}${kind}`, entityType: e.entityType, changedFields: e.changedFields } : {}),
+  };
 }
 
 export function entityTypeMatches(subscribed: string, actual: string): boolean {
@@ -70,16 +88,13 @@ export class WebhookDispatcher {
     if (!t) return;
     for (const sub of t.webhooks.values()) {
       if (!entityTypeMatches(sub.entityType, e.entityType)) continue;
-      const body = JSON.stringify({
-        webhookId: sub.id,
-        organizationId: e.organizationId,
-        payload: { type: e.type, entityType: e.entityType, entityId: e.entityId, changedFields: e.changedFields },
-      });
+      const body = JSON.stringify({ webhookId: sub.id, payload: mutationPayload(e, this.settings().payloadExtras) });
       const d: Delivery = {
         id: randomUUID(),
         webhookId: sub.id,
         organizationId: e.organizationId,
         url: this.settings().urlOverride ?? sub.url,
+        headers: sub.headers ?? {},
         entityType: e.entityType,
         entityId: e.entityId,
         type: e.type,
@@ -117,18 +132,17 @@ export class WebhookDispatcher {
   private async attempt(d: Delivery, gen: number) {
     const s = this.settings();
     const n = d.attempts.length + 1;
-    const timestamp = Math.floor(Date.now() / 1000);
     const started = Date.now();
-    const rec: Attempt = { attempt: n, at: new Date().toISOString(), timestamp, status: null, error: null, durationMs: 0 };
+    const rec: Attempt = { attempt: n, at: new Date().toISOString(), status: null, error: null, durationMs: 0 };
     try {
       const res = await fetch(d.url, {
         method: "POST",
         headers: {
+          ...d.headers,
           "content-type": "application/json",
           "user-agent": "SandboxCRM-Webhooks/1.0",
-          "x-tribe-delivery": d.id,
-          "x-tribe-timestamp": String(timestamp),
-          "x-tribe-signature": signWebhook(s.secret, timestamp, d.body),
+          ...(s.deliveryHeader ? { [s.deliveryHeader]: d.id } : {}),
+          [s.signatureHeader]: signWebhook(s.secret, d.body),
         },
         body: d.body,
         signal: AbortSignal.timeout(s.timeoutMs),

@@ -265,7 +265,7 @@ describe.skipIf(!HAS_PG)(`faults run: ${RELATIES} relations and ${INVOICES} invo
     await world.takeEvents(); // drop what the import's writes sent
     await pool(invoiceIds, 16, async (inv) => void (await A.post("Activity_Invoice", { ID: inv.id, Phase: { ID: sent.ID } })));
     const events = (await world.takeEvents()).filter((e) => e.name === "ledgerlink/invoice.phase-changed");
-    expect(new Set(events.map((e) => e.data.entityId)).size).toBe(INVOICES);
+    expect(new Set(events.map((e) => e.data.hostId)).size).toBe(INVOICES);
     figures.invoiceSetupMs = Date.now() - t0;
 
     // faults back on; the app's functions run as Inngest would (retries, backoff, Retry-After)

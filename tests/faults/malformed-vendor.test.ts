@@ -167,7 +167,7 @@ describe("malformed SnelStart answers end that record with a clear message and w
       const { loadSyncContext } = await import("@/lib/sync/context");
       const { pushRecord, relationSpec } = await import("@/lib/sync/entities");
       const full = await A.get(`Activity_Invoice(${inv.ID})?$expand=Relation($select=ID)`);
-      await pushRecord(await loadSyncContext(world.db, installationId), relationSpec, full.Relation.ID, { force: true, lookupFirst: true });
+      await pushRecord(await loadSyncContext(world.db, installationId), relationSpec, full.Relation.ID, { force: true });
 
       await world.takeEvents(); // the CRM's own webhooks for the changes above land first
       rules = [{ ...c.rule, hits: 0 }];
@@ -175,7 +175,7 @@ describe("malformed SnelStart answers end that record with a clear message and w
       const simBefore = await getJson(`${world.snelstart.url}/__admin/state?administratie=${KORENSCHOOF_ID}`);
       const outs = [];
       for (let attempt = 0; attempt < 2; attempt++) {
-        outs.push(await runOnce("snelstart-book-invoices", { name: "ledgerlink/invoice.phase-changed", data: { tenantId: TENANT_A, entityType: "Activity.Invoice", entityId: inv.ID, deliveryId: `m-${attempt}` } }));
+        outs.push(await runOnce("snelstart-book-invoices", { name: "ledgerlink/invoice.phase-changed", data: { installationId, connector: "snelstart", hostId: inv.ID } }));
       }
       const hits = rules[0]!.hits;
       rules = [];

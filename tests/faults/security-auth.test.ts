@@ -1,12 +1,13 @@
 /**
- * Issue 4, item 3 (first part): forged, expired, wrong-audience and replayed session tokens and
- * webhooks are refused with 401 and leave nothing in the database. Runs the real route handlers
+ * Issue 4, item 3 (first part): forged, expired, wrong-audience and replayed session tokens, and
+ * forged or unsigned webhooks, are refused with 401 and leave nothing in the database; a webhook
+ * redelivered is answered 2xx and handled once (issue 9). Runs the real route handlers
  * (app/api/host/session, app/api/host/webhooks) and the real next-auth configuration in-process.
  */
 import { randomUUID } from "node:crypto";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { signWebhook } from "@/lib/host/tribe/webhook";
+import { signTribeWebhook } from "@/lib/host/tribe/webhook";
 import { onEventsSent, type SentEvent } from "@/inngest/runner/transport";
 import { changedTables, dbFingerprint, secrets, startFaultWorld, TENANT_A, type FaultWorld } from "./harness";
 import * as stubs from "./next-stubs";
@@ -136,23 +137,18 @@ describe("session tokens", () => {
 });
 
 describe("webhooks", () => {
-  const body = (entityId = randomUUID()) =>
-    JSON.stringify({
-      webhookId: "wh-1",
-      organizationId: TENANT_A,
-      payload: { type: "EntityUpdateMutation", entityType: "Activity.Invoice", entityId, changedFields: ["Phase"] },
-    });
-  const deliver = async (raw: string, o: { secret?: string; ts?: number; delivery?: string; signature?: string } = {}) => {
-    const ts = String(o.ts ?? now());
+  // the subscription Ledgerlink made at activation: a delivery names it by its webhookId
+  beforeAll(async () => {
+    const { schema } = await import("@/lib/db");
+    await world.db.insert(schema.tenants).values({ id: TENANT_A, name: "Sandbox BV" }).onConflictDoNothing();
+    await world.db.insert(schema.hostWebhooks).values({ id: "wh-1", tenantId: TENANT_A, entityType: "Activity.Invoice" }).onConflictDoNothing();
+  });
+  const body = (entityId = randomUUID()) => JSON.stringify({ webhookId: "wh-1", payload: { entityId } });
+  const deliver = async (raw: string, o: { secret?: string; signature?: string } = {}) => {
     const res = await webhookRoute.POST(
       new Request("https://ledgerlink.test/api/host/webhooks", {
         method: "POST",
-        headers: {
-          "content-type": "application/json",
-          "x-tribe-timestamp": ts,
-          "x-tribe-delivery": o.delivery ?? randomUUID(),
-          "x-tribe-signature": o.signature ?? signWebhook(o.secret ?? secrets.HOST_WEBHOOK_SECRET, ts, raw),
-        },
+        headers: { "content-type": "application/json", "x-tribe-signature": o.signature ?? signTribeWebhook(o.secret ?? secrets.HOST_WEBHOOK_SECRET, raw) },
         body: raw,
       }),
     );
@@ -163,19 +159,16 @@ describe("webhooks", () => {
     sent.length = 0;
     const r = await deliver(body());
     expect(r.status).toBe(202);
-    expect(sent.map((e) => e.name)).toEqual(["ledgerlink/invoice.phase-changed"]);
+    expect(sent.map((e) => e.name)).toEqual(["ledgerlink/host.changed"]);
   });
 
   const refused: Array<[string, () => Promise<{ status: number; body: unknown }>]> = [
     ["forged (signed with another secret)", () => deliver(body(), { secret: "another-webhook-secret" })],
     ["forged (body changed after signing)", async () => {
       const raw = body();
-      const ts = String(now());
-      return deliver(raw.replace(TENANT_A, "11330df0-a15e-595f-85f9-7c9a298287a1"), { ts: Number(ts), signature: signWebhook(secrets.HOST_WEBHOOK_SECRET, ts, raw) });
+      return deliver(raw.replace(/"entityId":"[^"]+"/, `"entityId":"${randomUUID()}"`), { signature: signTribeWebhook(secrets.HOST_WEBHOOK_SECRET, raw) });
     }],
     ["unsigned", () => deliver(body(), { signature: "" })],
-    ["expired (timestamp ten minutes old)", () => deliver(body(), { ts: now() - 600 })],
-    ["from the future (ten minutes ahead)", () => deliver(body(), { ts: now() + 600 })],
   ];
   for (const [name, send] of refused) {
     it(`refuses a ${name} delivery with 401, hands nothing on and writes nothing`, async () => {
@@ -188,15 +181,14 @@ describe("webhooks", () => {
     });
   }
 
-  it("refuses a replayed delivery (same delivery id, validly signed again) with 401, hands nothing on and writes nothing", async () => {
+  it("answers a redelivery (the same signed body again) with 2xx, hands nothing on and writes nothing", async () => {
     const raw = body();
-    const delivery = randomUUID();
-    expect((await deliver(raw, { delivery })).status).toBe(202);
+    expect((await deliver(raw)).status).toBe(202);
     sent.length = 0;
     const before = await dbFingerprint(world.db);
-    const r = await deliver(raw, { delivery, ts: now() + 1 });
-    expect(sent, "a replay hands nothing on").toEqual([]);
+    const r = await deliver(raw);
+    expect(sent, "a redelivery hands nothing on").toEqual([]);
     expect(changedTables(before, await dbFingerprint(world.db))).toEqual([]);
-    expect(r.status, `a replayed delivery is refused (the app answered ${r.status} ${JSON.stringify(r.body)})`).toBe(401);
+    expect(r.status, `a redelivery is answered 2xx, or the CRM takes the endpoint for broken (it answered ${r.status} ${JSON.stringify(r.body)})`).toBeLessThan(300);
   });
 });

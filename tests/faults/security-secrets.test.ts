@@ -131,7 +131,7 @@ describe("the stored credentials' plaintext is never shown, logged or returned",
       for (let i = 0; i < 5; i++) {
         const out = await runOnce("snelstart-book-invoices", {
           name: "ledgerlink/invoice.phase-changed",
-          data: { tenantId: TENANT_A, entityType: "Activity.Invoice", entityId: invoice.ID, deliveryId: `d-${i}` },
+          data: { installationId: inst.id, connector: "snelstart", hostId: invoice.ID },
         });
         keep(`book-invoices output ${i}`, out);
         if (!out.error) break;

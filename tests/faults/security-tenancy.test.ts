@@ -324,16 +324,16 @@ describe("route handlers take the tenant from a verified credential only", () =>
     expect(jwt?.tenantId).toBe(TENANT_B);
   });
 
-  it("/api/host/webhooks: the tenant is the one the CRM signed into the body", async () => {
+  it("/api/host/webhooks: the tenant is the one whose subscription the signed body names, never a query or header", async () => {
     const { POST } = await import("@/app/api/host/webhooks/route");
-    const { signWebhook } = await import("@/lib/host/tribe/webhook");
+    const { signTribeWebhook } = await import("@/lib/host/tribe/webhook");
+    await world.db.insert(schema.hostWebhooks).values({ id: "wh-tenant-b", tenantId: TENANT_B, entityType: "Product" }).onConflictDoNothing();
     sent.length = 0;
-    const raw = JSON.stringify({ webhookId: "w", organizationId: TENANT_B, payload: { type: "EntityUpdateMutation", entityType: "Product", entityId: randomUUID(), changedFields: [] } });
-    const ts = String(Math.floor(Date.now() / 1000));
+    const raw = JSON.stringify({ webhookId: "wh-tenant-b", payload: { entityId: randomUUID() } });
     const res = await POST(
       new Request(`https://ledgerlink.test/api/host/webhooks?tenant=${TENANT_A}&organizationId=${TENANT_A}`, {
         method: "POST",
-        headers: { "x-tribe-timestamp": ts, "x-tribe-delivery": randomUUID(), "x-tribe-signature": signWebhook(secrets.HOST_WEBHOOK_SECRET, ts, raw), "x-tenant-id": TENANT_A },
+        headers: { "x-tribe-signature": signTribeWebhook(secrets.HOST_WEBHOOK_SECRET, raw), "x-tenant-id": TENANT_A, "x-ledgerlink-tenant": TENANT_A },
         body: raw,
       }),
     );

@@ -8,14 +8,14 @@ import type { AddressInfo } from "node:net";
 import { InngestTestEngine } from "@inngest/test";
 import { setDbHandle, type Db } from "@/lib/db";
 import { resetConfigForTests } from "@/lib/config";
-import { receiveHostWebhook, type OutgoingEvent } from "@/lib/host/receive-webhook";
+import { receiveHostWebhook, type HostChangeEvent } from "@/lib/host/receive-webhook";
 import { storeCredentials } from "@/lib/installations/credentials";
+import { subscribeHostWebhooks } from "@/lib/host";
 import { upsertTenant } from "@/lib/tenancy";
 import { schema } from "@/lib/db";
 import { functions } from "@/inngest/functions";
 import { startHostSandbox, type HostSandbox } from "@/sandbox/host/server";
 import { startSnelStartSimulator, type SnelStartSimulator, type SnelStartSimulatorOptions } from "@/sandbox/vendors/snelstart/server";
-import manifest from "@/manifest.json";
 import { createTestDatabase } from "./db";
 
 import { KORENSCHOOF, SANDBOX_TENANT } from "./seed";
@@ -39,10 +39,16 @@ export type World = {
   secrets: Record<keyof typeof secrets, string>;
   /** where the CRM delivers its webhooks: the app's own handling, in this process */
   receiverUrl: string;
-  /** events the webhook handler handed on, in order */
-  events: OutgoingEvent[];
-  /** wait for the CRM's webhooks to be delivered, then take the events they became */
-  takeEvents(): Promise<OutgoingEvent[]>;
+  /** the host changes the webhook handler handed on, in order, not yet taken */
+  events: HostChangeEvent[];
+  /**
+   * Waits for the CRM's webhooks to be delivered, sorts the changes they carry as Inngest would
+   * (a batch per tenant through the connector's sort function), and answers the events the sorting
+   * sent on: the records to push or book.
+   */
+  takeEvents(): Promise<SentEvent[]>;
+  /** what each sorting of takeEvents answered (echoes, ignored, …) */
+  sorted: Array<Record<string, unknown>>;
   close(): Promise<void>;
 };
 
@@ -59,7 +65,8 @@ export type WorldOptions = {
 
 export async function startWorld(opts: WorldOptions = {}): Promise<World> {
   const s = { ...secrets, ...opts.secrets };
-  const events: OutgoingEvent[] = [];
+  const events: HostChangeEvent[] = [];
+  const sorted: Array<Record<string, unknown>> = [];
   const dbHandle = await createTestDatabase(opts.driver);
   setDbHandle(Promise.resolve(dbHandle));
   const receiver = http.createServer(async (req, res) => {
@@ -69,6 +76,7 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
     try {
       const result = await receiveHostWebhook(dbHandle.db, Buffer.concat(chunks).toString("utf8"), headers, {
         secret: s.HOST_WEBHOOK_SECRET,
+        signatureHeader: "x-tribe-signature",
         send: async (e) => void events.push(...e),
       });
       res.writeHead(result.status, { "content-type": "application/json" }).end(JSON.stringify(result.body));
@@ -90,12 +98,13 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
   await fetch(`${host.url}/__admin/config`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ webhookUrlOverride: receiverUrl, webhookBackoffMs: 50, ...opts.hostConfig }),
+    body: JSON.stringify({ webhookBackoffMs: 50, ...opts.hostConfig }),
   });
   const snelstart = await startSnelStartSimulator({ ...opts.snelstart, port: 0 });
 
   Object.assign(process.env, s, {
     HOST_API_URL: host.url,
+    HOST_WEBHOOK_URL: receiverUrl,
     SNELSTART_API_URL: `${snelstart.url}/v2`,
     SNELSTART_AUTH_URL: `${snelstart.url}/b2b/token`,
   });
@@ -109,9 +118,16 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
     secrets: s,
     receiverUrl,
     events,
+    sorted,
     async takeEvents() {
       await host.waitForWebhooks(opts.webhookWaitMs ?? 10_000);
-      return events.splice(0);
+      const out: SentEvent[] = [];
+      for (const batch of batchesOf(events.splice(0))) {
+        const sort = await runSort(batch);
+        sorted.push(sort.result);
+        out.push(...sort.sent);
+      }
+      return out;
     },
     async close() {
       await Promise.all([host.close(), snelstart.close(), new Promise((r) => receiver.close(r))]);
@@ -131,18 +147,12 @@ export const completeSettings = (overrides: Record<string, Record<string, unknow
   ...overrides,
 });
 
-/** Activate in the CRM's Marketplace (the token endpoint answers from then on), subscribing the manifest's webhooks. */
-export async function activateInCrm(world: World, opts: { tenantId?: string; webhooks?: boolean } = {}) {
+/** Activate in the CRM's Marketplace: the token endpoint answers for the tenant from then on. */
+export async function activateInCrm(world: World, opts: { tenantId?: string } = {}) {
   const r = await fetch(`${world.host.url}/__admin/install`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({
-      tenant: opts.tenantId ?? SANDBOX_TENANT,
-      listingId: "snelstart",
-      appId: "ledgerlink",
-      // the URL is replaced by the receiver (webhookUrlOverride)
-      ...(opts.webhooks === false ? {} : { webhooks: manifest.webhooks }),
-    }),
+    body: JSON.stringify({ tenant: opts.tenantId ?? SANDBOX_TENANT, listingId: "snelstart", appId: "ledgerlink" }),
   });
   if (!r.ok) throw new Error(`CRM install: ${r.status}`);
 }
@@ -158,13 +168,13 @@ export async function installSnelStart(
     status?: "importing" | "active";
     credentials?: Record<string, string>;
     settings?: (s: ReturnType<typeof completeSettings>) => void;
-    /** subscribe the manifest's webhooks, as Activate in the Marketplace does (default true) */
+    /** subscribe to the CRM's webhooks, as activation does (default true) */
     webhooks?: boolean;
   } = {},
 ): Promise<string> {
   const tenantId = opts.tenantId ?? SANDBOX_TENANT;
   await upsertTenant(world.db, { tenantId, tenantName: "Sandbox BV", locale: "nl" });
-  await activateInCrm(world, { tenantId, webhooks: opts.webhooks });
+  await activateInCrm(world, { tenantId });
   const { getConnector } = await import("@/lib/connectors");
   const { hostAdapterForTenant } = await import("@/lib/host");
   const connector = getConnector("snelstart")!;
@@ -179,16 +189,38 @@ export async function installSnelStart(
     .values({ tenantId, connector: "snelstart", status: opts.status ?? "importing", settings, activatedAt: new Date() })
     .returning();
   await storeCredentials(world.db, row.id, credentials);
+  if (opts.webhooks !== false) await subscribeHostWebhooks(world.db, tenantId);
   return row.id;
 }
 
-/** Runs one Inngest function of the app, with its real steps, as Inngest would for this event. */
-export async function runFunction(id: string, event: { name: string; data: Record<string, unknown> }) {
+export type SentEvent = { name: string; data: Record<string, any>; ts?: number }; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** Runs one Inngest function of the app, with its real steps, as Inngest would for these events (several: a batch). */
+export async function runFunction(id: string, event: SentEvent | SentEvent[]) {
   const fn = functions.find((f) => f.id() === id || f.id().endsWith(`-${id}`) || (f as unknown as { opts: { id: string } }).opts.id === id);
   if (!fn) throw new Error(`no function ${id}`);
-  const engine = new InngestTestEngine({ function: fn as never, events: [event as never] });
-  const out = (await engine.execute()) as { result?: unknown; error?: unknown; ctx: unknown };
+  const engine = new InngestTestEngine({ function: fn as never, events: (Array.isArray(event) ? event : [event]) as never });
+  const out = (await engine.execute()) as { result?: unknown; error?: unknown; ctx: { step: { sendEvent: { mock: { calls: unknown[][] } } } } };
   return out;
+}
+
+/** The events a run sent with step.sendEvent. */
+export function sentBy(out: Awaited<ReturnType<typeof runFunction>>): SentEvent[] {
+  return out.ctx.step.sendEvent.mock.calls.flatMap((call) => call[1] as SentEvent | SentEvent[]);
+}
+
+/** Host changes in the batches Inngest makes of them: per tenant, at most 100. */
+export function batchesOf(changes: HostChangeEvent[]): HostChangeEvent[][] {
+  const byTenant = new Map<string, HostChangeEvent[]>();
+  for (const c of changes) byTenant.set(c.data.tenantId, [...(byTenant.get(c.data.tenantId) ?? []), c]);
+  return [...byTenant.values()].flatMap((list) => Array.from({ length: Math.ceil(list.length / 100) }, (_, i) => list.slice(i * 100, i * 100 + 100)));
+}
+
+/** Sorts one batch of host changes with the connector's sort function; answers what it sent on. */
+export async function runSort(batch: HostChangeEvent[], connector = "snelstart") {
+  const out = await runFunction(`${connector}-sort-host-changes`, batch);
+  if (out.error) throw out.error;
+  return { result: out.result as Record<string, unknown>, sent: sentBy(out) };
 }
 
 // ── helpers for the integration tests ─────────────────────────────────
@@ -376,7 +408,7 @@ export async function runImport(installationId: string, opts: { maxPages?: numbe
 }
 
 /** Runs the function for every event of that name (as Inngest fans webhooks out). */
-export async function runForEvents(id: string, events: Array<{ name: string; data: Record<string, unknown> }>, name: string) {
+export async function runForEvents(id: string, events: SentEvent[], name: string) {
   const outs = [];
   for (const e of events.filter((x) => x.name === name)) outs.push(await runFunction(id, { name: e.name, data: e.data }));
   return outs;
@@ -404,7 +436,7 @@ export async function links(world: World, installationId: string, entity: string
     .where(and(eq(schema.syncLinks.installationId, installationId), eq(schema.syncLinks.entity, entity)));
 }
 
-/** A host-change event for a record, as the webhook handler would hand it on. */
-export function hostEvent(name: string, entityType: string, entityId: string, tenantId = SANDBOX_TENANT) {
-  return { name, data: { tenantId, entityType, entityId, deliveryId: `test-${entityId}-${Math.random().toString(36).slice(2)}` } };
+/** The event that has a record pushed or booked, as sorting the CRM's webhooks sends it on. */
+export function recordEvent(name: string, installationId: string, hostId: string) {
+  return { name, data: { installationId, connector: "snelstart", hostId } };
 }

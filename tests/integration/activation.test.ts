@@ -5,12 +5,14 @@ import { getConnector } from "@/lib/connectors";
 import { connectInstallation } from "@/lib/installations";
 import { translate } from "@/lib/i18n";
 import { upsertTenant } from "@/lib/tenancy";
-import { SANDBOX_TENANT, startWorld, type World } from "../helpers/world";
+import { WEBHOOK_ENTITY_TYPES } from "@/lib/host/tribe/webhook";
+import { activateInCrm, crm, SANDBOX_TENANT, startWorld, type World } from "../helpers/world";
 
 let world: World;
 beforeAll(async () => {
   world = await startWorld();
   await upsertTenant(world.db, { tenantId: SANDBOX_TENANT, tenantName: "Sandbox BV", locale: "nl" });
+  await activateInCrm(world);
 }, 120_000);
 afterAll(() => world?.close());
 
@@ -69,5 +71,18 @@ describe("activating SnelStart", () => {
     const [inst] = await world.db.select().from(schema.installations).where(eq(schema.installations.tenantId, SANDBOX_TENANT));
     expect(inst.remoteAccount).toMatchObject({ administratie: expect.any(String) });
     expect(sent).toHaveLength(0);
+  });
+
+  it("subscribes, through the CRM's /v1/webhooks, to every entity type it syncs, and knows each subscription by id", async () => {
+    const subs = (await crm(world).call("GET", "../webhooks")).json as Array<{ id: string; entityType: string; url: string }>;
+    expect(subs.map((x) => x.entityType).sort()).toEqual(Object.keys(WEBHOOK_ENTITY_TYPES).sort());
+    for (const x of subs) expect(x.url).toBe(world.receiverUrl);
+    const rows = await world.db.select().from(schema.hostWebhooks).where(eq(schema.hostWebhooks.tenantId, SANDBOX_TENANT));
+    expect(rows.map((r) => [r.id, r.entityType]).sort()).toEqual(subs.map((x) => [x.id, x.entityType]).sort());
+
+    // activating again keeps them: none is made twice
+    await connectInstallation(world.db, { tenantId: SANDBOX_TENANT, connector: connector(), input: { method: "clientkey", clientKey: "sandbox-koppelsleutel-inkaart-korenschoof" }, send });
+    const again = (await crm(world).call("GET", "../webhooks")).json as unknown[];
+    expect(again).toHaveLength(subs.length);
   });
 });

@@ -56,7 +56,7 @@ async function prepare(): Promise<Pre> {
     vestigingsAdres: { straat: "Grote Markt 2bis", postcode: "2011 RD", plaats: "Haarlem" },
   });
   expect(jan.status, JSON.stringify(jan.json)).toBe(201);
-  await activateInCrm(world, { webhooks: false });
+  await activateInCrm(world);
 
   // same debtor number as SnelStart's 1002, different name
   const orgByNumber = await api.post("Relation_Organization", {

@@ -68,7 +68,7 @@ async function sentInvoice(lines: Array<{ Description: string; Quantity: number;
     ProductLines: lines.map((l) => ({ ...l, VatGroup: { ID: l.VatGroup } })),
   });
   await api.put(`Activity_Invoice(${inv.ID})`, { Phase: { ID: CRM.invoicePhase.sent } });
-  const events = (await world.takeEvents()).filter((e) => e.name === "ledgerlink/invoice.phase-changed" && e.data.entityId === inv.ID);
+  const events = (await world.takeEvents()).filter((e) => e.name === "ledgerlink/invoice.phase-changed" && e.data.hostId === inv.ID);
   expect(events).toHaveLength(1);
   return { id: inv.ID as string, number: (await api.get(`Activity_Invoice(${inv.ID})`)).Number as string, events };
 }

@@ -3,7 +3,7 @@
  * paid on the next `snelstart-pull-payments`, once.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CRM, crm, hostEvent, installSnelStart, links, runFunction, snelstart, startWorld, type Crm, type World } from "../helpers/world";
+import { CRM, crm, installSnelStart, recordEvent, links, runFunction, snelstart, startWorld, type Crm, type World } from "../helpers/world";
 
 let world: World;
 let api: Crm;
@@ -29,7 +29,7 @@ async function crmStats() {
 describe("payments", () => {
   it("marks the CRM invoice paid when its verkoopfactuur is paid in SnelStart, and writes nothing the second time", async () => {
     // invoice 2026-0001 is Sent in the seed: book it
-    const booked = await runFunction("snelstart-book-invoices", hostEvent("ledgerlink/invoice.phase-changed", "Activity.Invoice", CRM.invoice.sent0001));
+    const booked = await runFunction("snelstart-book-invoices", recordEvent("ledgerlink/invoice.phase-changed", installationId, CRM.invoice.sent0001));
     expect(booked.error).toBeUndefined();
     expect(booked.result).toMatchObject({ outcome: "created" });
     const boekingId = (await links(world, installationId, "invoice")).find((l) => l.hostId === CRM.invoice.sent0001)!.remoteId;
@@ -71,7 +71,7 @@ describe("payments", () => {
       ProductLines: [{ Description: "Advies", Quantity: 1, Price: 100, VatGroup: { ID: CRM.vatGroup.NL21 } }],
     });
     await api.put(`Activity_Invoice(${inv.ID})`, { Phase: { ID: CRM.invoicePhase.sent } });
-    const booked = await runFunction("snelstart-book-invoices", hostEvent("ledgerlink/invoice.phase-changed", "Activity.Invoice", inv.ID));
+    const booked = await runFunction("snelstart-book-invoices", recordEvent("ledgerlink/invoice.phase-changed", installationId, inv.ID));
     expect(booked.error).toBeUndefined();
     const boekingId = (await links(world, installationId, "invoice")).find((l) => l.hostId === inv.ID)!.remoteId;
     const factuur = ((await sim.state()).verkoopfacturen as Array<{ id: string; verkoopBoeking?: { id: string } }>).find((f) => f.verkoopBoeking?.id === boekingId)!;

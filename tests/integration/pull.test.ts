@@ -70,12 +70,11 @@ describe("the hourly pull", () => {
     expect(org.PhoneNumber).toBe("033 123 45 67");
     expect(await api.count("Relation_Organization", "Name eq 'Lunchroom Het Zonnetje'")).toBe(1);
 
-    // the CRM's webhooks for that update come back: nothing is written to SnelStart
-    const echoes = await world.takeEvents();
-    expect(echoes.length).toBeGreaterThanOrEqual(1);
+    // the CRM's webhooks for that update come back as echoes: nothing is pushed to SnelStart
     await sim.resetStats();
-    const outs = await runForEvents("snelstart-push-relations", echoes, "ledgerlink/relation.changed");
-    for (const o of outs) expect(o.error).toBeUndefined();
+    const echoes = await world.takeEvents();
+    expect(Number(world.sorted.at(-1)?.echoes)).toBeGreaterThanOrEqual(1);
+    expect(echoes).toEqual([]);
     expect(writes(await sim.stats())).toBe(0);
 
     // and the next pull sees nothing new
@@ -134,7 +133,7 @@ describe("a bulk change in SnelStart", () => {
     vi.useRealTimers();
   });
 
-  it("is read by one pull, and not again by the next one once it lies further back than the overlap", async () => {
+  it("is read by one pull, and not again by the next one once it lies further back than the overlap", { timeout: 90_000 }, async () => {
     // 600 relaties changed within one second (a bulk edit), newer than anything else; the filter
     // only knows whole seconds, so without moving the cursor past that second every pull reads them again
     await new Promise((r) => setTimeout(r, 1100));

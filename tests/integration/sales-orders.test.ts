@@ -4,7 +4,7 @@
  * customer's card; invoices are then not booked.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CRM, crm, hostEvent, installSnelStart, links, runForEvents, runFunction, snelstart, startWorld, type Crm, type World } from "../helpers/world";
+import { CRM, crm, installSnelStart, recordEvent, links, runForEvents, runFunction, snelstart, startWorld, type Crm, type World } from "../helpers/world";
 
 let world: World;
 let api: Crm;
@@ -82,7 +82,7 @@ describe("sales-order mode", () => {
     // the order's product (INST-01) is pushed first, so it is linked to a SnelStart artikel
     const [line] = await api.all("ProductLine", { filter: `Activity/ID eq ${CRM.salesOrder.so0001}` });
     const productId = line.Product.ID as string;
-    const pushed = await runFunction("snelstart-push-products", hostEvent("ledgerlink/product.changed", "Product", productId));
+    const pushed = await runFunction("snelstart-push-products", recordEvent("ledgerlink/product.changed", installationId, productId));
     expect(pushed.error).toBeUndefined();
     const artikelId = (await links(world, installationId, "product")).find((l) => l.hostId === productId)!.remoteId;
 
@@ -99,7 +99,7 @@ describe("sales-order mode", () => {
   });
 
   it("does not book invoices while the tenant works with sales orders", async () => {
-    const out = await runFunction("snelstart-book-invoices", hostEvent("ledgerlink/invoice.phase-changed", "Activity.Invoice", CRM.invoice.sent0001));
+    const out = await runFunction("snelstart-book-invoices", recordEvent("ledgerlink/invoice.phase-changed", installationId, CRM.invoice.sent0001));
     expect(out.error).toBeUndefined();
     expect(out.result).toMatchObject({ outcome: "skipped" });
     expect(((await sim.state()).verkoopboekingen as Array<{ factuurnummer: string }>).some((b) => b.factuurnummer === "2026-0001")).toBe(false);

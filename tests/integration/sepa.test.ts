@@ -48,7 +48,7 @@ async function sendInvoice(relationId: string, subscriptionId: string | null) {
 }
 async function setSent(invoiceId: string) {
   await api.put(`Activity_Invoice(${invoiceId})`, { Phase: { ID: CRM.invoicePhase.sent } });
-  const events = (await world.takeEvents()).filter((e) => e.name === "ledgerlink/invoice.phase-changed" && e.data.entityId === invoiceId);
+  const events = (await world.takeEvents()).filter((e) => e.name === "ledgerlink/invoice.phase-changed" && e.data.hostId === invoiceId);
   expect(events).toHaveLength(1);
   const [out] = await runForEvents("snelstart-book-invoices", events, "ledgerlink/invoice.phase-changed");
   return { id: invoiceId, number: (await api.get(`Activity_Invoice(${invoiceId})`)).Number as string, out };

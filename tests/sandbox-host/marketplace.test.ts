@@ -32,7 +32,7 @@ describe("marketplace and iframe", () => {
     expect(page.text).toContain('href="/marketplace/ledgerlink/snelstart"');
   });
 
-  it("shows a listing with an Activeren button, activates, subscribes webhooks and opens the iframe with a fresh JWT", async () => {
+  it("shows a listing with an Activeren button, activates and opens the iframe with a fresh JWT (the app subscribes to webhooks itself)", async () => {
     const listing = await html("/marketplace/ledgerlink/snelstart");
     expect(listing.text).toMatch(/<button[^>]*>Activeren<\/button>/);
     expect(listing.text).not.toContain("Deïnstalleren");
@@ -59,12 +59,8 @@ describe("marketplace and iframe", () => {
     const again = /<iframe[^>]*src="([^"]+)"/.exec((await html("/apps/ledgerlink/snelstart")).text)![1]!;
     expect(new URL(again.replace(/&amp;/g, "&")).searchParams.get("token")).not.toBe(jwt);
 
-    // webhooks subscribed at manifest.webhooks.url, resolved against the app URL
-    const subs = (await (await fetch(`${host.url}/__admin/webhooks`)).json()).subscriptions;
-    expect(subs.map((s: any) => [s.entityType, s.url])).toEqual([
-      ["Relation.Organization", `${app.url}/api/host/webhooks`],
-      ["Activity.Invoice", `${app.url}/api/host/webhooks`],
-    ]);
+    // Tribe has no manifest that subscribes an app: apps subscribe through /v1/webhooks themselves
+    expect((await (await fetch(`${host.url}/__admin/webhooks`)).json()).subscriptions).toEqual([]);
     // the token endpoint now answers for this organization
     expect(await token(host)).toBeTruthy();
 
@@ -87,6 +83,16 @@ describe("marketplace and iframe", () => {
     const cookie = await fetch(`${host.url}/marketplace?tenant=2`, { redirect: "manual" }).then((r) => r.headers.get("set-cookie")!.split(";")[0]!);
     const page = await html("/marketplace", { headers: { cookie } });
     expect(page.text).toContain("Fjordhandel AS");
+  });
+
+  it("subscribes the manifest's webhooks on Activate only when configured to (subscribeOnActivate)", async () => {
+    await fetch(`${host.url}/__admin/config`, { method: "POST", body: JSON.stringify({ subscribeOnActivate: true }) });
+    await html("/marketplace/ledgerlink/snelstart/activate", { method: "POST" });
+    const subs = (await (await fetch(`${host.url}/__admin/webhooks`)).json()).subscriptions;
+    expect(subs.map((s: any) => [s.entityType, s.url])).toEqual([
+      ["Relation.Organization", `${app.url}/api/host/webhooks`],
+      ["Activity.Invoice", `${app.url}/api/host/webhooks`],
+    ]);
   });
 
   it("uninstalls", async () => {

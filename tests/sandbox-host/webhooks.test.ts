@@ -18,27 +18,28 @@ beforeEach(async () => {
   await install(host);
 });
 
-function expectedSignature(ts: string, body: string) {
-  const hex = createHmac("sha512", SECRET).update(`${ts}.${body}`).digest("hex");
+/** Tribe's documented signature: SHA-512 keyed by the secret over the body, hex, then Base64. */
+function expectedSignature(body: string) {
+  const hex = createHmac("sha512", SECRET).update(body).digest("hex");
   return Buffer.from(hex).toString("base64");
 }
 
-async function subscribe(A: { tok: string }, entityType: string, url: string) {
+async function subscribe(A: { tok: string }, entityType: string, url: string, headers?: Record<string, string>) {
   const r = await fetch(`${host.url}/v1/webhooks`, {
     method: "POST",
     headers: { authorization: `Bearer ${A.tok}`, "content-type": "application/json" },
-    body: JSON.stringify({ entityType, url }),
+    body: JSON.stringify({ entityType, url, ...(headers ? { headers } : {}) }),
   });
   expect(r.status).toBe(201);
   return (await r.json()) as { id: string; entityType: string; url: string };
 }
 
 describe("webhooks", () => {
-  it("delivers signed payloads for API changes, and manages subscriptions", async () => {
+  it("delivers exactly the documented payload, signed over the body, and manages subscriptions", async () => {
     const rx = await startReceiver();
     try {
       const tok = await token(host);
-      const sub = await subscribe({ tok }, "Relation.Organization", `${rx.url}/hook`);
+      const sub = await subscribe({ tok }, "Relation.Organization", `${rx.url}/hook`, { "X-Custom": "mine" });
       const list = await (await fetch(`${host.url}/v1/webhooks`, { headers: { authorization: `Bearer ${tok}` } })).json();
       expect(list).toEqual([expect.objectContaining({ id: sub.id, entityType: "Relation.Organization" })]);
 
@@ -49,18 +50,13 @@ describe("webhooks", () => {
       await host.waitForWebhooks();
       expect(rx.received).toHaveLength(2);
       const [first, second] = rx.received;
-      const body = JSON.parse(first!.body);
-      expect(body).toEqual({
-        webhookId: sub.id,
-        organizationId: T1,
-        payload: { type: "EntityCreationMutation", entityType: "Relation.Organization", entityId: created.json.ID, changedFields: expect.arrayContaining(["Name"]) },
-      });
-      expect(JSON.parse(second!.body).payload).toMatchObject({ type: "EntityUpdateMutation", changedFields: ["Name"] });
-      const ts = String(first!.headers["x-tribe-timestamp"]);
-      expect(Math.abs(Number(ts) - Date.now() / 1000)).toBeLessThan(10);
-      expect(first!.headers["x-tribe-signature"]).toBe(expectedSignature(ts, first!.body));
-      expect(first!.headers["x-tribe-delivery"]).toMatch(/^[0-9a-f-]{36}$/);
-      expect(first!.headers["x-tribe-delivery"]).not.toBe(second!.headers["x-tribe-delivery"]);
+      // nothing but what Tribe documents: the subscription and the mutation's entity
+      expect(JSON.parse(first!.body)).toEqual({ webhookId: sub.id, payload: { entityId: created.json.ID } });
+      expect(JSON.parse(second!.body)).toEqual({ webhookId: sub.id, payload: { entityId: created.json.ID } });
+      expect(first!.headers["x-tribe-signature"]).toBe(expectedSignature(first!.body));
+      expect(first!.headers["x-tribe-timestamp"], "no timestamp header: Tribe documents none").toBeUndefined();
+      expect(first!.headers["x-tribe-delivery"], "no delivery id header unless configured").toBeUndefined();
+      expect(first!.headers["x-custom"], "the subscription's custom headers").toBe("mine");
 
       const del = await fetch(`${host.url}/v1/webhooks/${sub.id}`, { method: "DELETE", headers: { authorization: `Bearer ${tok}` } });
       expect(del.status).toBe(204);
@@ -84,11 +80,10 @@ describe("webhooks", () => {
       await A.post("Activity_Invoice", { ID: inv.ID, Phase: { ID: sent.ID } });
       await host.waitForWebhooks();
       expect(rx.received).toHaveLength(3);
-      const ids = new Set(rx.received.map((r) => r.headers["x-tribe-delivery"]));
-      expect(ids.size).toBe(1);
+      expect(new Set(rx.received.map((r) => r.body)).size, "a retry sends the same body").toBe(1);
       expect(rx.received[2]!.at - rx.received[1]!.at).toBeGreaterThanOrEqual(90); // 50 ms, then 100 ms
-      for (const r of rx.received) expect(r.headers["x-tribe-signature"]).toBe(expectedSignature(String(r.headers["x-tribe-timestamp"]), r.body));
-      expect(JSON.parse(rx.received[0]!.body).payload).toMatchObject({ entityType: "Activity.Invoice", entityId: inv.ID, changedFields: ["Phase"] });
+      for (const r of rx.received) expect(r.headers["x-tribe-signature"]).toBe(expectedSignature(r.body));
+      expect(JSON.parse(rx.received[0]!.body).payload).toEqual({ entityId: inv.ID });
 
       const log = await (await fetch(`${host.url}/__admin/webhooks`)).json();
       expect(log.deliveries).toHaveLength(1);
@@ -132,8 +127,32 @@ describe("webhooks", () => {
       });
       expect(r.status).toBe(303);
       await host.waitForWebhooks();
-      const types = rx.received.map((x) => JSON.parse(x.body).payload.entityType).sort();
+      const subs = (await (await fetch(`${host.url}/v1/webhooks`, { headers: { authorization: `Bearer ${tok}` } })).json()) as Array<{ id: string; entityType: string }>;
+      const typeOf = new Map(subs.map((x) => [x.id, x.entityType]));
+      const types = rx.received.map((x) => typeOf.get(JSON.parse(x.body).webhookId)).sort();
       expect(types).toEqual(["Address", "Relation.Organization", "Relationship.Organization.CommercialRelationship.Customer"]);
+      const role = rx.received.map((x) => JSON.parse(x.body)).find((b) => typeOf.get(b.webhookId)?.startsWith("Relationship."));
+      expect(Object.keys(role.payload), "a relationship mutation names its relationshipId").toEqual(["relationshipId"]);
+    } finally {
+      await rx.close();
+    }
+  });
+
+  it("adds, when configured, a delivery id header and the mutation's type and fields (not documented by Tribe)", async () => {
+    const rx = await startReceiver();
+    try {
+      await fetch(`${host.url}/__admin/config`, {
+        method: "POST",
+        body: JSON.stringify({ webhookDeliveryHeader: "X-Delivery", webhookPayloadExtras: true, webhookSignatureHeader: "X-Sig" }),
+      });
+      const tok = await token(host);
+      await subscribe({ tok }, "Product", `${rx.url}/hook`);
+      const p = await api(host, tok).post("Product", { Name: "Extras" });
+      await host.waitForWebhooks();
+      const [d] = rx.received;
+      expect(JSON.parse(d!.body).payload).toEqual({ entityId: p.json.ID, type: "EntityCreationMutation", entityType: "Product", changedFields: expect.arrayContaining(["Name"]) });
+      expect(d!.headers["x-delivery"]).toMatch(/^[0-9a-f-]{36}$/);
+      expect(d!.headers["x-sig"]).toBe(expectedSignature(d!.body));
     } finally {
       await rx.close();
     }

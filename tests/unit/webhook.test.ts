@@ -1,104 +1,106 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { schema } from "@/lib/db";
-import { receiveHostWebhook, type OutgoingEvent } from "@/lib/host/receive-webhook";
-import { signWebhook } from "@/lib/host/tribe/webhook";
+import { closeDeliveries, receiveHostWebhook, type HostChangeEvent } from "@/lib/host/receive-webhook";
+import { ENTITY_TYPE_HEADER, signTribeWebhook, TENANT_HEADER } from "@/lib/host/tribe/webhook";
 import { createTestDatabase } from "../helpers/db";
 
 const secret = "webhook-secret-for-tests";
+const signatureHeader = "x-tribe-signature";
+const TENANT = "tenant-1";
 let handle: Awaited<ReturnType<typeof createTestDatabase>>;
+
 beforeAll(async () => {
   handle = await createTestDatabase();
+  await handle.db.insert(schema.tenants).values({ id: TENANT, name: "Tenant" });
+  await handle.db.insert(schema.hostWebhooks).values([
+    { id: "wh-org", tenantId: TENANT, entityType: "Relation.Organization" },
+    { id: "wh-customer", tenantId: TENANT, entityType: "Relationship.Organization.CommercialRelationship.Customer" },
+    { id: "wh-product", tenantId: TENANT, entityType: "Product" },
+  ]);
 });
 afterAll(() => handle.close());
 
-function delivery(body: object, opts: { id?: string; ts?: number; secret?: string } = {}) {
+/** A delivery as Tribe documents it: the JSON body, signed over exactly those bytes. */
+function delivery(body: object, opts: { secret?: string; headers?: Record<string, string> } = {}) {
   const raw = JSON.stringify(body);
-  const ts = String(opts.ts ?? Math.floor(Date.now() / 1000));
-  const headers = new Headers({
-    "x-tribe-delivery": opts.id ?? crypto.randomUUID(),
-    "x-tribe-timestamp": ts,
-    "x-tribe-signature": signWebhook(opts.secret ?? secret, ts, raw),
-  });
-  return { raw, headers };
+  return { raw, headers: new Headers({ [signatureHeader]: signTribeWebhook(opts.secret ?? secret, raw), ...opts.headers }) };
 }
 
-const body = (entityType: string, extra: object = {}) => ({
-  webhookId: "wh1",
-  organizationId: "tenant-1",
-  payload: { type: "EntityUpdateMutation", entityType, entityId: "e1", changedFields: ["Name"], ...extra },
-});
-
-async function receive(raw: string, headers: Headers) {
-  const sent: OutgoingEvent[] = [];
-  const result = await receiveHostWebhook(handle.db, raw, headers, { secret, send: async (e) => void sent.push(...e) });
+async function receive(raw: string, headers: Headers, deliveryHeader: string | null = null) {
+  const sent: HostChangeEvent[] = [];
+  const result = await receiveHostWebhook(handle.db, raw, headers, { secret, signatureHeader, deliveryHeader, send: async (e) => void sent.push(...e) });
   return { ...result, sent };
 }
 
-describe("host webhooks", () => {
-  it("accepts a valid delivery and hands it on as an engine event", async () => {
-    const d = delivery(body("Relation.Organization"));
+const deliveries = async () => (await handle.db.select({ n: sql<number>`count(*)::int` }).from(schema.webhookDeliveries))[0]!.n;
+
+describe("host webhooks as Tribe documents them", () => {
+  it("takes the tenant and entity type from the subscription the webhookId names", async () => {
+    const d = delivery({ webhookId: "wh-org", payload: { entityId: "e1" } });
     const r = await receive(d.raw, d.headers);
     expect(r.status).toBe(202);
     expect(r.sent).toEqual([
-      expect.objectContaining({ name: "ledgerlink/relation.changed", data: expect.objectContaining({ tenantId: "tenant-1", entityId: "e1" }) }),
+      { name: "ledgerlink/host.changed", data: expect.objectContaining({ tenantId: TENANT, entity: "relation", entityType: "Relation.Organization", entityId: "e1", mutation: null }) },
     ]);
   });
 
-  it("refuses a bad signature and a tampered body, and keeps nothing", async () => {
-    const d = delivery(body("Product"), { secret: "not-the-secret" });
+  it("reads a relationship mutation by its relationshipId, and the mutation's type when the host adds it", async () => {
+    const d = delivery({ webhookId: "wh-customer", payload: { relationshipId: "r1", type: "RelationshipDeletionMutation" } });
     const r = await receive(d.raw, d.headers);
-    expect(r.status).toBe(401);
-    expect(r.body.error).toBe("bad_signature");
-    const ok = delivery(body("Product"));
-    const tampered = await receive(ok.raw.replace("e1", "e2"), ok.headers);
-    expect(tampered.status).toBe(401);
-    expect(tampered.sent).toHaveLength(0);
-    const [{ n }] = await handle.db
-      .select({ n: sql<number>`count(*)::int` })
-      .from(schema.webhookDeliveries)
-      .where(sql`${schema.webhookDeliveries.deliveryId} = ${ok.headers.get("x-tribe-delivery")}`);
-    expect(n).toBe(0);
+    expect(r.sent[0]!.data).toMatchObject({ entity: "relation", entityId: "r1", mutation: "deleted" });
   });
 
-  it("refuses a stale timestamp", async () => {
-    const d = delivery(body("Product"), { ts: Math.floor(Date.now() / 1000) - 301 });
-    const r = await receive(d.raw, d.headers);
-    expect(r).toMatchObject({ status: 401, body: { error: "stale" } });
+  it("refuses a bad signature, a tampered body and an unsigned delivery with 401, and keeps nothing", async () => {
+    const before = await deliveries();
+    const forged = delivery({ webhookId: "wh-product", payload: { entityId: "p1" } }, { secret: "not-the-secret" });
+    expect(await receive(forged.raw, forged.headers)).toMatchObject({ status: 401, body: { error: "bad_signature" }, sent: [] });
+    const ok = delivery({ webhookId: "wh-product", payload: { entityId: "p1" } });
+    expect(await receive(ok.raw.replace("p1", "p2"), ok.headers)).toMatchObject({ status: 401, sent: [] });
+    expect(await receive(ok.raw, new Headers())).toMatchObject({ status: 401, body: { error: "missing_signature" }, sent: [] });
+    expect(await receive("not json", new Headers())).toMatchObject({ status: 401, sent: [] });
+    expect(await deliveries()).toBe(before);
   });
 
-  it("drops a repeated delivery id", async () => {
-    const d = delivery(body("Product"), { id: "same-delivery" });
+  it("answers a redelivery 2xx without handing it on twice, and takes an equal body after the first is sorted as a new change", async () => {
+    const d = delivery({ webhookId: "wh-product", payload: { entityId: "p-redeliver" } });
     const first = await receive(d.raw, d.headers);
-    const again = delivery(body("Product"), { id: "same-delivery" });
-    const second = await receive(again.raw, again.headers);
+    const again = await receive(d.raw, d.headers);
     expect(first.sent).toHaveLength(1);
-    expect(second).toMatchObject({ status: 401, body: { error: "replayed" } });
-    expect(second.sent).toHaveLength(0);
+    expect(again).toMatchObject({ status: 200, body: { duplicate: true }, sent: [] });
+    await closeDeliveries(handle.db, [first.sent[0]!.data.delivery]);
+    expect((await receive(d.raw, d.headers)).sent, "the same change made again later is a new delivery").toHaveLength(1);
+  });
+
+  it("recognises a delivery by its id when the host sends one", async () => {
+    const d = delivery({ webhookId: "wh-product", payload: { entityId: "p-id" } }, { headers: { "x-delivery": "delivery-7" } });
+    const first = await receive(d.raw, d.headers, "x-delivery");
+    await closeDeliveries(handle.db, [first.sent[0]!.data.delivery]);
+    expect(await receive(d.raw, d.headers, "x-delivery")).toMatchObject({ status: 200, body: { duplicate: true }, sent: [] });
   });
 
   it("forgets a delivery it could not hand on, so the host's retry is not lost", async () => {
-    const d = delivery(body("Product"), { id: "flaky-delivery" });
-    await expect(
-      receiveHostWebhook(handle.db, d.raw, d.headers, { secret, send: async () => Promise.reject(new Error("queue down")) }),
-    ).rejects.toThrow("queue down");
-    const retry = delivery(body("Product"), { id: "flaky-delivery" });
-    expect((await receive(retry.raw, retry.headers)).sent).toHaveLength(1);
+    const d = delivery({ webhookId: "wh-product", payload: { entityId: "p-flaky" } });
+    await expect(receiveHostWebhook(handle.db, d.raw, d.headers, { secret, signatureHeader, send: async () => Promise.reject(new Error("queue down")) })).rejects.toThrow("queue down");
+    expect((await receive(d.raw, d.headers)).sent).toHaveLength(1);
   });
 
-  it("rejects a body that does not parse, naming the field", async () => {
-    const d = delivery({ webhookId: "x", organizationId: "t", payload: { type: "EntityUpdateMutation", entityId: "e" } });
+  it("tells a signed delivery that does not parse what is wrong with it", async () => {
+    const d = delivery({ webhookId: "wh-org", payload: { something: "else" } });
     const r = await receive(d.raw, d.headers);
     expect(r.status).toBe(400);
-    expect(String(r.body.detail)).toContain("payload.entityType");
+    expect(String(r.body.detail)).toContain("entityId or relationshipId");
   });
 
-  it("books only phase changes of invoices and never propagates deletions", async () => {
-    const phase = delivery(body("Activity.Invoice", { changedFields: ["Phase"] }));
-    expect((await receive(phase.raw, phase.headers)).sent[0].name).toBe("ledgerlink/invoice.phase-changed");
-    const subject = delivery(body("Activity.Invoice", { changedFields: ["Subject"] }));
-    expect((await receive(subject.raw, subject.headers)).sent).toHaveLength(0);
-    const del = delivery(body("Relation.Person", { type: "EntityDeletionMutation" }));
-    expect((await receive(del.raw, del.headers)).sent).toHaveLength(0);
+  it("ignores a subscription it has no record of, unless its custom headers name a known tenant", async () => {
+    const stranger = delivery({ webhookId: "wh-unknown", payload: { entityId: "x1" } });
+    expect(await receive(stranger.raw, stranger.headers)).toMatchObject({ status: 202, body: { ignored: "unknown_subscription" }, sent: [] });
+    const restored = delivery({ webhookId: "wh-restored", payload: { entityId: "x2" } }, { headers: { [TENANT_HEADER]: TENANT, [ENTITY_TYPE_HEADER]: "Product" } });
+    const r = await receive(restored.raw, restored.headers);
+    expect(r.sent[0]!.data).toMatchObject({ tenantId: TENANT, entity: "product", entityId: "x2" });
+    const other = delivery({ webhookId: "wh-restored", payload: { entityId: "x3" } }, { headers: { [TENANT_HEADER]: "not-a-tenant", [ENTITY_TYPE_HEADER]: "Product" } });
+    expect((await receive(other.raw, other.headers)).sent).toEqual([]);
+    const rows = await handle.db.select().from(schema.webhookDeliveries).where(eq(schema.webhookDeliveries.tenantId, "not-a-tenant"));
+    expect(rows).toEqual([]);
   });
 });

@@ -206,6 +206,11 @@ const tokenResponse = z.object({
   expires_in: z.coerce.number().positive().default(3600),
 });
 
+/** A webhook subscription as `/v1/webhooks` answers it (its shape is not documented: see docs/host-api.md). */
+const webhookSubscription = z.looseObject({ id: z.union([z.string().min(1), z.number()]).transform(String), entityType: z.string().min(1), url: z.string() });
+const webhookList = z.union([z.array(webhookSubscription), z.looseObject({ value: z.array(webhookSubscription) }).transform((v) => v.value)]);
+export type WebhookSubscription = z.infer<typeof webhookSubscription>;
+
 const listResponse = z.looseObject({
   "@odata.count": z.number().int().nonnegative().optional(),
   value: z.array(z.unknown()),
@@ -485,8 +490,9 @@ export function createTribeClient(opts: TribeClientOptions) {
     body?: unknown,
     o: { notFoundIsNull?: boolean; accept?: string } = {},
   ): Promise<Exchange | null> {
-    const path = `/v1/odata/${resource}`;
-    const set = /^([A-Za-z_]\w*)/.exec(resource)?.[1] ?? null;
+    // an absolute path (the webhooks API), or a resource below /v1/odata
+    const path = resource.startsWith("/") ? resource : `/v1/odata/${resource}`;
+    const set = resource.startsWith("/") ? null : (/^([A-Za-z_]\w*)/.exec(resource)?.[1] ?? null);
     const url = `${apiUrl}${path}${query}`;
     // a POST without ID creates: sending it again after a lost answer could create twice
     const isCreate = method === "POST" && !(body && typeof body === "object" && "ID" in body);
@@ -609,6 +615,22 @@ export function createTribeClient(opts: TribeClientOptions) {
       const k = key(set, id);
       const ex = (await call("PUT", k, queryString(o), body))!;
       return parseJson(ex, (schema ?? tribeEntity) as z.ZodType<T>, "PUT", `/v1/odata/${k}`);
+    },
+
+    /** The tenant's webhook subscriptions (`/v1/webhooks`). */
+    webhooks: {
+      async list(): Promise<WebhookSubscription[]> {
+        const ex = (await call("GET", "/v1/webhooks", ""))!;
+        return parseJson(ex, webhookList, "GET", "/v1/webhooks");
+      },
+      async create(entityType: string, url: string, headers: Record<string, string>): Promise<WebhookSubscription> {
+        const ex = (await call("POST", "/v1/webhooks", "", { entityType, url, headers }))!;
+        return parseJson(ex, webhookSubscription, "POST", "/v1/webhooks");
+      },
+      async remove(id: string): Promise<void> {
+        if (!/^[\w-]+$/.test(id)) throw new RangeError(`not a webhook id: ${JSON.stringify(id)}`);
+        await call("DELETE", `/v1/webhooks/${id}`, "", undefined, { notFoundIsNull: true });
+      },
     },
 
     /** A binary resource below /v1/odata, e.g. `Activity_Invoice(<id>)/Document`. */

@@ -7,8 +7,11 @@ export const dynamic = "force-dynamic";
 
 export async function POST(request: Request) {
   const raw = await request.text();
+  const c = config();
   const result = await receiveHostWebhook(await getDb(), raw, request.headers, {
-    secret: config().HOST_WEBHOOK_SECRET,
+    secret: c.HOST_WEBHOOK_SECRET,
+    signatureHeader: c.HOST_WEBHOOK_SIGNATURE_HEADER,
+    deliveryHeader: c.HOST_WEBHOOK_DELIVERY_HEADER || null,
     send: (events) => inngest.send(events),
   });
   return Response.json(result.body, { status: result.status });

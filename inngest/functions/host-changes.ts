@@ -1,0 +1,49 @@
+import { inngest } from "@/inngest/client";
+import { hostChanged, invoicePhaseChanged, productChanged, relationChanged, salesOrderPhaseChanged } from "@/inngest/events";
+import { getDb } from "@/lib/db";
+import { closeDeliveries } from "@/lib/host/receive-webhook";
+import { sortHostChanges, waitDelayMs } from "@/lib/sync/host-changes";
+import { installationFor, withContext, type AnyConnector } from "./shared";
+
+/**
+ * The CRM's webhooks, a batch per tenant: echoes of Ledgerlink's own writes are dropped without
+ * a host call, the webhooks about one record become one push or booking, and a change that may be
+ * a record a page is still writing is sorted again after a wait.
+ */
+export function hostChangeFunction(connector: AnyConnector) {
+  return inngest.createFunction(
+    {
+      id: `${connector.id}-sort-host-changes`,
+      triggers: [hostChanged],
+      batchEvents: { maxSize: 100, timeout: "1s", key: "event.data.tenantId" },
+      retries: 6,
+    },
+    async ({ events, step }) => {
+      const tenantId = events[0]!.data.tenantId;
+      const installationId = await step.run("find-installation", () => installationFor(tenantId, connector.id));
+      const sorted = installationId
+        ? await step.run("sort-changes", () => withContext(installationId, (ctx) => sortHostChanges(ctx, events.map((e) => e.data))))
+        : null;
+      if (sorted && installationId && !("skipped" in sorted)) {
+        const record = (hostId: string) => ({ installationId, connector: connector.id, hostId });
+        const later = sorted.later.map((change) => {
+          const data = events.find((e) => e.data.entityId === change.entityId)!.data;
+          const waited = (change.waited ?? 0) + 1;
+          return { name: hostChanged.name, data: { ...data, waited }, ts: Date.now() + waitDelayMs(waited) };
+        });
+        const next = [
+          ...sorted.relations.map((id) => ({ name: relationChanged.name, data: record(id) })),
+          ...sorted.products.map((id) => ({ name: productChanged.name, data: record(id) })),
+          ...sorted.invoices.map((id) => ({ name: invoicePhaseChanged.name, data: record(id) })),
+          ...sorted.salesOrders.map((id) => ({ name: salesOrderPhaseChanged.name, data: record(id) })),
+          ...later,
+        ];
+        if (next.length) await step.sendEvent("send-changes", next);
+      }
+      await step.run("close-deliveries", async () => closeDeliveries(await getDb(), events.map((e) => e.data.delivery)));
+      if (!sorted || "skipped" in sorted) return { skipped: "not installed" };
+      const { echoes, ignored, relations, products, invoices, salesOrders, later } = sorted;
+      return { echoes, ignored, relations: relations.length, products: products.length, documents: invoices.length + salesOrders.length, later: later.length };
+    },
+  );
+}

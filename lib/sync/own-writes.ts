@@ -1,0 +1,94 @@
+/**
+ * What Ledgerlink's own writes to the host cause, so that the host's webhooks about them cost
+ * nothing and never send a record back to the package as new.
+ *
+ * - Echoes: each host entity a write created or changed is expected to come back as one webhook.
+ *   A webhook that finds its expectation is an echo, recognised without reading the record.
+ * - Pending writes: while a page of host writes is under way, its host ids and matching keys
+ *   are announced; a change that may be one of them waits until the page has saved its links
+ *   and echoes (the webhook can arrive before the write's own answer does).
+ */
+import { and, eq, gt, sql } from "drizzle-orm";
+import type { Db } from "@/lib/db";
+import { schema } from "@/lib/db";
+
+/** How long an expected echo is waited for. A webhook that never comes hides a later change no longer than this. */
+export const ECHO_TTL_MS = 5 * 60_000;
+/** How long a page's announcement holds when the page never settles (its process died and nothing resumed it). */
+export const PENDING_WRITE_TTL_MS = 15 * 60_000;
+
+/** Expects one webhook for each entity id (the same id twice: two webhooks). */
+export async function expectEchoes(db: Db, installationId: string, entityIds: string[]): Promise<void> {
+  if (entityIds.length === 0) return;
+  const expiresAt = new Date(Date.now() + ECHO_TTL_MS).toISOString();
+  await db.execute(sql`
+    insert into ${schema.hostEchoes} (installation_id, entity_id, expires_at)
+    select ${installationId}::uuid, e, ${expiresAt}::timestamptz from unnest(${sql.param(entityIds)}::text[]) as e`);
+}
+
+/**
+ * Takes the expected echoes these webhooks are, once each: the answer counts, per entity id, how
+ * many of its webhooks were echoes. Two jobs taking at once never take the same expectation.
+ */
+export async function takeEchoes(db: Db, installationId: string, entityIds: string[]): Promise<Map<string, number>> {
+  const taken = new Map<string, number>();
+  if (entityIds.length === 0) return taken;
+  const rows = await db.execute<{ entity_id: string; n: number }>(sql`
+    with wanted as (
+      select e, count(*) as n from unnest(${sql.param(entityIds)}::text[]) as e group by e
+    ), ranked as (
+      select h.id, h.entity_id, row_number() over (partition by h.entity_id order by h.id) as rn
+      from ${schema.hostEchoes} h join wanted w on h.entity_id = w.e
+      where h.installation_id = ${installationId}::uuid and h.expires_at > now()
+    ), gone as (
+      delete from ${schema.hostEchoes} h using ranked r, wanted w
+      where h.id = r.id and w.e = r.entity_id and r.rn <= w.n
+      returning h.entity_id
+    )
+    select entity_id, count(*)::int as n from gone group by entity_id`);
+  for (const r of rowsOf<{ entity_id: string; n: number }>(rows)) taken.set(r.entity_id, Number(r.n));
+  return taken;
+}
+
+/** Announces a page's host writes before they start: the host ids it updates and the keys of what it creates. */
+export async function announceWrites(db: Db, installationId: string, entity: string, writer: string, keys: string[]): Promise<void> {
+  if (keys.length === 0) return;
+  const expiresAt = new Date(Date.now() + PENDING_WRITE_TTL_MS).toISOString();
+  await db.execute(sql`
+    insert into ${schema.pendingHostWrites} (installation_id, entity, key, writer, expires_at)
+    select distinct ${installationId}::uuid, ${entity}, k, ${writer}, ${expiresAt}::timestamptz from unnest(${sql.param(keys)}::text[]) as k
+    on conflict (installation_id, entity, key, writer) do update set expires_at = excluded.expires_at`);
+}
+
+/** The page has saved its links and echoes: its writes are no longer pending. */
+export async function settleWrites(db: Db, installationId: string, writer: string): Promise<void> {
+  await db
+    .delete(schema.pendingHostWrites)
+    .where(and(eq(schema.pendingHostWrites.installationId, installationId), eq(schema.pendingHostWrites.writer, writer)));
+}
+
+/** Whether a page now writing may concern any of these keys (or, with no keys, whether any page writes this entity). */
+export async function writesPending(db: Db, installationId: string, entity: string, keys: string[] | "any"): Promise<boolean> {
+  const p = schema.pendingHostWrites;
+  const rows = await db
+    .select({ key: p.key })
+    .from(p)
+    .where(
+      and(
+        eq(p.installationId, installationId),
+        eq(p.entity, entity),
+        gt(p.expiresAt, sql`now()`),
+        keys === "any" ? undefined : sql`${p.key} = any(${sql.param(keys)}::text[])`,
+      ),
+    )
+    .limit(1);
+  return rows.length > 0;
+}
+
+/** The key a page announces for a host record it updates. */
+export const hostIdKey = (hostId: string) => `H:${hostId}`;
+
+/** node-postgres answers `{rows}`, PGlite an array-like with `rows` too. */
+function rowsOf<T>(result: unknown): T[] {
+  return ((result as { rows?: T[] }).rows ?? (result as T[])) as T[];
+}
