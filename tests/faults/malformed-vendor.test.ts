@@ -128,25 +128,25 @@ describe("malformed SnelStart answers end that record with a clear message and w
       name: "an HTML error page with 200 to the booking",
       invoiceNumber: "2026-0001",
       rule: { method: "POST", path: /^\/v2\/verkoopboekingen$/, answer: { status: 200, contentType: "text/html", body: "<!doctype html><html><head><title>Service Unavailable</title></head><body><h1>Oops</h1></body></html>" } },
-      message: /not JSON|HTML|html/,
+      message: /^SnelStart gaf een onleesbaar antwoord \(HTTP 200, text\/html\) in plaats van gegevens: Service Unavailable$/,
     },
     {
       name: "an empty body with 201 to the booking",
       invoiceNumber: "2026-0004",
       rule: { method: "POST", path: /^\/v2\/verkoopboekingen$/, answer: { status: 201, contentType: "application/json", body: "" } },
-      message: /empty/,
+      message: /^SnelStart gaf een leeg antwoord \(HTTP 201\)/,
     },
     {
       name: "existing bookings without their factuurnummer (missing field)",
       invoiceNumber: "2026-0002",
       rule: { method: "GET", path: /^\/v2\/relaties\/[^/]+\/verkoopboekingen$/, answer: { status: 200, contentType: "application/json", body: JSON.stringify([{ id: "0b7e1a56-2d7c-4b8e-9a64-b1b3a3f0c001", factuurbedrag: 10 }]) } },
-      message: /factuurnummer/,
+      message: /^SnelStart gaf een onverwacht antwoord: veld \[0\]\.factuurnummer /,
     },
     {
       name: "a booking answer with wrong types (id a number)",
       invoiceNumber: "2026-0005",
       rule: { method: "POST", path: /^\/v2\/verkoopboekingen$/, answer: { status: 201, contentType: "application/json", body: JSON.stringify({ id: 42, factuurnummer: 7 }) } },
-      message: /id|factuurnummer/,
+      message: /^SnelStart gaf een onverwacht antwoord: veld (id|factuurnummer) /,
     },
   ];
 
