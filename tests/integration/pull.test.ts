@@ -83,6 +83,34 @@ describe("the hourly pull", () => {
     expect(await pull("relations")).toEqual([{ installationId, pages: 1, changed: 0 }]);
   });
 
+  it("keeps the CRM's postcode when SnelStart writes the same one otherwise, and writes a changed one in the country's format", async () => {
+    const orgId = hostOf.get(SNEL.relatie.linde1006)!;
+    const postcodes = async () => ((await api.get(`Relation_Organization(${orgId})?$expand=Addresses`)).Addresses as Array<{ Postalcode: string }>).map((a) => a.Postalcode);
+    // the CRM's user writes it without a space; that goes to SnelStart as it is
+    for (const a of (await api.get(`Relation_Organization(${orgId})?$expand=Addresses`)).Addresses as Array<{ ID: string }>) {
+      await api.put(`Address(${a.ID})`, { Postalcode: "6821AB" });
+    }
+    await runForEvents("snelstart-push-relations", await world.takeEvents(), "ledgerlink/relation.changed");
+    expect((await sim.api("GET", `/relaties/${SNEL.relatie.linde1006}`)).json.vestigingsAdres.postcode).toBe("6821AB");
+
+    await sim.edit("relaties", SNEL.relatie.linde1006, (r) => {
+      r.vestigingsAdres.postcode = "6821 ab";
+      r.correspondentieAdres.postcode = "6821 ab";
+      r.email = "info@delinde.test";
+    });
+    await pull("relations");
+    expect((await api.get(`Relation_Organization(${orgId})`)).EmailAddress).toBe("info@delinde.test");
+    expect(await postcodes()).toEqual(["6821AB", "6821AB"]);
+
+    await sim.edit("relaties", SNEL.relatie.linde1006, (r) => {
+      r.vestigingsAdres.postcode = "6822ab";
+      r.correspondentieAdres.postcode = " 6822 ab";
+    });
+    await pull("relations");
+    expect(await postcodes()).toEqual(["6822 AB", "6822 AB"]);
+    await runForEvents("snelstart-push-relations", await world.takeEvents(), "ledgerlink/relation.changed");
+  });
+
   it("keeps a relation active in the CRM when its relatie is set nonactief in SnelStart", async () => {
     await sim.edit("relaties", SNEL.relatie.goudenLeeuw1002, (r) => {
       r.nonactief = true;

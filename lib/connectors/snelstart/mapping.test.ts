@@ -157,6 +157,17 @@ describe("relatieToRelation", () => {
     expect(rel.addresses?.[1]).toMatchObject({ kind: "delivery" });
   });
 
+  it("writes the postcode in its country's format", () => {
+    const rel = relatieToRelation(
+      relatie({
+        vestigingsAdres: { straat: "Oudegracht 1", postcode: "3511 ab", plaats: "Utrecht", land: { id: NL } },
+        correspondentieAdres: { straat: "Rue de la Loi 16", postcode: "B-1000", plaats: "Brussel", land: { id: BE } },
+      }),
+      { landen },
+    );
+    expect(rel.addresses?.map((a) => a.postcode)).toEqual(["3511 AB", "1000"]);
+  });
+
   it("defaults the country to NL and survives the nulls .NET sends", () => {
     const r = relatie({
       vestigingsAdres: { straat: "Dorpsstraat 5 bis", postcode: null, plaats: "Ede", land: null } as never,

@@ -16,6 +16,7 @@ import type {
   RelationInput,
   SalesOrder,
 } from "@/lib/model";
+import { formatPostcode } from "@/lib/model/postcode";
 import { joinStreet, splitStreet } from "./street";
 import type {
   AdresModel,
@@ -129,11 +130,12 @@ function adresToAddress(
 ): Address | null {
   if (!a) return null;
   const parts = splitStreet(a.straat);
-  const postcode = clean(a.postcode);
   const city = clean(a.plaats);
-  if (!parts.street && !parts.houseNumber && !postcode && !city) return null;
   const landId = a.land?.id;
   const country = (landId && opts.landen?.[landId]) || opts.defaultCountry || "NL";
+  // SnelStart keeps the postcode as typed ("3511 ab"); the CRM gets the country's format
+  const postcode = formatPostcode(a.postcode, country);
+  if (!parts.street && !parts.houseNumber && !postcode && !city) return null;
   return {
     kind,
     street: parts.street,
