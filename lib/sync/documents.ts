@@ -24,13 +24,18 @@ async function bookDocumentLocked(ctx: SyncContext, kind: DocumentKind, hostId: 
   const base = { direction: "host_to_remote" as const, entity: kind, hostId };
   const booker = (kind === "invoice" ? ctx.remote.invoices : ctx.remote.salesOrders) as Booker<Invoice | SalesOrder> | undefined;
   const log = async (entries: LogEntry[]) => logEvents(ctx.db, ctx.installation.id, opts.runId ?? null, entries);
-  // this tenant books the other kind (invoices vs sales orders), or the package cannot
-  if (!booker) return { ...base, outcome: "skipped" };
   let label: string | null = null;
   try {
     const source = kind === "invoice" ? await ctx.host.invoices.get(hostId) : await ctx.host.salesOrders.get(hostId);
     if (!source || source.phase !== bookingPhase[kind]) return { ...base, outcome: "skipped" };
     label = source.record.data.number || null;
+    if (!booker) {
+      // this tenant books the other kind (invoices vs sales orders), or the package books none: the user sees why
+      const why = ctx.remote.notBooked?.[kind] ?? { key: "sync.documentNotBooked" };
+      const entry: LogEntry = { ...base, label, outcome: "skipped", message: why.key, messageParams: why.params ?? null, retriable: false };
+      await log([entry]);
+      return entry;
+    }
     const existing = await linkByHostId(ctx.db, ctx.installation.id, kind, hostId);
     if (existing) return { ...base, remoteId: existing.remoteId, label, outcome: "unchanged" };
 

@@ -5,6 +5,7 @@
  * retried from the sync log once fixed.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { translate } from "@/lib/i18n";
 import { retrySyncEvent } from "@/lib/installations";
 import {
   CRM,
@@ -142,6 +143,23 @@ describe("booking invoices", () => {
     expect(await documentsOf(found[0].id)).toHaveLength(1);
     const link = (await links(world, installationId, "invoice")).find((l) => l.hostId === inv.id);
     expect(link?.remoteId).toBe(found[0].id);
+  });
+});
+
+describe("a sales order while the tenant works with invoices", () => {
+  it("is not booked, and the sync log says why", async () => {
+    await api.put(`Activity_SalesOrder(${CRM.salesOrder.so0001})`, { Phase: { ID: CRM.salesOrderPhase.linked } });
+    const events = (await world.takeEvents()).filter((e) => e.name === "ledgerlink/sales-order.phase-changed");
+    expect(events).toHaveLength(1);
+    const [out] = await runForEvents("snelstart-book-sales-orders", events, "ledgerlink/sales-order.phase-changed");
+    expect(out.error).toBeUndefined();
+    expect(out.result).toMatchObject({ outcome: "skipped" });
+    expect(((await sim.state()).verkooporders as Array<{ memo?: string }>).some((o) => o.memo === "Order SO2026-0001")).toBe(false);
+    const skipped = (await syncLog(world, installationId)).filter((e) => e.entity === "salesOrder" && e.hostId === CRM.salesOrder.so0001);
+    expect(skipped.map((e) => ({ outcome: e.outcome, label: e.label, message: e.message, retriable: e.retriable }))).toEqual([
+      { outcome: "skipped", label: "SO2026-0001", message: "connectors.snelstart.log.salesOrdersOff", retriable: false },
+    ]);
+    expect(translate("nl", skipped[0].message!, skipped[0].messageParams ?? {})).toMatch(/facturen.*Overige instellingen/);
   });
 });
 

@@ -4,7 +4,8 @@
  * customer's card; invoices are then not booked.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CRM, crm, hostEvent, installSnelStart, links, runForEvents, runFunction, snelstart, startWorld, type Crm, type World } from "../helpers/world";
+import { translate } from "@/lib/i18n";
+import { CRM, crm, hostEvent, installSnelStart, links, runForEvents, runFunction, snelstart, startWorld, syncLog, type Crm, type World } from "../helpers/world";
 
 let world: World;
 let api: Crm;
@@ -103,5 +104,11 @@ describe("sales-order mode", () => {
     expect(out.error).toBeUndefined();
     expect(out.result).toMatchObject({ outcome: "skipped" });
     expect(((await sim.state()).verkoopboekingen as Array<{ factuurnummer: string }>).some((b) => b.factuurnummer === "2026-0001")).toBe(false);
+    // the user sees why the invoice set to Sent went nowhere
+    const skipped = (await syncLog(world, installationId)).filter((e) => e.entity === "invoice" && e.hostId === CRM.invoice.sent0001);
+    expect(skipped.map((e) => ({ outcome: e.outcome, label: e.label, message: e.message }))).toEqual([
+      { outcome: "skipped", label: "2026-0001", message: "connectors.snelstart.log.invoicesOff" },
+    ]);
+    expect(translate("nl", skipped[0].message!, skipped[0].messageParams ?? {})).toMatch(/verkooporders.*Overige instellingen/);
   });
 });

@@ -262,6 +262,10 @@ export function createSnelStartRemote(client: SnelStartClient, settings: SnelSta
             },
           },
         }),
+    notBooked:
+      settings.mode === "invoices"
+        ? { salesOrder: { key: "connectors.snelstart.log.salesOrdersOff" } }
+        : { invoice: { key: "connectors.snelstart.log.invoicesOff" } },
     payments: {
       async page(cursor, since) {
         const page = await client.pageVerkoopfacturen({ top: PAGE_SIZE.verkoopfacturen, skip: Number(cursor ?? 0), modifiedSince: since ?? undefined });
