@@ -4,7 +4,7 @@
  */
 import type { Invoice, SalesOrder } from "@/lib/model";
 import type { SyncContext } from "./context";
-import { pushRecord, relationSpec } from "./entities";
+import { productSpec, pushRecord, relationSpec } from "./entities";
 import { recordHash } from "./hash";
 import { linkByHostId, logEvents, RecordBusyError, remoteIdsOf, resolveFailures, saveLink, withRecordLock, type LogEntry } from "./store";
 import { logMessageOf, mayHaveBeenWritten, RecordRejectedError, type Booker, type BookingResult } from "./types";
@@ -49,11 +49,16 @@ async function bookDocumentLocked(ctx: SyncContext, kind: DocumentKind, hostId: 
       if (!relationLink) throw new RecordRejectedError("sync.relationMissing");
     }
     const productIds = [...new Set(doc.lines.map((l) => l.productId).filter((id): id is string => id !== null))];
-    const ids = {
-      remoteRelationId: relationLink.remoteId,
-      hostRelationId: doc.relationId,
-      productLinks: await remoteIdsOf(ctx.db, ctx.installation.id, "product", productIds),
-    };
+    let productLinks = await remoteIdsOf(ctx.db, ctx.installation.id, "product", productIds);
+    // products made before activation, and not changed since, were never sent: like the customer,
+    // they must exist in the package before a document names them
+    const unsent = ctx.remote.products && ctx.connector.entities.product?.push ? productIds.filter((id) => !productLinks[id]) : [];
+    for (const productId of unsent) {
+      const pushed = await pushRecord(ctx, productSpec, productId, { runId: opts.runId, force: true, lookupFirst: true, rethrowTransient: opts.rethrowTransient });
+      if (pushed.outcome === "failed") throw new RecordRejectedError("sync.productNotSent", { product: pushed.label ?? productId });
+    }
+    if (unsent.length) productLinks = await remoteIdsOf(ctx.db, ctx.installation.id, "product", productIds);
+    const ids = { remoteRelationId: relationLink.remoteId, hostRelationId: doc.relationId, productLinks };
     const found = await booker.findBooked(doc, ids);
     let booking: BookingResult;
     if (found) booking = found;

@@ -163,11 +163,15 @@ describe("malformed SnelStart answers end that record with a clear message and w
       const sent = (await A.get("Datastore_Phase_ActivityInvoice?$filter=Code eq 'Sent'")).value[0];
       await A.post("Activity_Invoice", { ID: inv.ID, Phase: { ID: sent.ID } });
       const number = (await A.get(`Activity_Invoice(${inv.ID})?$select=Number`)).Number as string;
-      // the customer exists in SnelStart beforehand, so the only write left is the booking itself
+      // the customer and the products exist in SnelStart beforehand, so the only write left is the booking itself
       const { loadSyncContext } = await import("@/lib/sync/context");
-      const { pushRecord, relationSpec } = await import("@/lib/sync/entities");
-      const full = await A.get(`Activity_Invoice(${inv.ID})?$expand=Relation($select=ID)`);
-      await pushRecord(await loadSyncContext(world.db, installationId), relationSpec, full.Relation.ID, { force: true, lookupFirst: true });
+      const { productSpec, pushRecord, relationSpec } = await import("@/lib/sync/entities");
+      const full = await A.get(`Activity_Invoice(${inv.ID})?$expand=Relation($select=ID),ProductLines($expand=Product)`);
+      const ctx = await loadSyncContext(world.db, installationId);
+      await pushRecord(ctx, relationSpec, full.Relation.ID, { force: true, lookupFirst: true });
+      for (const line of full.ProductLines as Array<{ Product?: { ID: string } | null }>) {
+        if (line.Product) await pushRecord(ctx, productSpec, line.Product.ID, { force: true, lookupFirst: true });
+      }
 
       await world.takeEvents(); // the CRM's own webhooks for the changes above land first
       rules = [{ ...c.rule, hits: 0 }];
