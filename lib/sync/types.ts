@@ -33,6 +33,8 @@ export type HostOptions = {
   productGroups: Option[];
   relationTypes: Option[];
   addressTypes: Option[];
+  /** general ledger accounts; hint: the account number */
+  ledgerAccounts: Option[];
   ownCountry: string | null;
 };
 

@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { PULL_OVERLAP_MS } from "@/lib/sync/store";
-import { SNEL, crm, installSnelStart, links, runForEvents, runFunction, runImport, snelstart, startWorld, type Crm, type World } from "../helpers/world";
+import { CRM, SNEL, crm, installSnelStart, links, runForEvents, runFunction, runImport, snelstart, startWorld, type Crm, type World } from "../helpers/world";
 
 let world: World;
 let api: Crm;
@@ -118,6 +118,25 @@ describe("the hourly pull", () => {
     await pull("relations");
     const org = await api.get(`Relation_Organization(${hostOf.get(SNEL.relatie.goudenLeeuw1002)})`);
     expect(org.IsActive).toBe(true);
+  });
+
+  it("moves a product to the VAT group and ledger account of the omzetgroep its artikel was moved to in SnelStart", async () => {
+    const state = await sim.state();
+    const artikel = (state.artikelen as Array<{ id: string; artikelcode: string }>).find((a) => a.artikelcode === "BROOD-002")!;
+    const laag = (state.artikelomzetgroepen as Array<{ id: string; verkoopNederlandBtwSoort: string }>).find((g) => g.verkoopNederlandBtwSoort === "Laag")!;
+    const productId = (await links(world, installationId, "product")).find((l) => l.remoteId === artikel.id)!.hostId;
+    await sim.edit("artikelen", artikel.id, (a) => {
+      a.artikelOmzetgroep = { id: laag.id };
+    });
+    await pull("products");
+    const p = await api.get(`Product(${productId})`);
+    expect(p.VatGroup?.ID).toBe(CRM.vatGroup.NL9);
+    expect(p.GeneralLedgerAccount?.ID).toBe("0fcf5ae7-f37d-5d01-b05c-6cdea5334b0c"); // the CRM's 8010, as the omzetgroep's grootboek
+    // its echo writes nothing back
+    const echoes = await world.takeEvents();
+    await sim.resetStats();
+    await runForEvents("snelstart-push-products", echoes, "ledgerlink/product.changed");
+    expect(writes(await sim.stats())).toBe(0);
   });
 
   it("sets a product inactive in the CRM when its artikel is set isNonActief in SnelStart", async () => {
