@@ -54,7 +54,12 @@ async function bookDocumentLocked(ctx: SyncContext, kind: DocumentKind, hostId: 
     // they must exist in the package before a document names them
     const unsent = ctx.remote.products && ctx.connector.entities.product?.push ? productIds.filter((id) => !productLinks[id]) : [];
     for (const productId of unsent) {
-      const pushed = await pushRecord(ctx, productSpec, productId, { runId: opts.runId, force: true, lookupFirst: true, rethrowTransient: opts.rethrowTransient });
+      const pushed = await pushRecord(ctx, productSpec, productId, {
+        runId: opts.runId,
+        force: true,
+        lookupFirst: true,
+        rethrowTransient: opts.rethrowTransient,
+      });
       if (pushed.outcome === "failed") throw new RecordRejectedError("sync.productNotSent", { product: pushed.label ?? productId });
     }
     if (unsent.length) productLinks = await remoteIdsOf(ctx.db, ctx.installation.id, "product", productIds);

@@ -79,7 +79,8 @@ export const relationSpec: EntitySpec<Relation> = {
   merge(ctx, remote, host) {
     const rule = ctx.connector.entities.relation!;
     if (!host) {
-      return { ...remote.data, addresses: mergeAddresses(remote.data.addresses, []), active: rule.remoteDeactivation === "deactivate" ? remote.data.active : true };
+      const active = rule.remoteDeactivation === "deactivate" ? remote.data.active : true;
+      return { ...remote.data, addresses: mergeAddresses(remote.data.addresses, []), active };
     }
     const merged = overlay(host, remote.data);
     // a package that knows no persons must not turn a CRM person into an organisation
