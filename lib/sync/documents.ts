@@ -4,7 +4,7 @@
  */
 import type { Invoice, SalesOrder } from "@/lib/model";
 import type { SyncContext } from "./context";
-import { PendingWritesError, pushRecord, relationSpec } from "./entities";
+import { PendingWritesError, productSpec, pushRecord, relationSpec } from "./entities";
 import { recordHash } from "./hash";
 import { linkByHostId, logEvents, RecordBusyError, remoteIdsOf, resolveFailures, saveLink, withRecordLock, type LogEntry } from "./store";
 import { logMessageOf, mayHaveBeenWritten, RecordRejectedError, type Booker, type BookingResult } from "./types";
@@ -24,13 +24,18 @@ async function bookDocumentLocked(ctx: SyncContext, kind: DocumentKind, hostId: 
   const base = { direction: "host_to_remote" as const, entity: kind, hostId };
   const booker = (kind === "invoice" ? ctx.remote.invoices : ctx.remote.salesOrders) as Booker<Invoice | SalesOrder> | undefined;
   const log = async (entries: LogEntry[]) => logEvents(ctx.db, ctx.installation.id, opts.runId ?? null, entries);
-  // this tenant books the other kind (invoices vs sales orders), or the package cannot
-  if (!booker) return { ...base, outcome: "skipped" };
   let label: string | null = null;
   try {
     const source = kind === "invoice" ? await ctx.host.invoices.get(hostId) : await ctx.host.salesOrders.get(hostId);
     if (!source || source.phase !== bookingPhase[kind]) return { ...base, outcome: "skipped" };
     label = source.record.data.number || null;
+    if (!booker) {
+      // this tenant books the other kind (invoices vs sales orders), or the package books none: the user sees why
+      const why = ctx.remote.notBooked?.[kind] ?? { key: "sync.documentNotBooked" };
+      const entry: LogEntry = { ...base, label, outcome: "skipped", message: why.key, messageParams: why.params ?? null, retriable: false };
+      await log([entry]);
+      return entry;
+    }
     const existing = await linkByHostId(ctx.db, ctx.installation.id, kind, hostId);
     if (existing) return { ...base, remoteId: existing.remoteId, label, outcome: "unchanged" };
 
@@ -44,11 +49,20 @@ async function bookDocumentLocked(ctx: SyncContext, kind: DocumentKind, hostId: 
       if (!relationLink) throw new RecordRejectedError("sync.relationMissing");
     }
     const productIds = [...new Set(doc.lines.map((l) => l.productId).filter((id): id is string => id !== null))];
-    const ids = {
-      remoteRelationId: relationLink.remoteId,
-      hostRelationId: doc.relationId,
-      productLinks: await remoteIdsOf(ctx.db, ctx.installation.id, "product", productIds),
-    };
+    let productLinks = await remoteIdsOf(ctx.db, ctx.installation.id, "product", productIds);
+    // products made before activation, and not changed since, were never sent: like the customer,
+    // they must exist in the package before a document names them
+    const unsent = ctx.remote.products && ctx.connector.entities.product?.push ? productIds.filter((id) => !productLinks[id]) : [];
+    for (const productId of unsent) {
+      const pushed = await pushRecord(ctx, productSpec, productId, {
+        runId: opts.runId,
+        force: true,
+        rethrowTransient: opts.rethrowTransient,
+      });
+      if (pushed.outcome === "failed") throw new RecordRejectedError("sync.productNotSent", { product: pushed.label ?? productId });
+    }
+    if (unsent.length) productLinks = await remoteIdsOf(ctx.db, ctx.installation.id, "product", productIds);
+    const ids = { remoteRelationId: relationLink.remoteId, hostRelationId: doc.relationId, productLinks };
     const found = await booker.findBooked(doc, ids);
     let booking: BookingResult;
     if (found) booking = found;

@@ -6,8 +6,9 @@ import { randomUUID } from "node:crypto";
 import { and, eq, sql, type SQL } from "drizzle-orm";
 import { schema } from "@/lib/db";
 import type { Product, Relation } from "@/lib/model";
+import { formatPostcode } from "@/lib/model/postcode";
 import { recordHash } from "./hash";
-import { matchRelation, nameAddressKeys, numberKeys, type MatchCandidate } from "./matching";
+import { matchRelation, nameAddressKeys, normalizePostcode, numberKeys, type MatchCandidate } from "./matching";
 import {
   addToRun,
   countOf,
@@ -54,8 +55,15 @@ export type EntitySpec<T> = {
 
 function mergeAddresses(remote: Relation["addresses"], host: Relation["addresses"]): Relation["addresses"] {
   // the package's addresses replace the host's of the same type; the host keeps the others
-  const kinds = new Set(remote.map((a) => a.hostTypeId ?? a.kind));
-  return [...remote, ...host.filter((a) => !kinds.has(a.hostTypeId ?? a.kind))];
+  const typeOf = (a: Relation["addresses"][number]) => a.hostTypeId ?? a.kind;
+  const kinds = new Set(remote.map(typeOf));
+  const taken = remote.map((a) => {
+    const own = host.find((h) => typeOf(h) === typeOf(a));
+    // the same postcode written another way ("3511 ab") is no change: the CRM keeps its own
+    const same = own && normalizePostcode(own.postcode) === normalizePostcode(a.postcode);
+    return { ...a, postcode: same ? own.postcode : formatPostcode(a.postcode, a.country) };
+  });
+  return [...taken, ...host.filter((a) => !kinds.has(typeOf(a)))];
 }
 
 /** Fields the package leaves empty keep the host's value. */
@@ -73,7 +81,10 @@ export const relationSpec: EntitySpec<Relation> = {
   keys: (r) => ({ numbers: numberKeys(r), nameAddressKeys: nameAddressKeys(r) }),
   merge(ctx, remote, host) {
     const rule = ctx.connector.entities.relation!;
-    if (!host) return { ...remote.data, active: rule.remoteDeactivation === "deactivate" ? remote.data.active : true };
+    if (!host) {
+      const active = rule.remoteDeactivation === "deactivate" ? remote.data.active : true;
+      return { ...remote.data, addresses: mergeAddresses(remote.data.addresses, []), active };
+    }
     const merged = overlay(host, remote.data);
     // a package that knows no persons must not turn a CRM person into an organisation
     const naming =

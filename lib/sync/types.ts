@@ -44,6 +44,8 @@ export type HostOptions = {
   productGroups: Option[];
   relationTypes: Option[];
   addressTypes: Option[];
+  /** general ledger accounts; hint: the account number */
+  ledgerAccounts: Option[];
   ownCountry: string | null;
 };
 
@@ -161,6 +163,8 @@ export interface RemoteAdapter {
   invoices?: Booker<Invoice>;
   salesOrders?: Booker<SalesOrder>;
   payments?: { page(cursor: string | null, since: string | null): Promise<{ items: Payment[]; next: string | null }> };
+  /** why a kind of document without a booker here is not booked (e.g. the tenant books the other kind), for the sync log */
+  notBooked?: Partial<Record<"invoice" | "salesOrder", LogMessage>>;
 }
 
 export type MatchLevel = "remoteId" | "number" | "nameAddress";

@@ -287,7 +287,7 @@ describe.skipIf(!HAS_PG)(`faults run: ${RELATIES} relations and ${INVOICES} invo
     figures.bookingRuns = {
       runs: bookRuns.length,
       completed: bookRuns.filter((r) => r.status === "completed").length,
-      failed: bookRuns.filter((r) => r.status === "failed").map((r) => `${(r.event.data as { entityId: string }).entityId}: ${r.error}`),
+      failed: bookRuns.filter((r) => r.status === "failed").map((r) => `${(r.event.data as { hostId: string }).hostId}: ${r.error}`),
       attempts: bookRuns.reduce((n, r) => n + r.attempts, 0),
       retried: bookRuns.filter((r) => r.attempts > 1).length,
       maxAttempts: Math.max(...bookRuns.map((r) => r.attempts)),
@@ -348,7 +348,7 @@ describe.skipIf(!HAS_PG)(`faults run: ${RELATIES} relations and ${INVOICES} invo
     for (const e of events2.filter((x) => x.outcome === "failed" && x.entity === "invoice")) failedByHost.set(e.hostId ?? "", (failedByHost.get(e.hostId ?? "") ?? 0) + 1);
     const failedAttempts = new Map<string, number>();
     for (const r of bookRuns) {
-      const id = (r.event.data as { entityId: string }).entityId;
+      const id = (r.event.data as { hostId: string }).hostId;
       failedAttempts.set(id, r.status === "completed" ? r.attempts - 1 : r.attempts);
     }
     const busyRetries = runnerLog.filter((l) => /book-invoices attempt \d+ failed \(.*being synced by another job.*\)/.test(l)).length;

@@ -128,25 +128,25 @@ describe("malformed SnelStart answers end that record with a clear message and w
       name: "an HTML error page with 200 to the booking",
       invoiceNumber: "2026-0001",
       rule: { method: "POST", path: /^\/v2\/verkoopboekingen$/, answer: { status: 200, contentType: "text/html", body: "<!doctype html><html><head><title>Service Unavailable</title></head><body><h1>Oops</h1></body></html>" } },
-      message: /not JSON|HTML|html/,
+      message: /^SnelStart gaf een onleesbaar antwoord \(HTTP 200, text\/html\) in plaats van gegevens: Service Unavailable$/,
     },
     {
       name: "an empty body with 201 to the booking",
       invoiceNumber: "2026-0004",
       rule: { method: "POST", path: /^\/v2\/verkoopboekingen$/, answer: { status: 201, contentType: "application/json", body: "" } },
-      message: /empty/,
+      message: /^SnelStart gaf een leeg antwoord \(HTTP 201\)/,
     },
     {
       name: "existing bookings without their factuurnummer (missing field)",
       invoiceNumber: "2026-0002",
       rule: { method: "GET", path: /^\/v2\/relaties\/[^/]+\/verkoopboekingen$/, answer: { status: 200, contentType: "application/json", body: JSON.stringify([{ id: "0b7e1a56-2d7c-4b8e-9a64-b1b3a3f0c001", factuurbedrag: 10 }]) } },
-      message: /factuurnummer/,
+      message: /^SnelStart gaf een onverwacht antwoord: veld \[0\]\.factuurnummer /,
     },
     {
       name: "a booking answer with wrong types (id a number)",
       invoiceNumber: "2026-0005",
       rule: { method: "POST", path: /^\/v2\/verkoopboekingen$/, answer: { status: 201, contentType: "application/json", body: JSON.stringify({ id: 42, factuurnummer: 7 }) } },
-      message: /id|factuurnummer/,
+      message: /^SnelStart gaf een onverwacht antwoord: veld (id|factuurnummer) /,
     },
   ];
 
@@ -163,11 +163,15 @@ describe("malformed SnelStart answers end that record with a clear message and w
       const sent = (await A.get("Datastore_Phase_ActivityInvoice?$filter=Code eq 'Sent'")).value[0];
       await A.post("Activity_Invoice", { ID: inv.ID, Phase: { ID: sent.ID } });
       const number = (await A.get(`Activity_Invoice(${inv.ID})?$select=Number`)).Number as string;
-      // the customer exists in SnelStart beforehand, so the only write left is the booking itself
+      // the customer and the products exist in SnelStart beforehand, so the only write left is the booking itself
       const { loadSyncContext } = await import("@/lib/sync/context");
-      const { pushRecord, relationSpec } = await import("@/lib/sync/entities");
-      const full = await A.get(`Activity_Invoice(${inv.ID})?$expand=Relation($select=ID)`);
-      await pushRecord(await loadSyncContext(world.db, installationId), relationSpec, full.Relation.ID, { force: true });
+      const { productSpec, pushRecord, relationSpec } = await import("@/lib/sync/entities");
+      const full = await A.get(`Activity_Invoice(${inv.ID})?$expand=Relation($select=ID),ProductLines($expand=Product)`);
+      const ctx = await loadSyncContext(world.db, installationId);
+      await pushRecord(ctx, relationSpec, full.Relation.ID, { force: true });
+      for (const line of full.ProductLines as Array<{ Product?: { ID: string } | null }>) {
+        if (line.Product) await pushRecord(ctx, productSpec, line.Product.ID, { force: true });
+      }
 
       await world.takeEvents(); // the CRM's own webhooks for the changes above land first
       rules = [{ ...c.rule, hits: 0 }];

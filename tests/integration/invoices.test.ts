@@ -5,6 +5,7 @@
  * retried from the sync log once fixed.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { translate } from "@/lib/i18n";
 import { retrySyncEvent } from "@/lib/installations";
 import {
   CRM,
@@ -57,7 +58,7 @@ async function documentsOf(parentId: string) {
 const count = (stats: { byRoute: Record<string, number> }, route: string) => stats.byRoute[route] ?? 0;
 
 /** A new invoice for Bakkerij De Gouden Korf, set to Sent; returns it and the events it caused. */
-async function sentInvoice(lines: Array<{ Description: string; Quantity: number; Price: number; VatGroup: string }>) {
+async function sentInvoice(lines: Array<{ Description: string; Quantity: number; Price: number; VatGroup: string; Product?: string }>) {
   const inv = await api.post("Activity_Invoice", {
     Subject: "Catering en advies",
     InvoiceDate: "2026-03-02",
@@ -65,7 +66,7 @@ async function sentInvoice(lines: Array<{ Description: string; Quantity: number;
     Currency: "EUR",
     IsVatIncluded: false,
     Relation: { ID: CRM.org.goudenKorf },
-    ProductLines: lines.map((l) => ({ ...l, VatGroup: { ID: l.VatGroup } })),
+    ProductLines: lines.map(({ Product, ...l }) => ({ ...l, VatGroup: { ID: l.VatGroup }, ...(Product ? { Product: { ID: Product } } : {}) })),
   });
   await api.put(`Activity_Invoice(${inv.ID})`, { Phase: { ID: CRM.invoicePhase.sent } });
   const events = (await world.takeEvents()).filter((e) => e.name === "ledgerlink/invoice.phase-changed" && e.data.hostId === inv.ID);
@@ -113,6 +114,19 @@ describe("booking invoices", () => {
     expect(docs[0].size).toBeGreaterThan(100);
   });
 
+  it("first sends a product made before activation, which SnelStart did not have yet", async () => {
+    const handboek = "4ad0a9dc-8492-5954-8972-1c905e74ae65"; // BOEK-01, never changed since activation
+    expect((await links(world, installationId, "product")).some((l) => l.hostId === handboek)).toBe(false);
+    const inv = await sentInvoice([{ Description: "Handboek boekhouden", Quantity: 2, Price: 29.95, VatGroup: CRM.vatGroup.NL9, Product: handboek }]);
+    const [out] = await book(inv.events);
+    expect(out.error).toBeUndefined();
+    expect(out.result).toMatchObject({ outcome: "created" });
+    expect(await boekingen(inv.number)).toHaveLength(1);
+    const artikelen = ((await sim.state()).artikelen as Array<{ id: string; artikelcode: string }>).filter((a) => a.artikelcode === "BOEK-01");
+    expect(artikelen).toHaveLength(1);
+    expect((await links(world, installationId, "product")).find((l) => l.hostId === handboek)?.remoteId).toBe(artikelen[0].id);
+  });
+
   it("books nothing new when the function runs again (a retry or a second delivery)", async () => {
     await sim.resetStats();
     const [out] = await book(first.events);
@@ -142,6 +156,23 @@ describe("booking invoices", () => {
     expect(await documentsOf(found[0].id)).toHaveLength(1);
     const link = (await links(world, installationId, "invoice")).find((l) => l.hostId === inv.id);
     expect(link?.remoteId).toBe(found[0].id);
+  });
+});
+
+describe("a sales order while the tenant works with invoices", () => {
+  it("is not booked, and the sync log says why", async () => {
+    await api.put(`Activity_SalesOrder(${CRM.salesOrder.so0001})`, { Phase: { ID: CRM.salesOrderPhase.linked } });
+    const events = (await world.takeEvents()).filter((e) => e.name === "ledgerlink/sales-order.phase-changed");
+    expect(events).toHaveLength(1);
+    const [out] = await runForEvents("snelstart-book-sales-orders", events, "ledgerlink/sales-order.phase-changed");
+    expect(out.error).toBeUndefined();
+    expect(out.result).toMatchObject({ outcome: "skipped" });
+    expect(((await sim.state()).verkooporders as Array<{ memo?: string }>).some((o) => o.memo === "Order SO2026-0001")).toBe(false);
+    const skipped = (await syncLog(world, installationId)).filter((e) => e.entity === "salesOrder" && e.hostId === CRM.salesOrder.so0001);
+    expect(skipped.map((e) => ({ outcome: e.outcome, label: e.label, message: e.message, retriable: e.retriable }))).toEqual([
+      { outcome: "skipped", label: "SO2026-0001", message: "connectors.snelstart.log.salesOrdersOff", retriable: false },
+    ]);
+    expect(translate("nl", skipped[0].message!, skipped[0].messageParams ?? {})).toMatch(/facturen.*Overige instellingen/);
   });
 });
 

@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { PULL_OVERLAP_MS } from "@/lib/sync/store";
-import { SNEL, crm, installSnelStart, links, runForEvents, runFunction, runImport, snelstart, startWorld, type Crm, type World } from "../helpers/world";
+import { CRM, SNEL, crm, installSnelStart, links, runForEvents, runFunction, runImport, snelstart, startWorld, type Crm, type World } from "../helpers/world";
 
 let world: World;
 let api: Crm;
@@ -82,6 +82,34 @@ describe("the hourly pull", () => {
     expect(await pull("relations")).toEqual([{ installationId, pages: 1, changed: 0 }]);
   });
 
+  it("keeps the CRM's postcode when SnelStart writes the same one otherwise, and writes a changed one in the country's format", async () => {
+    const orgId = hostOf.get(SNEL.relatie.linde1006)!;
+    const postcodes = async () => ((await api.get(`Relation_Organization(${orgId})?$expand=Addresses`)).Addresses as Array<{ Postalcode: string }>).map((a) => a.Postalcode);
+    // the CRM's user writes it without a space; that goes to SnelStart as it is
+    for (const a of (await api.get(`Relation_Organization(${orgId})?$expand=Addresses`)).Addresses as Array<{ ID: string }>) {
+      await api.put(`Address(${a.ID})`, { Postalcode: "6821AB" });
+    }
+    await runForEvents("snelstart-push-relations", await world.takeEvents(), "ledgerlink/relation.changed");
+    expect((await sim.api("GET", `/relaties/${SNEL.relatie.linde1006}`)).json.vestigingsAdres.postcode).toBe("6821AB");
+
+    await sim.edit("relaties", SNEL.relatie.linde1006, (r) => {
+      r.vestigingsAdres.postcode = "6821 ab";
+      r.correspondentieAdres.postcode = "6821 ab";
+      r.email = "info@delinde.test";
+    });
+    await pull("relations");
+    expect((await api.get(`Relation_Organization(${orgId})`)).EmailAddress).toBe("info@delinde.test");
+    expect(await postcodes()).toEqual(["6821AB", "6821AB"]);
+
+    await sim.edit("relaties", SNEL.relatie.linde1006, (r) => {
+      r.vestigingsAdres.postcode = "6822ab";
+      r.correspondentieAdres.postcode = " 6822 ab";
+    });
+    await pull("relations");
+    expect(await postcodes()).toEqual(["6822 AB", "6822 AB"]);
+    await runForEvents("snelstart-push-relations", await world.takeEvents(), "ledgerlink/relation.changed");
+  });
+
   it("keeps a relation active in the CRM when its relatie is set nonactief in SnelStart", async () => {
     await sim.edit("relaties", SNEL.relatie.goudenLeeuw1002, (r) => {
       r.nonactief = true;
@@ -89,6 +117,25 @@ describe("the hourly pull", () => {
     await pull("relations");
     const org = await api.get(`Relation_Organization(${hostOf.get(SNEL.relatie.goudenLeeuw1002)})`);
     expect(org.IsActive).toBe(true);
+  });
+
+  it("moves a product to the VAT group and ledger account of the omzetgroep its artikel was moved to in SnelStart", async () => {
+    const state = await sim.state();
+    const artikel = (state.artikelen as Array<{ id: string; artikelcode: string }>).find((a) => a.artikelcode === "BROOD-002")!;
+    const laag = (state.artikelomzetgroepen as Array<{ id: string; verkoopNederlandBtwSoort: string }>).find((g) => g.verkoopNederlandBtwSoort === "Laag")!;
+    const productId = (await links(world, installationId, "product")).find((l) => l.remoteId === artikel.id)!.hostId;
+    await sim.edit("artikelen", artikel.id, (a) => {
+      a.artikelOmzetgroep = { id: laag.id };
+    });
+    await pull("products");
+    const p = await api.get(`Product(${productId})`);
+    expect(p.VatGroup?.ID).toBe(CRM.vatGroup.NL9);
+    expect(p.GeneralLedgerAccount?.ID).toBe("0fcf5ae7-f37d-5d01-b05c-6cdea5334b0c"); // the CRM's 8010, as the omzetgroep's grootboek
+    // its echo writes nothing back
+    const echoes = await world.takeEvents();
+    await sim.resetStats();
+    await runForEvents("snelstart-push-products", echoes, "ledgerlink/product.changed");
+    expect(writes(await sim.stats())).toBe(0);
   });
 
   it("sets a product inactive in the CRM when its artikel is set isNonActief in SnelStart", async () => {

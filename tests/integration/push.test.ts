@@ -4,7 +4,7 @@
  * write is dropped.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CRM, crm, installSnelStart, links, runForEvents, snelstart, startWorld, syncLog, type Crm, type World } from "../helpers/world";
+import { CRM, crm, installSnelStart, links, runForEvents, snelstart, startWorld, syncLog, updateSettings, type Crm, type World } from "../helpers/world";
 
 let world: World;
 let api: Crm;
@@ -165,6 +165,23 @@ describe("pushing products", () => {
     expect((again[0].result as { outcome: string }).outcome).toBe("unchanged");
     const stats = await sim.stats();
     expect(writes(stats, "POST /v2/artikelen") + writes(stats, "PUT /v2/artikelen/{id}")).toBe(0);
+  });
+
+  it("puts a product in the omzetgroep of its VAT group and of its product group's ledger", async () => {
+    const state = await sim.state();
+    const omzetgroep = (omschrijving: string) => (state.artikelomzetgroepen as Array<{ id: string; omschrijving: string }>).find((g) => g.omschrijving === omschrijving)!.id;
+    const ledger8100 = (state.grootboeken as Array<{ id: string; nummer: number }>).find((g) => g.nummer === 8100)!.id;
+    await updateSettings(world, installationId, (s) => {
+      s.ledgers.ledgerByProductGroup = { [CRM.productGroup.services]: ledger8100 };
+    });
+    await api.post("Product", { Name: "Appeltaart", Code: "TAART-01", SalesPrice: 18.5, VatGroup: { ID: CRM.vatGroup.NL9 } });
+    await api.post("Product", { Name: "Cateringadvies", Code: "ADVIES-01", SalesPrice: 95, VatGroup: { ID: CRM.vatGroup.NL21 }, ProductGroup: { ID: CRM.productGroup.services } });
+    const outs = await runForEvents("snelstart-push-products", await world.takeEvents(), "ledgerlink/product.changed");
+    expect(outs.map((o) => (o.result as { outcome: string }).outcome)).toEqual(["created", "created"]);
+    const omzetgroepOf = async (code: string) =>
+      ((await sim.state()).artikelen as Array<{ artikelcode: string; artikelOmzetgroep: { id: string } }>).find((a) => a.artikelcode === code)?.artikelOmzetgroep.id;
+    expect(await omzetgroepOf("TAART-01")).toBe(omzetgroep("Omzet laag tarief"));
+    expect(await omzetgroepOf("ADVIES-01")).toBe(omzetgroep("Diensten"));
   });
 
   it("updates the artikel when the price changes in the CRM", async () => {

@@ -4,7 +4,8 @@
  * customer's card; invoices are then not booked.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CRM, crm, installSnelStart, recordEvent, links, runForEvents, runFunction, snelstart, startWorld, type Crm, type World } from "../helpers/world";
+import { translate } from "@/lib/i18n";
+import { CRM, crm, installSnelStart, recordEvent, links, runForEvents, runFunction, snelstart, startWorld, syncLog, type Crm, type World } from "../helpers/world";
 
 let world: World;
 let api: Crm;
@@ -98,10 +99,42 @@ describe("sales-order mode", () => {
     expect(orders[0].regels[0].artikel?.id).toBe(artikelId);
   });
 
+  it("first sends a product made before activation, so the order line names its artikel", async () => {
+    const consultancy = "a93bfc33-e1ef-5e5d-a14e-db38c1740e64"; // CONS-UUR, never changed since activation
+    expect((await links(world, installationId, "product")).some((l) => l.hostId === consultancy)).toBe(false);
+    const so = await api.post("Activity_SalesOrder", {
+      Subject: "Advies kassasysteem",
+      OrderDate: "2026-03-04",
+      PaymentTermInDays: 14,
+      Currency: "EUR",
+      IsVatIncluded: false,
+      Relation: { ID: CRM.org.goudenKorf },
+      ProductLines: [{ Description: "Advies", Quantity: 3, Price: 95, VatGroup: { ID: CRM.vatGroup.NL21 }, Product: { ID: consultancy } }],
+    });
+    await api.put(`Activity_SalesOrder(${so.ID})`, { Phase: { ID: CRM.salesOrderPhase.linked } });
+    const events = (await world.takeEvents()).filter((e) => e.name === "ledgerlink/sales-order.phase-changed" && e.data.hostId === so.ID);
+    const number = (await api.get(`Activity_SalesOrder(${so.ID})`)).Number as string;
+    const [out] = await bookOrders(events);
+    expect(out.error).toBeUndefined();
+    expect(out.result).toMatchObject({ outcome: "created" });
+    const artikelen = ((await sim.state()).artikelen as Array<{ id: string; artikelcode: string }>).filter((a) => a.artikelcode === "CONS-UUR");
+    expect(artikelen).toHaveLength(1);
+    expect((await links(world, installationId, "product")).find((l) => l.hostId === consultancy)?.remoteId).toBe(artikelen[0].id);
+    const orders = await ordersFor(number);
+    expect(orders).toHaveLength(1);
+    expect(orders[0].regels.map((r) => r.artikel?.id)).toEqual([artikelen[0].id]);
+  });
+
   it("does not book invoices while the tenant works with sales orders", async () => {
     const out = await runFunction("snelstart-book-invoices", recordEvent("ledgerlink/invoice.phase-changed", installationId, CRM.invoice.sent0001));
     expect(out.error).toBeUndefined();
     expect(out.result).toMatchObject({ outcome: "skipped" });
     expect(((await sim.state()).verkoopboekingen as Array<{ factuurnummer: string }>).some((b) => b.factuurnummer === "2026-0001")).toBe(false);
+    // the user sees why the invoice set to Sent went nowhere
+    const skipped = (await syncLog(world, installationId)).filter((e) => e.entity === "invoice" && e.hostId === CRM.invoice.sent0001);
+    expect(skipped.map((e) => ({ outcome: e.outcome, label: e.label, message: e.message }))).toEqual([
+      { outcome: "skipped", label: "2026-0001", message: "connectors.snelstart.log.invoicesOff" },
+    ]);
+    expect(translate("nl", skipped[0].message!, skipped[0].messageParams ?? {})).toMatch(/verkooporders.*Overige instellingen/);
   });
 });

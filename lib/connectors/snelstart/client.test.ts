@@ -16,6 +16,8 @@ import {
   extractVendorMessages,
 } from "./errors";
 import { modifiedSinceFilter } from "./odata";
+import { locales, translate } from "@/lib/i18n";
+import { logMessageOf } from "@/lib/sync/types";
 
 const SUBSCRIPTION_KEY = "sub-key-0123456789";
 const CLIENT_KEY = "koppelsleutel-SECRET-abcdef";
@@ -396,6 +398,92 @@ describe("errors", () => {
     ["", []],
   ])("extracts messages from %s", (body, expected) => {
     expect(extractVendorMessages(body)).toEqual(expected);
+  });
+});
+
+describe("what the sync log says", () => {
+  /** The error's log message in Dutch, after checking that every language has the key. */
+  async function logged(p: Promise<unknown>): Promise<{ key: string; nl: string }> {
+    const { key, params } = logMessageOf(await caught(p));
+    for (const locale of locales) expect(translate(locale, key, params), `${key} in ${locale}`).not.toBe(key);
+    return { key, nl: translate("nl", key, params) };
+  }
+
+  it("passes SnelStart's own validation messages on", async () => {
+    api = (_req, res) => json(res, 400, [{ kenmerk: "naam", message: "Naam is verplicht." }, { message: "Relatiesoort is ongeldig." }]);
+    expect(await logged(makeClient().client.createRelatie({}))).toEqual({
+      key: "connectors.snelstart.log.invalid",
+      nl: "SnelStart weigerde dit: naam: Naam is verplicht.; Relatiesoort is ongeldig.",
+    });
+  });
+
+  it("says a refusal without words names the request instead", async () => {
+    api = (_req, res) => json(res, 409, "");
+    const { nl } = await logged(makeClient().client.createRelatie({}));
+    expect(nl).toBe("SnelStart weigerde dit (HTTP 409): POST /relaties");
+  });
+
+  it("says access is refused, not found, or limited", async () => {
+    api = (req, res) =>
+      req.path.startsWith("/v2/verkooporders")
+        ? json(res, 403, { message: "Missing scope orders:write" })
+        : req.path.startsWith("/v2/relaties")
+          ? json(res, 404, { Message: "Relatie niet gevonden" })
+          : json(res, 429, {}, { "Retry-After": "300" });
+    const { client } = makeClient();
+    const forbidden = await logged(client.listVerkooporders({}));
+    expect(forbidden.key).toBe("connectors.snelstart.log.forbidden");
+    expect(forbidden.nl).toContain("(Missing scope orders:write)");
+    expect((await logged(client.getRelatie(ID(1)))).nl).toBe("Dit staat niet (meer) in SnelStart: Relatie niet gevonden");
+    expect((await logged(client.listDagboeken())).key).toBe("connectors.snelstart.log.rateLimited");
+  });
+
+  it("says an outage is retried, and that a write during one may have been saved", async () => {
+    api = (_req, res) => json(res, 502, { message: "Bad gateway" });
+    const { client } = makeClient({ maxRetries: 0 });
+    expect((await logged(client.listDagboeken())).nl).toBe("SnelStart had een storing (HTTP 502). Het wordt vanzelf opnieuw geprobeerd.");
+    expect((await logged(client.createRelatie({ naam: "Nieuw" }))).key).toBe("connectors.snelstart.log.serverErrorAfterWrite");
+  });
+
+  it("says the credentials were refused", async () => {
+    token = (_req, res) => json(res, 400, { error: "invalid_grant" });
+    expect((await logged(makeClient().client.listDagboeken())).key).toBe("connectors.snelstart.log.authFailed");
+  });
+
+  it("says an unexpected answer was not data, was empty, or which field was wrong", async () => {
+    let answer: Handler = () => {};
+    api = (req, res) => answer(req, res);
+    const { client } = makeClient();
+    answer = (_req, res) => {
+      res.writeHead(200, { "Content-Type": "text/html" });
+      res.end("<html><head><title>Onderhoud</title></head><body>We zijn zo terug</body></html>");
+    };
+    expect((await logged(client.listDagboeken())).nl).toBe("SnelStart gaf een onleesbaar antwoord (HTTP 200, text/html) in plaats van gegevens: Onderhoud");
+    answer = (_req, res) => {
+      res.writeHead(200);
+      res.end();
+    };
+    expect((await logged(client.getRelatie(ID(1)))).nl).toBe("SnelStart gaf een leeg antwoord (HTTP 200) waar gegevens werden verwacht.");
+    answer = (_req, res) => json(res, 200, [relatie(1), { ...relatie(2), relatiecode: "1002" }]);
+    const wrongType = await logged(client.listRelaties({ top: 10, skip: 0 }));
+    expect(wrongType.key).toBe("connectors.snelstart.log.responseUnexpected");
+    expect(wrongType.nl).toMatch(/^SnelStart gaf een onverwacht antwoord: veld \[1\]\.relatiecode \S/);
+    answer = (_req, res) => json(res, 200, { not: "a list" });
+    expect((await logged(client.listDagboeken())).key).toBe("connectors.snelstart.log.responseUnexpectedBody");
+  });
+
+  it("says SnelStart could not be reached, or did not answer (and whether a write may have landed)", async () => {
+    const dead = createServer();
+    await new Promise<void>((r) => dead.listen(0, "127.0.0.1", r));
+    const port = (dead.address() as AddressInfo).port;
+    await new Promise((r) => dead.close(r));
+    const unreachable = makeClient({ apiBaseUrl: `http://127.0.0.1:${port}/v2`, maxRetries: 0 }).client;
+    expect((await logged(unreachable.listDagboeken())).nl).toBe("SnelStart is niet bereikbaar. Het wordt vanzelf opnieuw geprobeerd.");
+
+    api = (_req, res) => void hanging.push(res);
+    const { client } = makeClient({ timeoutMs: 1000, maxRetries: 0 });
+    expect((await logged(client.listDagboeken())).nl).toBe("SnelStart gaf na 1 s nog geen antwoord. Het wordt vanzelf opnieuw geprobeerd.");
+    expect((await logged(client.createRelatie({ naam: "Nieuw" }))).key).toBe("connectors.snelstart.log.noAnswerAfterWrite");
   });
 });
 

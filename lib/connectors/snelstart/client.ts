@@ -679,7 +679,8 @@ function parseJsonBody(text: string, ctx: RequestContext, status: number, isWrit
     throw new SnelStartResponseError(
       `SnelStart answered ${ctx.method} ${ctx.path} with HTTP ${status} but the body is not JSON (${contentType}): ${snippet}`,
       ctx,
-      { status, mayHaveSucceeded: isWrite, cause: err },
+      // the log shows an HTML page by its title, not its markup
+      { status, problem: { kind: "notJson", contentType, snippet: extractVendorMessages(text)[0]?.slice(0, 120) ?? "" }, mayHaveSucceeded: isWrite, cause: err },
     );
   }
 }
@@ -695,7 +696,7 @@ function validate<S extends z.ZodType>(
     throw new SnelStartResponseError(
       `SnelStart answered ${ctx.method} ${ctx.path} with HTTP ${status} and an empty body where JSON was expected`,
       ctx,
-      { status, mayHaveSucceeded: isWrite },
+      { status, problem: { kind: "empty" }, mayHaveSucceeded: isWrite },
     );
   }
   const result = schema.safeParse(data);
@@ -706,7 +707,7 @@ function validate<S extends z.ZodType>(
     `SnelStart answered ${ctx.method} ${ctx.path} with an unexpected body: field "${field || "(body)"}": ${first?.message}` +
       (rest.length ? ` (and ${rest.length} more problem${rest.length > 1 ? "s" : ""})` : ""),
     ctx,
-    { status, field, mayHaveSucceeded: isWrite },
+    { status, problem: { kind: "shape", field, issue: first?.message ?? "" }, mayHaveSucceeded: isWrite },
   );
 }
 

@@ -5,7 +5,20 @@
  *
  * None of them ever holds the credentials: messages are built from the vendor's body
  * after `redact()`, and no request, header or config object is attached.
+ *
+ * `message` is for developers; `logMessage` is what the sync log tells the user, as a key of
+ * this connector's catalogue (messages/*.json `log`) with its values.
  */
+import type { LogMessage } from "@/lib/sync/types";
+
+function said(key: string, params?: Record<string, string>): LogMessage {
+  return { key: `connectors.snelstart.log.${key}`, ...(params ? { params } : {}) };
+}
+
+/** The vendor's own words, or the request when it gave none. */
+function vendorDetail(err: { messages: string[]; method: string | null; path: string | null }): string {
+  return err.messages.length ? err.messages.join("; ").slice(0, 500) : `${err.method} ${err.path}`;
+}
 
 export interface RequestContext {
   method: string;
@@ -41,6 +54,10 @@ export class SnelStartError extends Error {
     this.retryable = opts.retryable ?? false;
     this.mayHaveSucceeded = opts.mayHaveSucceeded ?? false;
   }
+
+  get logMessage(): LogMessage {
+    return said("failed", { detail: this.message.slice(0, 300) });
+  }
 }
 
 /** A non-2xx answer from the API. `messages` are the vendor's own texts. */
@@ -63,12 +80,19 @@ export class SnelStartApiError extends SnelStartError {
     });
     this.messages = messages;
   }
+
+  override get logMessage(): LogMessage {
+    return said("refused", { status: String(this.status), detail: vendorDetail(this) });
+  }
 }
 
 /** 400: one or more of SnelStart's validation rules were broken. Fix the data; do not retry. */
 export class SnelStartValidationError extends SnelStartApiError {
   constructor(messages: string[], ctx: RequestContext) {
     super(400, messages, ctx, { label: "validation error" });
+  }
+  override get logMessage(): LogMessage {
+    return said("invalid", { detail: vendorDetail(this) });
   }
 }
 
@@ -77,11 +101,17 @@ export class SnelStartForbiddenError extends SnelStartApiError {
   constructor(messages: string[], ctx: RequestContext) {
     super(403, messages, ctx, { label: "forbidden" });
   }
+  override get logMessage(): LogMessage {
+    return said("forbidden", { detail: vendorDetail(this) });
+  }
 }
 
 export class SnelStartNotFoundError extends SnelStartApiError {
   constructor(messages: string[], ctx: RequestContext) {
     super(404, messages, ctx, { label: "not found" });
+  }
+  override get logMessage(): LogMessage {
+    return said("notFound", { detail: vendorDetail(this) });
   }
 }
 
@@ -93,12 +123,18 @@ export class SnelStartRateLimitError extends SnelStartApiError {
     super(429, messages, ctx, { retryable: true, label: "rate limit" });
     this.retryAfterMs = retryAfterMs;
   }
+  override get logMessage(): LogMessage {
+    return said("rateLimited");
+  }
 }
 
 /** 5xx after the retries (GET), or at once for a write that may have been applied (POST/PUT). */
 export class SnelStartServerError extends SnelStartApiError {
   constructor(status: number, messages: string[], ctx: RequestContext, mayHaveSucceeded: boolean) {
     super(status, messages, ctx, { retryable: !mayHaveSucceeded, mayHaveSucceeded, label: "server error" });
+  }
+  override get logMessage(): LogMessage {
+    return said(this.mayHaveSucceeded ? "serverErrorAfterWrite" : "serverError", { status: String(this.status) });
   }
 }
 
@@ -113,16 +149,27 @@ export class SnelStartAuthError extends SnelStartError {
     });
     this.messages = messages;
   }
+  override get logMessage(): LogMessage {
+    return said("authFailed");
+  }
 }
+
+/** What was wrong with a 2xx answer. */
+export type ResponseProblem =
+  | { kind: "notJson"; contentType: string; snippet: string }
+  | { kind: "empty" }
+  /** `field`: dotted path of the first offending field, "" for the whole body */
+  | { kind: "shape"; field: string; issue: string };
 
 /** A 2xx answer whose body is not what the spec promises (HTML page, empty body, wrong types). */
 export class SnelStartResponseError extends SnelStartError {
   /** dotted path of the first offending field, "" for the whole body */
   readonly field: string;
+  readonly problem: ResponseProblem;
   constructor(
     message: string,
     ctx: RequestContext,
-    opts: { status?: number | null; field?: string; mayHaveSucceeded?: boolean; cause?: unknown } = {},
+    opts: { status?: number | null; problem: ResponseProblem; mayHaveSucceeded?: boolean; cause?: unknown },
   ) {
     // Often a proxy or maintenance page: worth another try later, never a silent success.
     // A 2xx to a write means the write most likely happened, so say so.
@@ -133,7 +180,15 @@ export class SnelStartResponseError extends SnelStartError {
       mayHaveSucceeded: opts.mayHaveSucceeded ?? false,
       cause: opts.cause,
     });
-    this.field = opts.field ?? "";
+    this.problem = opts.problem;
+    this.field = opts.problem.kind === "shape" ? opts.problem.field : "";
+  }
+  override get logMessage(): LogMessage {
+    const status = String(this.status ?? "?");
+    const p = this.problem;
+    if (p.kind === "notJson") return said("responseNotJson", { status, contentType: p.contentType, snippet: p.snippet });
+    if (p.kind === "empty") return said("responseEmpty", { status });
+    return p.field ? said("responseUnexpected", { field: p.field, issue: p.issue }) : said("responseUnexpectedBody", { issue: p.issue });
   }
 }
 
@@ -141,6 +196,9 @@ export class SnelStartResponseError extends SnelStartError {
 export class SnelStartNetworkError extends SnelStartError {
   constructor(message: string, ctx: RequestContext, mayHaveSucceeded: boolean, cause?: unknown) {
     super(message, { ctx, retryable: true, mayHaveSucceeded, cause });
+  }
+  override get logMessage(): LogMessage {
+    return said(this.mayHaveSucceeded ? "noAnswerAfterWrite" : "unreachable");
   }
 }
 
@@ -158,6 +216,9 @@ export class SnelStartTimeoutError extends SnelStartNetworkError {
       mayHaveSucceeded,
     );
     this.timeoutMs = timeoutMs;
+  }
+  override get logMessage(): LogMessage {
+    return this.mayHaveSucceeded ? said("noAnswerAfterWrite") : said("timeout", { seconds: String(Math.round(this.timeoutMs / 1000)) });
   }
 }
 

@@ -12,6 +12,7 @@ import {
   toCents,
   verkoopfactuurToPayment,
   type InvoiceBookingContext,
+  type OmzetgroepContext,
 } from "./mapping";
 import { specErrors } from "./spec-validator.test-util";
 import type { ArtikelOmzetGroepModel, RelatieModel } from "./types";
@@ -157,6 +158,17 @@ describe("relatieToRelation", () => {
     expect(rel.addresses?.[1]).toMatchObject({ kind: "delivery" });
   });
 
+  it("writes the postcode in its country's format", () => {
+    const rel = relatieToRelation(
+      relatie({
+        vestigingsAdres: { straat: "Oudegracht 1", postcode: "3511 ab", plaats: "Utrecht", land: { id: NL } },
+        correspondentieAdres: { straat: "Rue de la Loi 16", postcode: "B-1000", plaats: "Brussel", land: { id: BE } },
+      }),
+      { landen },
+    );
+    expect(rel.addresses?.map((a) => a.postcode)).toEqual(["3511 AB", "1000"]);
+  });
+
   it("defaults the country to NL and survives the nulls .NET sends", () => {
     const r = relatie({
       vestigingsAdres: { straat: "Dorpsstraat 5 bis", postcode: null, plaats: "Ede", land: null } as never,
@@ -258,54 +270,109 @@ describe("relationToRelatie", () => {
 });
 
 describe("artikelen", () => {
-  const omzetgroepen: ArtikelOmzetGroepModel[] = [
-    { id: "0e000000-0000-4000-8000-000000000001", nummer: 1, omschrijving: "Omzet hoog", verkoopNederlandBtwSoort: "Hoog", verkoopGrootboekNederlandIdentifier: { id: LEDGER_DEFAULT } },
-  ];
-
-  it("maps an artikel to a product and back", () => {
-    const p = product.parse(
-      artikelToProduct(
-        {
-          id: "a0000000-0000-4000-8000-000000000001",
-          artikelcode: "KOFFIE-01",
-          omschrijving: "Koffiebonen 1 kg",
-          eenheid: "kg",
-          verkoopprijs: 19.95,
-          inkoopprijs: 9.5,
-          isNonActief: true,
-          artikelOmzetgroep: { id: omzetgroepen[0].id },
-        },
-        { omzetgroepen, productGroupIdByOmzetgroepId: { [omzetgroepen[0].id!]: "pg-coffee" } },
-      ),
-    );
-    expect(p).toMatchObject({
-      code: "KOFFIE-01",
-      name: "Koffiebonen 1 kg",
-      unit: "kg",
-      salesPrice: 19.95,
-      purchasePrice: 9.5,
-      productGroupId: "pg-coffee",
-      ledgerAccountId: LEDGER_DEFAULT,
-      active: false,
-    });
-
-    const body = productToArtikel(p, { omzetgroepIdByProductGroup: { "pg-coffee": omzetgroepen[0].id! } });
-    expect(body).toEqual({
-      artikelcode: "KOFFIE-01",
-      omschrijving: "Koffiebonen 1 kg",
-      eenheid: "kg",
-      verkoopprijs: 19.95,
-      inkoopprijs: 9.5,
-      isNonActief: true,
-      artikelOmzetgroep: { id: omzetgroepen[0].id },
-    });
-    expect(specErrors(`${S}.Artikelen.ArtikelModel`, body)).toEqual([]);
+  const LEDGER_LOW = "8a1f0c1e-0000-4000-8000-000000000003";
+  const HIGH = "0e000000-0000-4000-8000-000000000001";
+  const LOW = "0e000000-0000-4000-8000-000000000002";
+  const SERVICES = "0e000000-0000-4000-8000-000000000003";
+  const omzetgroep = (id: string, soort: ArtikelOmzetGroepModel["verkoopNederlandBtwSoort"], ledger: string): ArtikelOmzetGroepModel => ({
+    id,
+    nummer: 1,
+    omschrijving: `Omzet ${soort}`,
+    verkoopNederlandBtwSoort: soort,
+    verkoopGrootboekNederlandIdentifier: { id: ledger },
+  });
+  // a Belgian tenant that sells in the Netherlands too: NL 9% and BE 6% are both "Laag"
+  const ctx: OmzetgroepContext = {
+    omzetgroepen: [omzetgroep(HIGH, "Hoog", LEDGER_DEFAULT), omzetgroep(LOW, "Laag", LEDGER_LOW), omzetgroep(SERVICES, "Hoog", LEDGER_SERVICES)],
+    grootboekNummers: { [LEDGER_DEFAULT]: 8000, [LEDGER_LOW]: 8010, [LEDGER_SERVICES]: 8100 },
+    vatMapping: { "vat-nl21": "Hoog", "vat-nl9": "Laag", "vat-be21": "Hoog", "vat-be6": "Laag", "vat-nl0": "Geen" },
+    ledgerByProductGroup: { "pg-bakery": LEDGER_LOW, "pg-services": LEDGER_SERVICES, "pg-shop": LEDGER_SERVICES },
+    defaultLedgerId: LEDGER_DEFAULT,
+    host: {
+      vatGroups: [
+        { value: "vat-nl21", country: "NL" },
+        { value: "vat-nl9", country: "NL" },
+        { value: "vat-nl0", country: "NL" },
+        { value: "vat-be21", country: "BE" },
+        { value: "vat-be6", country: "BE" },
+      ],
+      productGroups: [{ value: "pg-bakery" }, { value: "pg-services" }, { value: "pg-shop" }, { value: "pg-other" }],
+      ledgerAccounts: [
+        { value: "gl-8000", hint: "8000" },
+        { value: "gl-8010", hint: "8010" },
+      ],
+      ownCountry: "BE",
+    },
+  };
+  const artikel = (omzetgroepId: string) => ({
+    id: "a0000000-0000-4000-8000-000000000001",
+    artikelcode: "TAART-01",
+    omschrijving: "Appeltaart",
+    eenheid: "stuk",
+    verkoopprijs: 18.5,
+    inkoopprijs: 7.2,
+    isNonActief: true,
+    artikelOmzetgroep: { id: omzetgroepId },
   });
 
-  it("keeps the omzetgroep id as product group when no host group is mapped to it", () => {
-    const p = artikelToProduct({ id: "a0000000-0000-4000-8000-000000000002", omschrijving: "Thee", artikelOmzetgroep: { id: "0e000000-0000-4000-8000-000000000009" } });
-    expect(p.productGroupId).toBe("0e000000-0000-4000-8000-000000000009");
-    expect(p.active).toBe(true);
+  it("gives a product the VAT group, product group and ledger account of its artikel's omzetgroep", () => {
+    const p = product.parse(artikelToProduct(artikel(LOW), ctx));
+    expect(p).toMatchObject({
+      code: "TAART-01",
+      name: "Appeltaart",
+      unit: "stuk",
+      salesPrice: 18.5,
+      purchasePrice: 7.2,
+      // mapped to Laag, of the own organisation's country
+      vatGroupId: "vat-be6",
+      // the one product group whose ledger is the omzetgroep's grootboek
+      productGroupId: "pg-bakery",
+      // the CRM's account numbered like that grootboek
+      ledgerAccountId: "gl-8010",
+      active: false,
+    });
+  });
+
+  it("leaves out what the CRM cannot say: no product group when several share the grootboek, no account the CRM lacks", () => {
+    const p = artikelToProduct(artikel(SERVICES), ctx);
+    expect(p).toMatchObject({ vatGroupId: "vat-be21", productGroupId: null, ledgerAccountId: null });
+    expect(artikelToProduct(artikel("0e000000-0000-4000-8000-000000000009"), ctx)).toMatchObject({ vatGroupId: null, productGroupId: null, ledgerAccountId: null });
+  });
+
+  it("puts a product in the omzetgroep of its VAT group and product group's ledger", () => {
+    const p = product.parse(artikelToProduct(artikel(LOW), ctx));
+    const body = productToArtikel(p, ctx);
+    expect(body).toEqual({
+      artikelcode: "TAART-01",
+      omschrijving: "Appeltaart",
+      eenheid: "stuk",
+      verkoopprijs: 18.5,
+      inkoopprijs: 7.2,
+      isNonActief: true,
+      artikelOmzetgroep: { id: LOW },
+    });
+    expect(specErrors(`${S}.Artikelen.ArtikelModel`, body)).toEqual([]);
+    const services = { ...p, vatGroupId: "vat-nl21", productGroupId: "pg-services", ledgerAccountId: null };
+    expect(productToArtikel(services, ctx).artikelOmzetgroep).toEqual({ id: SERVICES });
+  });
+
+  it("follows the VAT group before the ledger, and then the ledger account or the default ledger", () => {
+    const p = product.parse({ name: "Broodje", vatGroupId: "vat-nl9", productGroupId: "pg-services" });
+    expect(productToArtikel(p, ctx).artikelOmzetgroep).toEqual({ id: LOW });
+    expect(productToArtikel({ ...p, vatGroupId: "vat-nl21", productGroupId: null }, ctx).artikelOmzetgroep).toEqual({ id: HIGH });
+    expect(productToArtikel({ ...p, vatGroupId: null, productGroupId: null, ledgerAccountId: "gl-8010" }, ctx).artikelOmzetgroep).toEqual({ id: LOW });
+  });
+
+  it("keeps an artikel's own omzetgroep when it fits as well, or when none has the VAT kind", () => {
+    const p = product.parse({ name: "Advies", vatGroupId: "vat-nl21" });
+    const current = artikel(SERVICES);
+    // the CRM says nothing of the ledger: the default ledger does not move it
+    expect(productToArtikel(p, ctx, current).artikelOmzetgroep).toEqual({ id: SERVICES });
+    expect(productToArtikel({ ...p, productGroupId: "pg-bakery" }, ctx, current).artikelOmzetgroep).toEqual({ id: SERVICES });
+    expect(productToArtikel({ ...p, vatGroupId: "vat-nl0" }, ctx, current).artikelOmzetgroep).toEqual({ id: SERVICES });
+    // but another VAT kind or ledger moves it
+    expect(productToArtikel({ ...p, vatGroupId: "vat-nl9" }, ctx, current).artikelOmzetgroep).toEqual({ id: LOW });
+    expect(productToArtikel({ ...p, ledgerAccountId: "gl-8000" }, ctx, current).artikelOmzetgroep).toEqual({ id: HIGH });
   });
 });
 

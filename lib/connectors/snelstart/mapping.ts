@@ -16,6 +16,7 @@ import type {
   RelationInput,
   SalesOrder,
 } from "@/lib/model";
+import { formatPostcode } from "@/lib/model/postcode";
 import { joinStreet, splitStreet } from "./street";
 import type {
   AdresModel,
@@ -129,11 +130,12 @@ function adresToAddress(
 ): Address | null {
   if (!a) return null;
   const parts = splitStreet(a.straat);
-  const postcode = clean(a.postcode);
   const city = clean(a.plaats);
-  if (!parts.street && !parts.houseNumber && !postcode && !city) return null;
   const landId = a.land?.id;
   const country = (landId && opts.landen?.[landId]) || opts.defaultCountry || "NL";
+  // SnelStart keeps the postcode as typed ("3511 ab"); the CRM gets the country's format
+  const postcode = formatPostcode(a.postcode, country);
+  if (!parts.street && !parts.houseNumber && !postcode && !city) return null;
   return {
     kind,
     street: parts.street,
@@ -266,50 +268,111 @@ function withoutReadOnly(r: RelatieModel | RelatieWriteModel): RelatieWriteModel
 
 // ==================================================================== artikelen
 
-export interface ArtikelToProductOptions {
-  /** GET /artikelomzetgroepen, for the ledger account of the article */
-  omzetgroepen?: ArtikelOmzetGroepModel[];
-  /** omzetgroep id → host product group id; without a match the omzetgroep id itself is used */
-  productGroupIdByOmzetgroepId?: Record<string, string>;
+/**
+ * What places an artikel's omzetgroep in the CRM and a CRM product in an omzetgroep: the
+ * tenant's mappings (tabs BTW-groepen and Grootboekrekeningen) and both sides' lists.
+ * An omzetgroep carries the artikel's btw-soort and revenue grootboek.
+ */
+export interface OmzetgroepContext {
+  /** GET /artikelomzetgroepen */
+  omzetgroepen: ArtikelOmzetGroepModel[];
+  /** SnelStart grootboek id → its number (GET /grootboeken) */
+  grootboekNummers: Record<string, number>;
+  /** host VAT group id → btw-soort */
+  vatMapping: Record<string, BtwSoort | null | undefined>;
+  /** host product group id → grootboek id */
+  ledgerByProductGroup: Record<string, string | null | undefined>;
+  /** the grootboek of products without a mapped product group */
+  defaultLedgerId: string | null;
+  host: {
+    vatGroups: Array<{ value: string; country: string | null }>;
+    productGroups: Array<{ value: string }>;
+    /** hint: the account number */
+    ledgerAccounts: Array<{ value: string; hint?: string }>;
+    ownCountry: string | null;
+  };
 }
 
-export function artikelToProduct(a: ArtikelModel | ArtikelQueryModel, opts: ArtikelToProductOptions = {}): ProductInput {
-  const omzetgroepId = a.artikelOmzetgroep?.id ?? null;
-  const omzetgroep = omzetgroepId ? opts.omzetgroepen?.find((g) => g.id === omzetgroepId) : undefined;
+type HostProductFields = Pick<Product, "vatGroupId" | "productGroupId" | "ledgerAccountId">;
+
+/**
+ * The CRM's VAT group, product group and ledger account for an omzetgroep, each null where the
+ * CRM has none to offer:
+ * - the VAT group mapped to its btw-soort, one of the own organisation's country first;
+ * - the product group whose ledger mapping is its grootboek (none when several are: which one
+ *   is meant cannot be known, and the CRM keeps what it has);
+ * - the ledger account with its grootboek's number.
+ */
+export function omzetgroepToHost(omzetgroepId: string | null | undefined, ctx: OmzetgroepContext): HostProductFields {
+  const g = omzetgroepId ? ctx.omzetgroepen.find((x) => x.id === omzetgroepId) : undefined;
+  if (!g) return { vatGroupId: null, productGroupId: null, ledgerAccountId: null };
+  const soort = g.verkoopNederlandBtwSoort;
+  const vatGroups = ctx.host.vatGroups.filter((v) => soort && ctx.vatMapping[v.value] === soort);
+  const vatGroup =
+    vatGroups.find((v) => ctx.host.ownCountry !== null && v.country === ctx.host.ownCountry) ?? vatGroups.find((v) => !v.country) ?? vatGroups[0];
+  const grootboekId = g.verkoopGrootboekNederlandIdentifier?.id ?? null;
+  const productGroups = grootboekId ? ctx.host.productGroups.filter((pg) => ctx.ledgerByProductGroup[pg.value] === grootboekId) : [];
+  const nummer = grootboekId ? ctx.grootboekNummers[grootboekId] : undefined;
+  const ledgerAccount = nummer !== undefined ? ctx.host.ledgerAccounts.find((l) => l.hint?.trim() === String(nummer)) : undefined;
+  return {
+    vatGroupId: vatGroup?.value ?? null,
+    productGroupId: productGroups.length === 1 ? productGroups[0].value : null,
+    ledgerAccountId: ledgerAccount?.value ?? null,
+  };
+}
+
+/**
+ * The omzetgroep for a CRM product: the btw-soort its VAT group is mapped to, with the grootboek
+ * its product group is mapped to (else the grootboek numbered like its ledger account; for a new
+ * artikel else the default); failing that one with the btw-soort. When no omzetgroep has the
+ * btw-soort, the artikel keeps its own, else gets the grootboek's. Among equals the artikel's
+ * own wins, so an update does not move an artikel its bookkeeper placed.
+ */
+export function omzetgroepForProduct(p: HostProductFields, ctx: OmzetgroepContext, currentId: string | null): string | null {
+  const soort = (p.vatGroupId && ctx.vatMapping[p.vatGroupId]) || null;
+  const accountNumber = p.ledgerAccountId ? ctx.host.ledgerAccounts.find((l) => l.value === p.ledgerAccountId)?.hint?.trim() : undefined;
+  const byAccount = accountNumber ? Object.keys(ctx.grootboekNummers).find((id) => String(ctx.grootboekNummers[id]) === accountNumber) : undefined;
+  const grootboekId = (p.productGroupId && ctx.ledgerByProductGroup[p.productGroupId]) || byAccount || (currentId ? null : ctx.defaultLedgerId) || null;
+  const hasSoort = (g: ArtikelOmzetGroepModel) => !soort || g.verkoopNederlandBtwSoort === soort;
+  const hasGrootboek = (g: ArtikelOmzetGroepModel) => !grootboekId || g.verkoopGrootboekNederlandIdentifier?.id === grootboekId;
+  const passes: Array<(g: ArtikelOmzetGroepModel) => boolean> = [
+    (g) => hasSoort(g) && hasGrootboek(g),
+    hasSoort,
+    (g) => g.id === currentId,
+    hasGrootboek,
+  ];
+  for (const fits of passes) {
+    const hits = ctx.omzetgroepen.filter(fits);
+    if (hits.length) return (hits.find((g) => g.id === currentId) ?? hits[0]).id ?? null;
+  }
+  return currentId ?? ctx.omzetgroepen[0]?.id ?? null;
+}
+
+/** A SnelStart artikel as a canonical product input; VAT group, product group and ledger from its omzetgroep. */
+export function artikelToProduct(a: ArtikelModel | ArtikelQueryModel, ctx: OmzetgroepContext): ProductInput {
   return {
     code: clean(a.artikelcode),
     name: clean(a.omschrijving) ?? clean(a.artikelcode) ?? "Artikel",
     description: null,
     unit: clean(a.eenheid),
-    productGroupId: omzetgroepId ? (opts.productGroupIdByOmzetgroepId?.[omzetgroepId] ?? omzetgroepId) : null,
-    vatGroupId: null,
-    ledgerAccountId: omzetgroep?.verkoopGrootboekNederlandIdentifier?.id ?? null,
+    ...omzetgroepToHost(a.artikelOmzetgroep?.id, ctx),
     salesPrice: typeof a.verkoopprijs === "number" ? a.verkoopprijs : null,
     purchasePrice: typeof a.inkoopprijs === "number" ? a.inkoopprijs : null,
     active: a.isNonActief !== true,
   };
 }
 
-export interface ProductToArtikelOptions {
-  /** host product group id → SnelStart omzetgroep id (connector settings) */
-  omzetgroepIdByProductGroup: Record<string, string>;
-  /** used when the product has no (mapped) group */
-  defaultOmzetgroepId?: string | null;
-  /** current SnelStart record, for updates (PUT replaces the article) */
-  base?: ArtikelModel | ArtikelQueryModel | null;
-}
-
-/** A canonical product as the body of POST /artikelen or PUT /artikelen/{id}. */
+/**
+ * A canonical product as the body of POST /artikelen, or of PUT /artikelen/{id} given the
+ * current artikel as `base` (PUT replaces the article).
+ */
 export function productToArtikel(
-  p: Pick<Product, "code" | "name" | "unit" | "productGroupId" | "salesPrice" | "purchasePrice" | "active">,
-  opts: ProductToArtikelOptions,
+  p: Pick<Product, "code" | "name" | "unit" | "vatGroupId" | "productGroupId" | "ledgerAccountId" | "salesPrice" | "purchasePrice" | "active">,
+  ctx: OmzetgroepContext,
+  current?: ArtikelModel | ArtikelQueryModel | null,
 ): ArtikelModel {
-  const base: ArtikelModel = opts.base ? withoutArtikelReadOnly(opts.base) : {};
-  const omzetgroepId =
-    (p.productGroupId ? opts.omzetgroepIdByProductGroup[p.productGroupId] : undefined) ??
-    base.artikelOmzetgroep?.id ??
-    opts.defaultOmzetgroepId ??
-    null;
+  const base: ArtikelModel = current ? withoutArtikelReadOnly(current) : {};
+  const omzetgroepId = omzetgroepForProduct(p, ctx, base.artikelOmzetgroep?.id ?? null);
   const body: ArtikelModel = {
     ...base,
     omschrijving: truncate(p.name.trim(), 250),
@@ -319,7 +382,7 @@ export function productToArtikel(
   if (code) body.artikelcode = code;
   const unit = clean(p.unit);
   if (unit) body.eenheid = unit;
-  else if (opts.base) body.eenheid = "";
+  else if (current) body.eenheid = "";
   if (p.salesPrice !== null) body.verkoopprijs = round2(p.salesPrice);
   if (p.purchasePrice !== null) body.inkoopprijs = round2(p.purchasePrice);
   if (omzetgroepId) body.artikelOmzetgroep = { id: omzetgroepId };

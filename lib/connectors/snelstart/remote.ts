@@ -13,6 +13,7 @@ import {
   relationToRelatie,
   salesOrderToVerkooporder,
   verkoopfactuurToPayment,
+  type OmzetgroepContext,
   type Problem,
   type SnelStartAddressSlot,
 } from "./mapping";
@@ -58,10 +59,12 @@ type ReferenceData = {
   at: number;
   landen: Promise<{ byId: Record<string, string>; byCode: Record<string, string> }>;
   omzetgroepen: ReturnType<SnelStartClient["listArtikelOmzetgroepen"]>;
+  /** grootboek id → its number */
+  grootboekNummers: Promise<Record<string, number>>;
 };
 
-// Countries and revenue groups rarely change: read them once per administration every few
-// minutes instead of in every job step (the client is kept per administration).
+// Countries, revenue groups and ledgers rarely change: read them once per administration every
+// few minutes instead of in every job step (the client is kept per administration).
 const referenceCache = new WeakMap<SnelStartClient, ReferenceData>();
 const REFERENCE_TTL_MS = 10 * 60_000;
 
@@ -83,9 +86,10 @@ function referenceData(client: SnelStartClient): ReferenceData {
       return { byId, byCode };
     }),
     omzetgroepen: client.listArtikelOmzetgroepen(),
+    grootboekNummers: client.listGrootboeken().then((list) => Object.fromEntries(list.flatMap((g) => (typeof g.nummer === "number" ? [[g.id, g.nummer]] : [])))),
   };
   // a failed read is not kept: the next step asks again
-  Promise.all([data.landen, data.omzetgroepen]).catch(() => referenceCache.delete(client));
+  Promise.all([data.landen, data.omzetgroepen, data.grootboekNummers]).catch(() => referenceCache.delete(client));
   referenceCache.set(client, data);
   return data;
 }
@@ -103,6 +107,7 @@ export function createSnelStartRemote(client: SnelStartClient, settings: SnelSta
 
   const countries = () => referenceData(client).landen;
   const groups = () => referenceData(client).omzetgroepen;
+  const grootboekNummers = () => referenceData(client).grootboekNummers;
 
   const toRelation = async (r: Relatie): Promise<SideRecord<Relation>> => ({
     id: r.id,
@@ -111,36 +116,23 @@ export function createSnelStartRemote(client: SnelStartClient, settings: SnelSta
     modifiedAt: r.modifiedOn ?? null,
   });
 
-  const omzetgroepByProductGroup = async () => {
-    const all = await groups();
-    const byLedger = (ledger: string | undefined) => all.find((g) => g.verkoopGrootboekNederlandIdentifier?.id === ledger)?.id;
-    const map: Record<string, string> = {};
-    for (const g of host.productGroups) {
-      const id = byLedger(settings.ledgerByProductGroup[g.value] ?? settings.defaultLedgerId);
-      if (id) map[g.value] = id;
-    }
-    return { map, fallback: byLedger(settings.defaultLedgerId) ?? all[0]?.id ?? null };
-  };
-  const productGroupByOmzetgroep = async () => {
-    const { map } = await omzetgroepByProductGroup();
-    return Object.fromEntries(Object.entries(map).map(([pg, og]) => [og, pg]));
-  };
-  const hostProductGroups = new Set(host.productGroups.map((g) => g.value));
-  const toProduct = async (a: Artikel): Promise<SideRecord<Product>> => {
-    const p = artikelToProduct(a, { omzetgroepen: await groups(), productGroupIdByOmzetgroepId: await productGroupByOmzetgroep() });
+  const omzetgroepContext = async (): Promise<OmzetgroepContext> => {
+    const [omzetgroepen, nummers] = await Promise.all([groups(), grootboekNummers()]);
     return {
-      id: a.id,
-      number: a.artikelcode ?? null,
-      // only the CRM's own ids go into the canonical record: an omzetgroep without a CRM
-      // product group, and SnelStart's grootboek, have no place in the CRM
-      data: productSchema.parse({
-        ...p,
-        productGroupId: p.productGroupId && hostProductGroups.has(p.productGroupId) ? p.productGroupId : null,
-        ledgerAccountId: null,
-      }),
-      modifiedAt: a.modifiedOn ?? null,
+      omzetgroepen,
+      grootboekNummers: nummers,
+      vatMapping: settings.vatMapping,
+      ledgerByProductGroup: settings.ledgerByProductGroup,
+      defaultLedgerId: settings.defaultLedgerId,
+      host,
     };
   };
+  const toProduct = async (a: Artikel): Promise<SideRecord<Product>> => ({
+    id: a.id,
+    number: a.artikelcode ?? null,
+    data: productSchema.parse(artikelToProduct(a, await omzetgroepContext())),
+    modifiedAt: a.modifiedOn ?? null,
+  });
 
   const orderFileName = (number: string) => `verkooporder-${number}.pdf`;
   async function relatieDocuments(relatieId: string): Promise<string[]> {
@@ -191,14 +183,12 @@ export function createSnelStartRemote(client: SnelStartClient, settings: SnelSta
       },
       isActive: (r) => r.data.active,
       async create(data) {
-        const { map, fallback } = await omzetgroepByProductGroup();
-        const created = await client.createArtikel(productToArtikel(data, { omzetgroepIdByProductGroup: map, defaultOmzetgroepId: fallback }));
+        const created = await client.createArtikel(productToArtikel(data, await omzetgroepContext()));
         return toProduct(created as Artikel);
       },
       async update(id, data) {
-        const { map, fallback } = await omzetgroepByProductGroup();
-        const base = await client.getArtikel(id);
-        const updated = await client.updateArtikel(id, productToArtikel(data, { omzetgroepIdByProductGroup: map, defaultOmzetgroepId: fallback, base }));
+        const current = await client.getArtikel(id);
+        const updated = await client.updateArtikel(id, productToArtikel(data, await omzetgroepContext(), current));
         return toProduct(updated as Artikel);
       },
       async findCreated(data) {
@@ -262,6 +252,10 @@ export function createSnelStartRemote(client: SnelStartClient, settings: SnelSta
             },
           },
         }),
+    notBooked:
+      settings.mode === "invoices"
+        ? { salesOrder: { key: "connectors.snelstart.log.salesOrdersOff" } }
+        : { invoice: { key: "connectors.snelstart.log.invoicesOff" } },
     payments: {
       async page(cursor, since) {
         const page = await client.pageVerkoopfacturen({ top: PAGE_SIZE.verkoopfacturen, skip: Number(cursor ?? 0), modifiedSince: since ?? undefined });

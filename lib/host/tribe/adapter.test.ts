@@ -389,7 +389,7 @@ describe("products", () => {
 });
 
 describe("options", () => {
-  it("lists VAT groups, product groups, relation types, address types and the own country", async () => {
+  it("lists VAT groups, product groups, relation types, address types, ledger accounts and the own country", async () => {
     const { adapter } = adapterFor();
     const o = await adapter.options();
     expect(o.ownCountry).toBe("NL");
@@ -398,7 +398,8 @@ describe("options", () => {
     expect(o.relationTypes.map((r) => r.value)).toEqual(["Customer", "Supplier", "Prospect", "Partner"]);
     expect(o.addressTypes.find((a) => a.hint === "Visiting")!.value).toBe(VISITING);
     expect(o.productGroups.length).toBe(4);
-    expect(Object.values(await calls()).reduce((a, b) => a + b, 0)).toBe(5);
+    expect(o.ledgerAccounts.find((l) => l.hint === "8010")).toMatchObject({ label: "Omzet laag tarief" });
+    expect(Object.values(await calls()).reduce((a, b) => a + b, 0)).toBe(6);
     expect((await adapterFor(NORWAY).adapter.options()).ownCountry).toBe("NO");
   });
 });

@@ -145,6 +145,7 @@ export function createTribeHostAdapter(client: TribeClient, opts: TribeHostAdapt
   const invoicePhases = once(() => client.listAll("Datastore_Phase_ActivityInvoice", {}, tribeDatastore));
   const vatGroups = once(() => client.listAll("Datastore_VatGroup", {}, tribeVatGroup));
   const productGroups = once(() => client.listAll("Datastore_ProductGroup", {}, tribeDatastore));
+  const ledgerAccounts = once(() => client.listAll("Datastore_GeneralLedgerAccount", {}, tribeDatastore));
   const relationshipTypes = once(() => client.listAll("Datastore_RelationshipType", {}, tribeRelationshipType));
 
   // ---------------------------------------------------------------- relations
@@ -465,11 +466,12 @@ export function createTribeHostAdapter(client: TribeClient, opts: TribeHostAdapt
   // ---------------------------------------------------------------- options
 
   async function options(): Promise<HostOptions> {
-    const [vg, pg, rt, at, own] = await Promise.all([
+    const [vg, pg, rt, at, gl, own] = await Promise.all([
       vatGroups(),
       productGroups(),
       relationshipTypes(),
       addressTypes(),
+      ledgerAccounts(),
       client.list(
         "Relation_Organization",
         { filter: odata.eq("IsOwnOrganization", true), top: 1, select: "ID,Name", expand: "Addresses($expand=AddressType)" },
@@ -494,6 +496,7 @@ export function createTribeHostAdapter(client: TribeClient, opts: TribeHostAdapt
         .filter((r) => r.Code)
         .map((r) => ({ value: r.Code!, label: r.Name ?? r.Code!, ...(r.EntityType ? { hint: r.EntityType } : {}) })),
       addressTypes: [...at.values()].map((a) => ({ value: a.ID, label: label(a), ...(a.Code ? { hint: a.Code } : {}) })),
+      ledgerAccounts: gl.map((l) => ({ value: l.ID, label: label(l), ...(l.Code ? { hint: l.Code } : {}) })),
       ownCountry,
     };
   }
