@@ -15,7 +15,7 @@ const CLOCK_SLACK_MS = 5_000;
  * "Nu synchroniseren" and what came of it: started, then done. Until the pull's runs appear the
  * page refreshes itself; while they run the overview does (it refreshes while any run runs).
  */
-export function PullNow({ connectorId, pullRunning, lastPullStartedAt }: { connectorId: string; pullRunning: boolean; lastPullStartedAt: string | null }) {
+export function PullNow({ connectorId, pullBusy, lastPullStartedAt }: { connectorId: string; pullBusy: boolean; lastPullStartedAt: string | null }) {
   const t = useTranslations("overview");
   const [state, dispatch] = useActionState<PullNowState, FormData>(pullNowAction.bind(null, connectorId), { ok: null });
   const [gaveUp, setGaveUp] = useState(false);
@@ -31,7 +31,7 @@ export function PullNow({ connectorId, pullRunning, lastPullStartedAt }: { conne
   }, [requestedAt]);
 
   const message =
-    state.ok === false ? t("pullRefused") : waiting || (begun && pullRunning) ? t("pullStarted") : begun ? t("pullDone") : null;
+    state.ok === false ? t("pullRefused") : waiting || (begun && pullBusy) ? t("pullStarted") : begun ? t("pullDone") : null;
   return (
     <div className="flex flex-col items-end gap-1">
       {waiting ? <AutoRefresh /> : null}

@@ -11,6 +11,7 @@ import { findInstallation } from "@/lib/tenancy";
 
 export const SYNC_LOG_PAGE_SIZE = 50;
 const STALE_RUN_MS = 60 * 60_000;
+const PULL_SETTLE_MS = 3_000;
 
 export type OverviewFilters = { entity?: string; outcome?: string; page?: number };
 
@@ -60,7 +61,14 @@ export async function installationOverview(db: Db, args: { tenantId: string; con
   const page = Math.max(1, Math.floor(args.filters?.page ?? 1));
   const installation = await findInstallation(db, args.tenantId, args.connectorId);
   if (!installation) {
-    return { installation: null, lastRuns: [], importProgress: null, syncing: false, lastPullStartedAt: null, log: { events: [], page, hasPrevious: page > 1, hasNext: false } };
+    return {
+      installation: null,
+      lastRuns: [],
+      importProgress: null,
+      syncing: false,
+      pull: { lastStartedAt: null, busy: false },
+      log: { events: [], page, hasPrevious: page > 1, hasNext: false },
+    };
   }
   const runs = await db
     .select()
@@ -75,7 +83,10 @@ export async function installationOverview(db: Db, args: { tenantId: string; con
     .from(schema.syncCursors)
     .where(and(eq(schema.syncCursors.installationId, installation.id), eq(schema.syncCursors.direction, "import")));
   const phases = new Map(cursors.map((c) => [c.entity, (c.cursor as ImportCursor).phase]));
-  const lastPull = runs.find((r) => r.kind === "pull");
+  const pulls = runs.filter((r) => r.kind === "pull");
+  const lastPullFinished = Math.max(0, ...pulls.map((r) => (r.finishedAt ? +r.finishedAt : 0)));
+  // one sync runs the entities' pulls one after another: between two of them none is running
+  const pullBusy = pulls.some((r) => r.status === "running" && Date.now() - +r.startedAt < STALE_RUN_MS) || Date.now() - lastPullFinished < PULL_SETTLE_MS;
 
   const conditions = [eq(schema.syncEvents.installationId, installation.id)];
   if (args.filters?.entity) conditions.push(eq(schema.syncEvents.entity, args.filters.entity));
@@ -94,8 +105,8 @@ export async function installationOverview(db: Db, args: { tenantId: string; con
     lastRuns: latest.map((r) => ({ ...r, result: runResult(r) })),
     importProgress: importProgress(latest.filter((r) => r.kind === "import"), phases),
     /** some run is under way: the page keeps itself fresh (not for a run a crash left "running" long ago) */
-    syncing: latest.some((r) => r.status === "running" && Date.now() - +r.startedAt < STALE_RUN_MS),
-    lastPullStartedAt: lastPull?.startedAt ?? null,
+    syncing: pullBusy || latest.some((r) => r.status === "running" && Date.now() - +r.startedAt < STALE_RUN_MS),
+    pull: { lastStartedAt: pulls[0]?.startedAt ?? null, busy: pullBusy },
     log: {
       events: rows.slice(0, SYNC_LOG_PAGE_SIZE),
       page,

@@ -77,8 +77,11 @@ describe("the first import's progress", () => {
     const runId = await startRun(world.db, installationId, "pull", "relation");
     await addToRun(world.db, runId, { created: 2, updated: 5, linked: 0, unchanged: 0, skipped: 0, failed: 3 }, 10);
     await finishRun(world.db, runId, "succeeded");
-    const pull = (await overview()).lastRuns.find((r) => r.kind === "pull" && r.entity === "relation");
-    expect(pull).toMatchObject({ status: "succeeded", result: { key: "partial", failed: 3 } });
+    const after = await overview();
+    expect(after.lastRuns.find((r) => r.kind === "pull" && r.entity === "relation")).toMatchObject({ status: "succeeded", result: { key: "partial", failed: 3 } });
+    // a pull that just finished keeps the page following: the next entity's pull may be about to start
+    expect(after.pull).toEqual({ lastStartedAt: expect.any(Date), busy: true });
+    expect(after.syncing).toBe(true);
   });
 });
 

@@ -37,7 +37,7 @@ export default async function Overview({
     installationOverview(db, { tenantId: session.tenantId, connectorId: connector.id, filters: f }),
     pendingSettingsTabs(db, { tenantId: session.tenantId, connector }),
   ]);
-  const { installation, lastRuns, importProgress, syncing, lastPullStartedAt, log } = overview;
+  const { installation, lastRuns, importProgress, syncing, pull, log } = overview;
   const t = await getTranslations();
   const status = installation?.status ?? "inactive";
   const tabLabel = (key: string) => t(`connectors.${connector.id}.${key}` as "app.name");
@@ -68,11 +68,7 @@ export default async function Overview({
                 {t("overview.settings")}
               </Link>
               {status === "active" ? (
-                <PullNow
-                  connectorId={connector.id}
-                  pullRunning={lastRuns.some((r) => r.kind === "pull" && r.status === "running")}
-                  lastPullStartedAt={lastPullStartedAt?.toISOString() ?? null}
-                />
+                <PullNow connectorId={connector.id} pullBusy={pull.busy} lastPullStartedAt={pull.lastStartedAt?.toISOString() ?? null} />
               ) : null}
               <DeactivateButton connectorId={connector.id} />
             </>
