@@ -157,7 +157,7 @@ export function MultiSelectField({ field, label, errorOf, options, value, onChan
               <button
                 type="button"
                 onClick={() => onChange(rows.filter((_, j) => j !== i))}
-                aria-label={`${label("labels.removeRelationType")} (${label(field.label)} ${i + 1})`}
+                aria-label={t("settings.removeRow", { row: i + 1 })}
                 className="text-sm text-slate-600 underline focus:outline-none focus-visible:ring-2 focus-visible:ring-teal-500"
               >
                 {label("labels.removeRelationType")}
