@@ -67,8 +67,12 @@ export async function connectInstallation(
     })
     .where(eq(schema.installations.id, installation.id))
     .returning();
-  // Activating again with complete settings links to what exists instead of asking again.
-  if (args.connector.settings.isComplete(updated.settings) && settingsComplete(args.connector, updated.settings, (await settingsOptions(db, args.tenantId, args.connector)).lists)) {
+  // Activating again with complete settings links to what exists instead of asking again. Both
+  // sides' lists (for the required mappings) are read only when the connector's own check passes.
+  const complete =
+    args.connector.settings.isComplete(updated.settings) &&
+    settingsComplete(args.connector, updated.settings, (await settingsOptions(db, args.tenantId, args.connector)).lists);
+  if (complete) {
     await startImport(db, updated, args.send);
     return { ok: true, status: "importing" };
   }
