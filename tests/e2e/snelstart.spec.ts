@@ -72,6 +72,7 @@ test("SnelStart, as the help page walks it: activate, settings, import, relation
   await expect(app.getByText("Kies hier een waarde: deze regel moet gekoppeld zijn.")).toBeVisible();
   await expect(app.getByLabel("NL - 9%")).toHaveValue("");
   await expect(app.getByLabel("NL - 21%")).toHaveValue("Hoog");
+  await page.screenshot({ path: testInfo.outputPath("vat-group-refused.png"), fullPage: true });
   await app.getByLabel("NL - 9%").selectOption("Laag");
   await app.getByRole("button", { name: "Opslaan" }).click();
   await expect(app.getByTestId("settings-result")).toHaveAttribute("data-ok", "true");
@@ -153,6 +154,7 @@ test("SnelStart, as the help page walks it: activate, settings, import, relation
   await expect(app.getByRole("columnheader", { name: "Record" })).toBeVisible();
   await expect(app.getByTestId("sync-log-record").filter({ hasText: "Lunchroom Het Zonnetje (1001)" })).toHaveCount(1);
   await testInfo.attach("after-import", { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
+  await page.screenshot({ path: testInfo.outputPath("overview-after-import.png"), fullPage: true });
 
   // a new organisation in the CRM appears in SnelStart, and SnelStart's relatiecode comes back
   await page.goto("/organizations/new");
@@ -221,6 +223,7 @@ test("SnelStart, as the help page walks it: activate, settings, import, relation
   await expect(confirm).toBeVisible();
   await expect(confirm).toContainText("Er worden geen gegevens verwijderd.");
   await expect(confirm.getByRole("button", { name: "Annuleren" })).toBeFocused();
+  await page.screenshot({ path: testInfo.outputPath("deactivate-confirm.png") });
   await page.keyboard.press("Escape");
   await expect(confirm).toBeHidden();
   await expect(app.getByTestId("installation-status")).toHaveAttribute("data-status", "active");
