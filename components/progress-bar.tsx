@@ -1,11 +1,12 @@
-/** A progress bar; indeterminate when the total is unknown. */
-export function ProgressBar({ processed, total, label }: { processed: number; total: number | null; label: string }) {
-  const pct = total ? Math.min(100, Math.round((processed / total) * 100)) : null;
+/** A progress bar whose text and fill come from the same numbers; indeterminate while the total is unknown. */
+export function ProgressBar({ name, text, processed, total, done }: { name: string; text: string; processed: number; total: number | null; done: boolean }) {
+  const pct = done ? 100 : total ? Math.min(100, Math.round((processed / total) * 100)) : null;
   return (
     <div className="space-y-1">
       <div
         role="progressbar"
-        aria-label={label}
+        aria-label={name}
+        aria-valuetext={text}
         aria-valuemin={0}
         aria-valuemax={total ?? undefined}
         aria-valuenow={total ? processed : undefined}
@@ -13,9 +14,7 @@ export function ProgressBar({ processed, total, label }: { processed: number; to
       >
         <div className={`h-full bg-teal-600 transition-all ${pct === null ? "w-1/3 animate-pulse" : ""}`} style={pct === null ? undefined : { width: `${pct}%` }} />
       </div>
-      <p className="text-sm text-slate-600" data-testid="import-progress" data-processed={processed} data-total={total ?? ""}>
-        {label}
-      </p>
+      <p className="text-sm text-slate-700">{text}</p>
     </div>
   );
 }

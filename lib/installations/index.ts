@@ -1,15 +1,18 @@
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, eq, ne } from "drizzle-orm";
 import type { z } from "zod";
 import type { Db } from "@/lib/db";
 import { schema } from "@/lib/db";
-import type { Connector, HostOptions, Option } from "@/lib/sync/types";
+import type { Connector, Option } from "@/lib/sync/types";
 import { getOrCreateInstallation, findInstallation, type Installation } from "@/lib/tenancy";
 import { storeCredentials, deleteCredentials } from "./credentials";
 import { subscribeHostWebhooks, unsubscribeHostWebhooks } from "@/lib/host";
+import { forgetRemoteOptions, settingsOptions } from "./options";
+import { incompleteTabs, missingRequired, settingsComplete, unknownOptions, unmappedRowsMessage, type FieldErrors, type FormMessage } from "./settings";
+
+export type { FieldErrors, FormMessage } from "./settings";
+export { installationOverview, type OverviewFilters } from "./overview";
 
 export type SendEvents = (events: Array<{ name: string; data: Record<string, unknown>; id?: string }>) => Promise<unknown>;
-
-export type FieldErrors = Record<string, string>;
 
 /** zod issues → one message key per field (the UI translates the keys). */
 export function fieldErrorsOf(error: z.ZodError): FieldErrors {
@@ -60,6 +63,7 @@ export async function connectInstallation(
     return { ok: false, reason: "host", message };
   }
   await storeCredentials(db, installation.id, parsed.data as never);
+  forgetRemoteOptions(installation.id);
   const [updated] = await db
     .update(schema.installations)
     .set({
@@ -72,53 +76,21 @@ export async function connectInstallation(
     })
     .where(eq(schema.installations.id, installation.id))
     .returning();
-  // Activating again with complete settings links to what exists instead of asking again.
-  if (args.connector.settings.isComplete(updated.settings)) {
+  // Activating again with complete settings links to what exists instead of asking again. Both
+  // sides' lists (for the required mappings) are read only when the connector's own check passes.
+  const complete =
+    args.connector.settings.isComplete(updated.settings) &&
+    settingsComplete(args.connector, updated.settings, (await settingsOptions(db, args.tenantId, args.connector)).lists);
+  if (complete) {
     await startImport(db, updated, args.send);
     return { ok: true, status: "importing" };
   }
   return { ok: true, status: "connecting" };
 }
 
-export type SaveOutcome = { ok: true; complete: boolean; status: Installation["status"] } | { ok: false; fieldErrors: FieldErrors };
-
-/** Every value that names an option must name one that exists on that side right now. */
-function unknownOptions(
-  values: Record<string, unknown>,
-  tab: Connector["settings"]["tabs"][number],
-  options: Record<string, Option[]>,
-): FieldErrors {
-  const errors: FieldErrors = {};
-  const allowed = (name: string) => new Set((options[name] ?? []).map((o) => o.value));
-  for (const field of tab.fields) {
-    const value = values[field.name];
-    if (value == null || value === "") continue;
-    if (field.kind === "select" || field.kind === "radio") {
-      if (!allowed(field.options).has(String(value))) errors[field.name] = "settings.errors.unknownOption";
-    } else if (field.kind === "multiselect") {
-      const ok = allowed(field.options);
-      (value as string[]).forEach((v, i) => {
-        if (!ok.has(v)) errors[`${field.name}.${i}`] = "settings.errors.unknownOption";
-      });
-    } else if (field.kind === "mapping") {
-      const rows = allowed(field.rows);
-      const ok = allowed(field.options);
-      for (const [row, v] of Object.entries(value as Record<string, string>)) {
-        if (!rows.has(row) || (v && !ok.has(v))) errors[`${field.name}.${row}`] = "settings.errors.unknownOption";
-      }
-    }
-  }
-  return errors;
-}
-
-export function hostOptionLists(host: HostOptions): Record<string, Option[]> {
-  return {
-    vatGroups: host.vatGroups,
-    productGroups: host.productGroups,
-    relationTypes: host.relationTypes,
-    addressTypes: host.addressTypes,
-  };
-}
+export type SaveOutcome =
+  | { ok: true; complete: boolean; status: Installation["status"]; saved: Record<string, unknown>; importStarted: boolean }
+  | { ok: false; fieldErrors: FieldErrors; message?: FormMessage };
 
 /** Saves one settings tab whole or not at all; the import starts once every tab is complete. */
 export async function saveSettingsTab(
@@ -137,22 +109,34 @@ export async function saveSettingsTab(
   const tab = args.connector.settings.tabs.find((t) => t.id === args.tabId);
   if (!tab) return { ok: false, fieldErrors: { _form: "settings.errors.invalid" } };
   const parsed = tab.schema.safeParse(args.input);
-  if (!parsed.success) return { ok: false, fieldErrors: fieldErrorsOf(parsed.error) };
-  const errors = unknownOptions(parsed.data as Record<string, unknown>, tab, args.options);
-  if (Object.keys(errors).length) return { ok: false, fieldErrors: errors };
+  const values = (parsed.success ? parsed.data : args.input ?? {}) as Record<string, unknown>;
+  // every empty required row is named, also when another field of the tab is wrong too
+  const missing = missingRequired(values, tab, args.options);
+  const errors = { ...missing.fieldErrors, ...(parsed.success ? unknownOptions(values, tab, args.options) : fieldErrorsOf(parsed.error)) };
+  if (Object.keys(errors).length) {
+    return { ok: false, fieldErrors: errors, ...(missing.unmappedRows.length ? { message: unmappedRowsMessage(missing.unmappedRows) } : {}) };
+  }
 
-  const settings = { ...(installation.settings as Record<string, unknown>), [tab.id]: parsed.data };
+  const settings = { ...(installation.settings as Record<string, unknown>), [tab.id]: values };
   const [updated] = await db
     .update(schema.installations)
     .set({ settings, updatedAt: new Date() })
     .where(eq(schema.installations.id, installation.id))
     .returning();
-  const complete = args.connector.settings.isComplete(settings);
+  const complete = settingsComplete(args.connector, settings, args.options);
   if (complete && updated.status === "connecting") {
     await startImport(db, updated, args.send);
-    return { ok: true, complete, status: "importing" };
+    return { ok: true, complete, status: "importing", saved: values, importStarted: true };
   }
-  return { ok: true, complete, status: updated.status };
+  return { ok: true, complete, status: updated.status, saved: values, importStarted: false };
+}
+
+/** The settings tabs the user still has to fill before the import can start (none once it has). */
+export async function pendingSettingsTabs(db: Db, args: { tenantId: string; connector: Connector<unknown, unknown> }): Promise<string[]> {
+  const installation = await findInstallation(db, args.tenantId, args.connector.id);
+  if (!installation || installation.status !== "connecting") return [];
+  const { lists } = await settingsOptions(db, args.tenantId, args.connector);
+  return incompleteTabs(args.connector, installation.settings, lists);
 }
 
 /** Stops syncing and forgets the credentials; never deletes data on either side. */
@@ -173,6 +157,7 @@ export async function deactivateInstallation(
       .where(and(eq(schema.syncRuns.installationId, installation.id), eq(schema.syncRuns.status, "running")));
     await deleteCredentials(tx as unknown as Db, installation.id);
   });
+  forgetRemoteOptions(installation.id);
   await args.send([
     { name: "ledgerlink/installation.deactivated", data: { installationId: installation.id, connector: installation.connector } },
   ]);
@@ -180,38 +165,11 @@ export async function deactivateInstallation(
   const others = await db
     .select({ id: schema.installations.id })
     .from(schema.installations)
-    .where(and(eq(schema.installations.tenantId, args.tenantId), sql`${schema.installations.status} <> 'inactive'`));
+    .where(and(eq(schema.installations.tenantId, args.tenantId), ne(schema.installations.status, "inactive")));
   if (others.length === 0) {
     await unsubscribeHostWebhooks(db, args.tenantId).catch((err) => console.warn(`[webhooks] could not unsubscribe tenant ${args.tenantId}: ${String(err)}`));
   }
   return true;
-}
-
-export type OverviewFilters = { entity?: string; outcome?: string };
-
-/** What the overview page shows: status, the last run per entity, the running import, the log. */
-export async function installationOverview(db: Db, args: { tenantId: string; connectorId: string; filters?: OverviewFilters }) {
-  const installation = await findInstallation(db, args.tenantId, args.connectorId);
-  if (!installation) return { installation: null, lastRuns: [], runningImport: null, events: [] };
-  const runs = await db
-    .select()
-    .from(schema.syncRuns)
-    .where(eq(schema.syncRuns.installationId, installation.id))
-    .orderBy(desc(schema.syncRuns.startedAt))
-    .limit(50);
-  const seen = new Set<string>();
-  const latest = runs.filter((r) => (seen.has(`${r.kind}:${r.entity}`) ? false : (seen.add(`${r.kind}:${r.entity}`), true)));
-  const runningImport = runs.find((r) => r.kind === "import" && r.status === "running") ?? null;
-  const conditions = [eq(schema.syncEvents.installationId, installation.id)];
-  if (args.filters?.entity) conditions.push(eq(schema.syncEvents.entity, args.filters.entity));
-  if (args.filters?.outcome) conditions.push(sql`${schema.syncEvents.outcome} = ${args.filters.outcome}`);
-  const events = await db
-    .select()
-    .from(schema.syncEvents)
-    .where(and(...conditions))
-    .orderBy(desc(schema.syncEvents.id))
-    .limit(100);
-  return { installation, lastRuns: latest, runningImport, events };
 }
 
 /** Schedules one failed record again; only a record of the caller's own installation. */

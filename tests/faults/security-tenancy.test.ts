@@ -172,7 +172,7 @@ describe("server actions with tenant B's session leave tenant A alone", () => {
       () => a.saveSettingsAction("snelstart", "ledgers", { ok: null }, form({ defaultLedgerId: aLedger })),
       () => a.deactivateAction("snelstart"),
       () => a.retryAction("snelstart", form({ syncEventId: String(aEventId) })),
-      () => a.pullNowAction("snelstart"),
+      () => a.pullNowAction("snelstart", { ok: null }),
     ];
     expect(calls.length).toBe(KNOWN_ACTIONS.length);
     for (const call of calls) {
@@ -222,7 +222,7 @@ describe("server actions with tenant B's session leave tenant A alone", () => {
     await world.db.update(schema.installations).set({ status: "active" }).where(eq(schema.installations.id, idB));
     const before = await tenantAState();
     sent.length = 0;
-    await asB(() => a.pullNowAction("snelstart"));
+    await asB(() => a.pullNowAction("snelstart", { ok: null }));
     expect(eventsTouchingA()).toEqual([]);
     expect(sent.map((e) => (e.data as { installationId?: string }).installationId)).toEqual([idB]);
     expect(await tenantAState()).toEqual(before);

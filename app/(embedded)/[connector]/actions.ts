@@ -13,6 +13,7 @@ import {
   retrySyncEvent,
   saveSettingsTab,
   type FieldErrors,
+  type FormMessage,
 } from "@/lib/installations";
 import { settingsOptions } from "@/lib/installations/options";
 import { formToObject } from "@/lib/installations/forms";
@@ -35,6 +36,19 @@ export type FormState = {
   values?: Record<string, string>;
 };
 
+export type SettingsFormState = {
+  ok: boolean | null;
+  fieldErrors?: FieldErrors;
+  /** a message key (and values) for the result line */
+  message?: FormMessage;
+  /** the tab as it was saved (what the form shows after a success) */
+  saved?: Record<string, unknown>;
+  /** this save completed the settings and started the first import */
+  importStarted?: boolean;
+};
+
+export type PullNowState = { ok: boolean | null; requestedAt?: string };
+
 export async function connectAction(connectorId: string, _prev: FormState, formData: FormData): Promise<FormState> {
   const session = await requireSession();
   const connector = connectorOrThrow(connectorId);
@@ -48,7 +62,7 @@ export async function connectAction(connectorId: string, _prev: FormState, formD
   redirect(`/${connector.id}/settings/${connector.settings.tabs[0].id}`);
 }
 
-export async function saveSettingsAction(connectorId: string, tabId: string, _prev: FormState, formData: FormData): Promise<FormState> {
+export async function saveSettingsAction(connectorId: string, tabId: string, _prev: SettingsFormState, formData: FormData): Promise<SettingsFormState> {
   const session = await requireSession();
   const connector = connectorOrThrow(connectorId);
   const tab = connector.settings.tabs.find((t) => t.id === z.string().parse(tabId));
@@ -64,8 +78,13 @@ export async function saveSettingsAction(connectorId: string, tabId: string, _pr
     send,
   });
   revalidatePath(`/${connector.id}`, "layout");
-  if (!result.ok) return { ok: false, fieldErrors: result.fieldErrors };
-  return { ok: true, message: result.complete ? "settings.complete" : "settings.saved" };
+  if (!result.ok) return { ok: false, fieldErrors: result.fieldErrors, message: result.message ?? { key: "settings.invalid" } };
+  return {
+    ok: true,
+    saved: result.saved,
+    importStarted: result.importStarted,
+    message: { key: result.importStarted ? "settings.importStarted" : result.complete ? "settings.complete" : "settings.saved" },
+  };
 }
 
 export async function deactivateAction(connectorId: string) {
@@ -83,9 +102,11 @@ export async function retryAction(connectorId: string, formData: FormData) {
   revalidatePath(`/${connector.id}`);
 }
 
-export async function pullNowAction(connectorId: string) {
+export async function pullNowAction(connectorId: string, _prev: PullNowState): Promise<PullNowState> {
   const session = await requireSession();
   const connector = connectorOrThrow(connectorId);
-  await requestPull(await getDb(), { tenantId: session.tenantId, connectorId: connector.id, send });
+  const requestedAt = new Date().toISOString();
+  const ok = await requestPull(await getDb(), { tenantId: session.tenantId, connectorId: connector.id, send });
   revalidatePath(`/${connector.id}`);
+  return { ok, requestedAt };
 }

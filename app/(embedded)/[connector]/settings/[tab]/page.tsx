@@ -5,6 +5,7 @@ import { requireSession } from "@/lib/auth/guard";
 import { getConnector } from "@/lib/connectors";
 import { getDb } from "@/lib/db";
 import { settingsOptions } from "@/lib/installations/options";
+import { incompleteTabs, settingsComplete } from "@/lib/installations/settings";
 import { findInstallation } from "@/lib/tenancy";
 import { SettingsForm } from "@/components/settings-form";
 
@@ -21,7 +22,8 @@ export default async function SettingsPage({ params }: { params: Promise<{ conne
   const options = await settingsOptions(db, session.tenantId, connector);
   const saved = (installation.settings as Record<string, Record<string, unknown> | undefined>)[tab.id];
   const values = saved ?? connector.settings.suggest(tab.id, options.host, options.lists);
-  const complete = connector.settings.isComplete(installation.settings);
+  const complete = settingsComplete(connector, installation.settings, options.lists);
+  const toFill = new Set(incompleteTabs(connector, installation.settings, options.lists));
   const label = (key: string, v?: Record<string, string>) => t(`connectors.${connector.id}.${key}` as "app.name", v);
 
   return (
@@ -49,6 +51,12 @@ export default async function SettingsPage({ params }: { params: Promise<{ conne
                 className={`-mb-px inline-block rounded-t-md border px-3 py-2 text-sm ${x.id === tab.id ? "border-slate-200 border-b-white bg-white font-medium" : "border-transparent text-slate-600 hover:text-slate-900"}`}
               >
                 {label(x.label)}
+                {toFill.has(x.id) ? (
+                  <>
+                    <span aria-hidden="true" className="ml-1.5 inline-block h-2 w-2 rounded-full bg-amber-500 align-middle" />
+                    <span className="sr-only"> ({t("settings.tabIncomplete")})</span>
+                  </>
+                ) : null}
               </Link>
             </li>
           ))}
