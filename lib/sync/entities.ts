@@ -344,7 +344,7 @@ export async function applyRemotePage<T>(
   await announceWrites(ctx.db, ctx.installation.id, spec.entity, writer, writes.flatMap((p) => writeKeys(spec, p.hostId, p.desired)));
   const linkRows: Parameters<typeof saveLinks>[1] = [];
   const indexed: Array<SideRecord<T> & { hash: string }> = [];
-  const mutated: string[] = [];
+  const echoes = echoBatcher(ctx);
   const host = spec.host(ctx);
   // While importing, a CRM rate limit that outlasts the client's retries stops the page: the job
   // runs it again later, and the resumed page finds what this attempt created (import.ts inFlight),
@@ -359,7 +359,7 @@ export async function applyRemotePage<T>(
       const unchanged = plan.hostId && plan.current && plan.current.hash === recordHash(plan.desired);
       if (!plan.hostId) {
         const made = await host.create(plan.desired);
-        mutated.push(...made.mutated);
+        echoes.add(made.mutated);
         written = made;
         outcome = "created";
       } else if (unchanged) {
@@ -369,7 +369,7 @@ export async function applyRemotePage<T>(
         const previous = plan.current ? { id: plan.hostId, number: null, data: plan.current.data, modifiedAt: null } : await host.get(plan.hostId);
         if (!previous) throw new RecordRejectedError("sync.hostRecordGone");
         const changed = await host.update(plan.hostId, plan.desired, previous);
-        mutated.push(...changed.mutated);
+        echoes.add(changed.mutated);
         written = changed;
       }
       const hostHash = unchanged ? plan.current!.hash : recordHash(written.data);
@@ -394,19 +394,46 @@ export async function applyRemotePage<T>(
   });
   if (limited) {
     // the page runs again later (its writes stay announced); what it wrote so far echoes now
-    await expectEchoes(ctx.db, ctx.installation.id, mutated);
+    await echoes.flush();
     throw limited;
   }
 
   // 3. the rest in one statement each, two at a time (separate tables); the log and the counts
   //    only once links and index are saved, so a page retried after a failure here logs once
-  await Promise.all([saveLinks(ctx.db, linkRows), indexHostRecords(ctx, spec, indexed), expectEchoes(ctx.db, ctx.installation.id, mutated)]);
+  await Promise.all([saveLinks(ctx.db, linkRows), indexHostRecords(ctx, spec, indexed), echoes.flush()]);
   await settleWrites(ctx.db, ctx.installation.id, writer);
   await Promise.all([
     logEvents(ctx.db, ctx.installation.id, runId, entries.filter((e) => e.outcome !== "unchanged" || !opts.importing)),
     runId ? addToRun(ctx.db, runId, countOf(entries), items.length + (opts.rejected?.length ?? 0)) : null,
   ]);
   return entries;
+}
+
+/**
+ * Expected echoes of a page's writes, saved a few dozen at a time while the page goes on: the
+ * host's webhooks follow each write within moments, and one that finds its echo already saved
+ * need not wait for the whole page.
+ */
+function echoBatcher(ctx: SyncContext) {
+  const EVERY = 50;
+  let buffer: string[] = [];
+  let failed: unknown = null;
+  const saving: Array<Promise<void>> = [];
+  const save = () => {
+    if (buffer.length) saving.push(expectEchoes(ctx.db, ctx.installation.id, buffer).catch((err) => void (failed ??= err)));
+    buffer = [];
+  };
+  return {
+    add(ids: string[]) {
+      buffer.push(...ids);
+      if (buffer.length >= EVERY) save();
+    },
+    async flush() {
+      save();
+      await Promise.all(saving);
+      if (failed) throw failed;
+    },
+  };
 }
 
 /**

@@ -128,10 +128,14 @@ describe.skipIf(!HAS_PG)(`faults run: ${RELATIES} relations and ${INVOICES} invo
     await world?.close();
   });
 
-  it("imports every relation exactly once although the worker is killed mid-import and SnelStart keeps failing", async () => {
+  it("imports every relation exactly once although the worker is killed mid-import, SnelStart keeps failing and every webhook the CRM sends meanwhile is pushed", async () => {
     await postJson(`${world.snelstart.url}/__admin/faults`, FAULTS);
     await postJson(`${world.snelstart.url}/__admin/stats/reset`, {});
     const t0 = Date.now();
+    // every webhook the import's writes cause is handled while the import runs, as in production:
+    // sorted in batches and pushed by the app's own functions (none dropped)
+    const webhookRunner = startInProcessRunner(functions, { crons: false, backoffMs: 250, log: (m) => void runnerLog.push(`[webhooks] ${m}`) });
+    world.forward((events) => inngest.send(events));
 
     // activation → begin the import (retried as Inngest would)
     for (let attempt = 1; ; attempt++) {
@@ -172,6 +176,20 @@ describe.skipIf(!HAS_PG)(`faults run: ${RELATIES} relations and ${INVOICES} invo
     figures.importPages = workerLines.filter((l) => l.type === "page").length;
     expect(exit2, `worker 2 output: ${JSON.stringify(w2.lines.slice(-8))}`).toEqual({ code: 0, signal: null });
 
+    // the webhooks of the import, and whatever waited for a page, are all handled
+    await world.host.waitForWebhooks(120_000);
+    await webhookRunner.idle();
+    webhookRunner.stop();
+    world.forward(null);
+    const webhookRuns = webhookRunner.runs;
+    figures.webhooks = {
+      delivered: world.host.state.webhooks.deliveries.length,
+      sortRuns: webhookRuns.filter((r) => r.functionId.endsWith("sort-host-changes")).length,
+      pushRuns: webhookRuns.filter((r) => r.functionId.endsWith("push-relations")).map((r) => (r.result as { outcome?: string } | undefined)?.outcome ?? r.status),
+      failed: webhookRuns.filter((r) => r.status === "failed").map((r) => `${r.functionId}: ${r.error}`),
+    };
+    expect(webhookRuns.filter((r) => r.status === "failed").map((r) => `${r.functionId}: ${r.error}`), "webhook runs that failed").toEqual([]);
+
     const [inst] = await world.db.select().from(schema.installations).where(eq(schema.installations.id, installationId));
     expect(inst.status).toBe("active");
     const runs = await world.db.select().from(schema.syncRuns).where(eq(schema.syncRuns.installationId, installationId));
@@ -207,7 +225,19 @@ describe.skipIf(!HAS_PG)(`faults run: ${RELATIES} relations and ${INVOICES} invo
       crm: crm.filter((c) => key(c.name, c.postcode) === k).map((c) => ({ id: c.id, linked: linkedHost.has(c.id), created: (world.host.state.store as any).tenant(TENANT_A)?.byId?.get(c.id)?.created })),
     }));
     expect(duplicates, "relations that do not exist exactly as often in the CRM as in SnelStart (a duplicate is a record created twice)").toEqual([]);
-    expect((await simState()).relaties.length, "the import writes no relatie to SnelStart").toBe(startRelaties.length);
+    const after = await simState();
+    expect(after.relaties.length, "neither the import nor a webhook's push wrote a relatie to SnelStart").toBe(startRelaties.length);
+
+    // each linked to its own counterpart, and no CRM number moved to a copy
+    const relatieById = new Map(after.relaties.map((r) => [r.id, r]));
+    const crmById = new Map(crm.map((c) => [c.id, c]));
+    const mislinked = links
+      .map((l) => ({ l, r: relatieById.get(l.remoteId), c: crmById.get(l.hostId) }))
+      .filter(({ r, c }) => !r || !c || key(r.naam, r.vestigingsAdres?.postcode) !== key(c.name, c.postcode) || (r.relatiesoort?.includes("Klant") && c.debtorNumber !== String(r.relatiecode)))
+      .map(({ l, r, c }) => `${r?.relatiecode} ${r?.naam} ↔ ${c?.name} (debtor ${c?.debtorNumber})`);
+    expect(mislinked, "links whose CRM relation is not their relatie, or carries another number").toEqual([]);
+    const codes = new Set(startRelaties.map((r) => String(r.relatiecode)));
+    expect(crm.filter((c) => c.debtorNumber && !codes.has(c.debtorNumber)).map((c) => `${c.name}: ${c.debtorNumber}`), "CRM debtor numbers of relaties SnelStart did not have").toEqual([]);
   }, 300_000);
 
   it("books every invoice exactly once, with its document, through 5xx, 429 and lost responses", async () => {

@@ -49,6 +49,8 @@ export type World = {
   takeEvents(): Promise<SentEvent[]>;
   /** what each sorting of takeEvents answered (echoes, ignored, …) */
   sorted: Array<Record<string, unknown>>;
+  /** hands the host changes of later webhooks to `sink` (an Inngest runner, say) instead of keeping them for takeEvents; null: keep them again */
+  forward(sink: ((events: HostChangeEvent[]) => Promise<unknown>) | null): void;
   close(): Promise<void>;
 };
 
@@ -67,6 +69,7 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
   const s = { ...secrets, ...opts.secrets };
   const events: HostChangeEvent[] = [];
   const sorted: Array<Record<string, unknown>> = [];
+  let sink: ((events: HostChangeEvent[]) => Promise<unknown>) | null = null;
   const dbHandle = await createTestDatabase(opts.driver);
   setDbHandle(Promise.resolve(dbHandle));
   const receiver = http.createServer(async (req, res) => {
@@ -77,7 +80,7 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
       const result = await receiveHostWebhook(dbHandle.db, Buffer.concat(chunks).toString("utf8"), headers, {
         secret: s.HOST_WEBHOOK_SECRET,
         signatureHeader: "x-tribe-signature",
-        send: async (e) => void events.push(...e),
+        send: async (e) => (sink ? sink(e) : void events.push(...e)),
       });
       res.writeHead(result.status, { "content-type": "application/json" }).end(JSON.stringify(result.body));
     } catch (err) {
@@ -119,6 +122,7 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
     receiverUrl,
     events,
     sorted,
+    forward: (to) => void (sink = to),
     async takeEvents() {
       await host.waitForWebhooks(opts.webhookWaitMs ?? 10_000);
       const out: SentEvent[] = [];
