@@ -342,71 +342,78 @@ export async function applyRemotePage<T>(
   const writes = plans.filter((p) => !p.hostId || !p.current || p.current.hash !== recordHash(p.desired));
   const writer = opts.writer ?? `page:${randomUUID()}`;
   await announceWrites(ctx.db, ctx.installation.id, spec.entity, writer, writes.flatMap((p) => writeKeys(spec, p.hostId, p.desired)));
-  const linkRows: Parameters<typeof saveLinks>[1] = [];
-  const indexed: Array<SideRecord<T> & { hash: string }> = [];
-  const echoes = echoBatcher(ctx);
-  const host = spec.host(ctx);
-  // While importing, a CRM rate limit that outlasts the client's retries stops the page: the job
-  // runs it again later, and the resumed page finds what this attempt created (import.ts inFlight),
-  // instead of every record left failing one by one into the log.
-  let limited: unknown = null;
-  await mapPool(plans, HOST_WRITE_CONCURRENCY, async (plan) => {
-    if (limited) return;
-    const { record, remoteHash } = plan;
-    try {
-      let written: SideRecord<T>;
-      let outcome = plan.outcome;
-      const unchanged = plan.hostId && plan.current && plan.current.hash === recordHash(plan.desired);
-      if (!plan.hostId) {
-        const made = await host.create(plan.desired);
-        echoes.add(made.mutated);
-        written = made;
-        outcome = "created";
-      } else if (unchanged) {
-        written = { id: plan.hostId, number: null, data: plan.current!.data, modifiedAt: null };
-        if (outcome === "updated") outcome = "unchanged";
-      } else {
-        const previous = plan.current ? { id: plan.hostId, number: null, data: plan.current.data, modifiedAt: null } : await host.get(plan.hostId);
-        if (!previous) throw new RecordRejectedError("sync.hostRecordGone");
-        const changed = await host.update(plan.hostId, plan.desired, previous);
-        echoes.add(changed.mutated);
-        written = changed;
+  let settled = false;
+  try {
+    const linkRows: Parameters<typeof saveLinks>[1] = [];
+    const indexed: Array<SideRecord<T> & { hash: string }> = [];
+    const echoes = echoBatcher(ctx);
+    const host = spec.host(ctx);
+    // While importing, a CRM rate limit that outlasts the client's retries stops the page: the job
+    // runs it again later, and the resumed page finds what this attempt created (import.ts inFlight),
+    // instead of every record left failing one by one into the log.
+    let limited: unknown = null;
+    await mapPool(plans, HOST_WRITE_CONCURRENCY, async (plan) => {
+      if (limited) return;
+      const { record, remoteHash } = plan;
+      try {
+        let written: SideRecord<T>;
+        let outcome = plan.outcome;
+        const unchanged = plan.hostId && plan.current && plan.current.hash === recordHash(plan.desired);
+        if (!plan.hostId) {
+          const made = await host.create(plan.desired);
+          echoes.add(made.mutated);
+          written = made;
+          outcome = "created";
+        } else if (unchanged) {
+          written = { id: plan.hostId, number: null, data: plan.current!.data, modifiedAt: null };
+          if (outcome === "updated") outcome = "unchanged";
+        } else {
+          const previous = plan.current ? { id: plan.hostId, number: null, data: plan.current.data, modifiedAt: null } : await host.get(plan.hostId);
+          if (!previous) throw new RecordRejectedError("sync.hostRecordGone");
+          const changed = await host.update(plan.hostId, plan.desired, previous);
+          echoes.add(changed.mutated);
+          written = changed;
+        }
+        const hostHash = unchanged ? plan.current!.hash : recordHash(written.data);
+        linkRows.push({
+          installationId: ctx.installation.id,
+          entity: spec.entity,
+          hostId: written.id,
+          remoteId: record.id,
+          remoteNumber: record.number,
+          hostHash,
+          remoteHash,
+        });
+        if (!unchanged) indexed.push({ ...written, hash: hostHash });
+        entries.push({ ...base, hostId: written.id, remoteId: record.id, label: labelOf(record), outcome, retriable: false });
+      } catch (err) {
+        if (opts.importing && rateLimitedFor(err) !== null) {
+          limited ??= err;
+          return;
+        }
+        entries.push({ ...base, remoteId: record.id, label: labelOf(record), ...failure(err) });
       }
-      const hostHash = unchanged ? plan.current!.hash : recordHash(written.data);
-      linkRows.push({
-        installationId: ctx.installation.id,
-        entity: spec.entity,
-        hostId: written.id,
-        remoteId: record.id,
-        remoteNumber: record.number,
-        hostHash,
-        remoteHash,
-      });
-      if (!unchanged) indexed.push({ ...written, hash: hostHash });
-      entries.push({ ...base, hostId: written.id, remoteId: record.id, label: labelOf(record), outcome, retriable: false });
-    } catch (err) {
-      if (opts.importing && rateLimitedFor(err) !== null) {
-        limited ??= err;
-        return;
-      }
-      entries.push({ ...base, remoteId: record.id, label: labelOf(record), ...failure(err) });
+    });
+    if (limited) {
+      // the page runs again later (its writes stay announced); what it wrote so far echoes now
+      await echoes.flush();
+      throw limited;
     }
-  });
-  if (limited) {
-    // the page runs again later (its writes stay announced); what it wrote so far echoes now
-    await echoes.flush();
-    throw limited;
-  }
 
-  // 3. the rest in one statement each, two at a time (separate tables); the log and the counts
-  //    only once links and index are saved, so a page retried after a failure here logs once
-  await Promise.all([saveLinks(ctx.db, linkRows), indexHostRecords(ctx, spec, indexed), echoes.flush()]);
-  await settleWrites(ctx.db, ctx.installation.id, writer);
-  await Promise.all([
-    logEvents(ctx.db, ctx.installation.id, runId, entries.filter((e) => e.outcome !== "unchanged" || !opts.importing)),
-    runId ? addToRun(ctx.db, runId, countOf(entries), items.length + (opts.rejected?.length ?? 0)) : null,
-  ]);
-  return entries;
+    // 3. the rest in one statement each, two at a time (separate tables); the log and the counts
+    //    only once links and index are saved, so a page retried after a failure here logs once
+    await Promise.all([saveLinks(ctx.db, linkRows), indexHostRecords(ctx, spec, indexed), echoes.flush()]);
+    await settleWrites(ctx.db, ctx.installation.id, writer);
+    settled = true;
+    await Promise.all([
+      logEvents(ctx.db, ctx.installation.id, runId, entries.filter((e) => e.outcome !== "unchanged" || !opts.importing)),
+      runId ? addToRun(ctx.db, runId, countOf(entries), items.length + (opts.rejected?.length ?? 0)) : null,
+    ]);
+    return entries;
+  } finally {
+    // a page nobody resumes (a pull's, a retry's) leaves nothing announced when it fails
+    if (!settled && !opts.writer) await settleWrites(ctx.db, ctx.installation.id, writer);
+  }
 }
 
 /**

@@ -28,7 +28,7 @@ export const MAX_WAITS = 12;
 
 /** How long a change waits for a page writing to the host before it is looked at again. */
 export function waitDelayMs(waited: number): number {
-  return Math.min(120_000, 5_000 * 2 ** waited);
+  return Math.min(60_000, 2_000 * 2 ** waited);
 }
 
 export type SortedChanges = {

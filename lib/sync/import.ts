@@ -91,7 +91,9 @@ export async function importPage(ctx: SyncContext, entity: ImportEntity): Promis
   const resumed = state.inFlight != null && state.inFlight.cursor === state.cursor;
   if (resumed) await indexCreatedSince(ctx, spec, state.inFlight!.since);
   await save({ inFlight: { cursor: state.cursor, since: resumed ? state.inFlight!.since : new Date(Date.now() - 5_000).toISOString() } });
-  await applyRemotePage(ctx, spec, state.runId, page.items, { importing: true, rejected: page.rejected, resumed });
+  // an attempt that dies leaves its host writes announced: the attempt resuming the page is the same writer
+  const writer = `import:${state.runId}:${entity}:${state.cursor ?? ""}`;
+  await applyRemotePage(ctx, spec, state.runId, page.items, { importing: true, rejected: page.rejected, resumed, writer });
   if (page.total != null) await addToRun(ctx.db, state.runId, emptyCounts(), 0, page.total);
   if (page.next) {
     const pages = (state.pages ?? 0) + 1;

@@ -21,6 +21,9 @@ import { startInProcessRunner } from "@/inngest/runner";
 import { crm, installSnelStart } from "../helpers/world";
 import { getJson, KORENSCHOOF_ID, postJson, runOnce, sleep, startFaultWorld, TENANT_A, type FaultWorld } from "./harness";
 
+/** What the app runs for the CRM's webhooks; the import's own pages run where the test drives them, not twice. */
+const webhookFunctions = functions.filter((f) => /sort-host-changes|push-relations|push-products|book-/.test(f.id()));
+
 const HAS_PG = Boolean(process.env.DATABASE_URL);
 const RELATIES = 2000;
 const INVOICES = 500;
@@ -134,7 +137,7 @@ describe.skipIf(!HAS_PG)(`faults run: ${RELATIES} relations and ${INVOICES} invo
     const t0 = Date.now();
     // every webhook the import's writes cause is handled while the import runs, as in production:
     // sorted in batches and pushed by the app's own functions (none dropped)
-    const webhookRunner = startInProcessRunner(functions, { crons: false, backoffMs: 250, log: (m) => void runnerLog.push(`[webhooks] ${m}`) });
+    const webhookRunner = startInProcessRunner(webhookFunctions, { crons: false, backoffMs: 250, log: (m) => void runnerLog.push(`[webhooks] ${m}`) });
     world.forward((events) => inngest.send(events));
 
     // activation → begin the import (retried as Inngest would)
@@ -187,6 +190,7 @@ describe.skipIf(!HAS_PG)(`faults run: ${RELATIES} relations and ${INVOICES} invo
       sortRuns: webhookRuns.filter((r) => r.functionId.endsWith("sort-host-changes")).length,
       pushRuns: webhookRuns.filter((r) => r.functionId.endsWith("push-relations")).map((r) => (r.result as { outcome?: string } | undefined)?.outcome ?? r.status),
       failed: webhookRuns.filter((r) => r.status === "failed").map((r) => `${r.functionId}: ${r.error}`),
+      log: runnerLog.filter((l) => l.startsWith("[webhooks]")).slice(-20),
     };
     expect(webhookRuns.filter((r) => r.status === "failed").map((r) => `${r.functionId}: ${r.error}`), "webhook runs that failed").toEqual([]);
 
