@@ -13,6 +13,8 @@ export type RunRecord = {
   attempts: number;
   result?: unknown;
   error?: string;
+  /** the error of each failed attempt, in order */
+  errors: string[];
 };
 
 export type Runner = {
@@ -160,6 +162,7 @@ export function startInProcessRunner(
       memo = settled.filter((s) => s.ok).map((s) => ({ id: s.id, idIsHashed: true as const, handler: () => s.data }));
       const err = out.error as Error;
       record.error = err?.message ?? String(err);
+      record.errors.push(record.error);
       if (err instanceof NonRetriableError || err?.name === "NonRetriableError" || attempt === maxAttempts) break;
       const wait = askedDelayMs(err) ?? backoffMs * 2 ** (attempt - 1);
       log(`${fn.id()} attempt ${attempt} failed (${record.error}); retrying in ${wait} ms`);
@@ -202,7 +205,7 @@ export function startInProcessRunner(
 
   function run(fn: AnyFunction, events: SentEvent[]) {
     const event = events[0]!;
-    const record: RunRecord = { functionId: fn.id(), event, status: "running", attempts: 0 };
+    const record: RunRecord = { functionId: fn.id(), event, status: "running", attempts: 0, errors: [] };
     runs.push(record);
     if (runs.length > 1000) runs.splice(0, runs.length - 1000);
     pending++;

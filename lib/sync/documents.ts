@@ -43,7 +43,8 @@ async function bookDocumentLocked(ctx: SyncContext, kind: DocumentKind, hostId: 
     let relationLink = await linkByHostId(ctx.db, ctx.installation.id, "relation", doc.relationId);
     if (!relationLink) {
       // the customer must exist in the package before it can be invoiced
-      const pushed = await pushRecord(ctx, relationSpec, doc.relationId, { runId: opts.runId, force: true });
+      // a passing fault is thrown on (the job retries); a customer the package refuses stops the document
+      const pushed = await pushRecord(ctx, relationSpec, doc.relationId, { runId: opts.runId, force: true, rethrowTransient: opts.rethrowTransient });
       if (pushed.outcome === "failed") throw new RecordRejectedError("sync.relationNotSent", { relation: pushed.label ?? doc.relationId });
       relationLink = await linkByHostId(ctx.db, ctx.installation.id, "relation", doc.relationId);
       if (!relationLink) throw new RecordRejectedError("sync.relationMissing");

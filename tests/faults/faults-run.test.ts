@@ -241,7 +241,7 @@ describe.skipIf(!HAS_PG)(`faults run: ${RELATIES} relations and ${INVOICES} invo
       .map(({ l, r, c }) => `${r?.relatiecode} ${r?.naam} ↔ ${c?.name} (debtor ${c?.debtorNumber})`);
     expect(mislinked, "links whose CRM relation is not their relatie, or carries another number").toEqual([]);
     const codes = new Set(startRelaties.map((r) => String(r.relatiecode)));
-    expect(crm.filter((c) => c.debtorNumber && !codes.has(c.debtorNumber)).map((c) => `${c.name}: ${c.debtorNumber}`), "CRM debtor numbers of relaties SnelStart did not have").toEqual([]);
+    expect(crm.filter((c) => linkedHost.has(c.id) && c.debtorNumber && !codes.has(c.debtorNumber)).map((c) => `${c.name}: ${c.debtorNumber}`), "linked CRM relations with a number SnelStart never gave").toEqual([]);
   }, 300_000);
 
   it("books every invoice exactly once, with its document, through 5xx, 429 and lost responses", async () => {
@@ -380,18 +380,21 @@ describe.skipIf(!HAS_PG)(`faults run: ${RELATIES} relations and ${INVOICES} invo
     const events2 = await world.db.select().from(schema.syncEvents).where(eq(schema.syncEvents.installationId, installationId));
     const failedByHost = new Map<string, number>();
     for (const e of events2.filter((x) => x.outcome === "failed" && x.entity === "invoice")) failedByHost.set(e.hostId ?? "", (failedByHost.get(e.hostId ?? "") ?? 0) + 1);
+    // an attempt that waited for another job holding a record (the invoice, or a product two invoices
+    // share) failed nothing: it is retried, and not logged
+    const busy = (e: string) => /being synced by another job/.test(e);
     const failedAttempts = new Map<string, number>();
     for (const r of bookRuns) {
       const id = (r.event.data as { hostId: string }).hostId;
-      failedAttempts.set(id, r.status === "completed" ? r.attempts - 1 : r.attempts);
+      failedAttempts.set(id, (failedAttempts.get(id) ?? 0) + r.errors.filter((e) => !busy(e)).length);
     }
-    const busyRetries = runnerLog.filter((l) => /book-invoices attempt \d+ failed \(.*being synced by another job.*\)/.test(l)).length;
+    const busyRetries = bookRuns.reduce((n, r) => n + r.errors.filter(busy).length, 0);
     const totalFailedAttempts = [...failedAttempts.values()].reduce((a, b) => a + b, 0);
     const totalLogged = [...failedByHost.values()].reduce((a, b) => a + b, 0);
     figures.failures = { failedAttempts: totalFailedAttempts, busyRetries, failedInvoiceEventsLogged: totalLogged, relationFailuresLogged: events2.filter((e) => e.outcome === "failed" && e.entity === "relation").length };
     const unlogged = [...failedAttempts].filter(([id, n]) => n > 0 && (failedByHost.get(id) ?? 0) === 0).map(([id, n]) => `${invoiceIds.find((i) => i.id === id)?.number}: ${n} failed attempt(s), nothing in the sync log`);
     expect(unlogged, "failed booking attempts missing from the sync log").toEqual([]);
-    expect(totalLogged, "each failed attempt (other than waiting for a record lock) leaves a failed sync event").toBeGreaterThanOrEqual(totalFailedAttempts - busyRetries);
+    expect(totalLogged, "each failed attempt (other than waiting for a record lock) leaves a failed sync event").toBeGreaterThanOrEqual(totalFailedAttempts);
     for (const e of events2.filter((x) => x.outcome === "failed")) expect(e.message, `failed event ${e.id} has a message`).toBeTruthy();
     // a booked invoice no longer offers a Retry for its earlier failures
     const stale = events2.filter((e) => e.outcome === "failed" && e.retriable && e.entity === "invoice" && linkOf.has(e.hostId ?? "")).map((e) => e.id);

@@ -14,6 +14,7 @@ import { subscribeHostWebhooks } from "@/lib/host";
 import { upsertTenant } from "@/lib/tenancy";
 import { schema } from "@/lib/db";
 import { functions } from "@/inngest/functions";
+import { onEventsSent } from "@/inngest/runner/transport";
 import { startHostSandbox, type HostSandbox } from "@/sandbox/host/server";
 import { startSnelStartSimulator, type SnelStartSimulator, type SnelStartSimulatorOptions } from "@/sandbox/vendors/snelstart/server";
 import { createTestDatabase } from "./db";
@@ -104,6 +105,8 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
     body: JSON.stringify({ webhookBackoffMs: 50, ...opts.hostConfig }),
   });
   const snelstart = await startSnelStartSimulator({ ...opts.snelstart, port: 0 });
+  // events the functions under test send (step.sendEvent) are not kept for a runner started later
+  const stopListening = onEventsSent(() => {});
 
   Object.assign(process.env, s, {
     HOST_API_URL: host.url,
@@ -134,6 +137,7 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
       return out;
     },
     async close() {
+      stopListening();
       await Promise.all([host.close(), snelstart.close(), new Promise((r) => receiver.close(r))]);
       setDbHandle(undefined);
       await dbHandle.close();
