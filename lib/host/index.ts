@@ -37,5 +37,5 @@ function clientFor(tenantId: string, onRequest?: (info: RequestInfo) => void): T
 
 /** The host adapter for one tenant, authenticated as the app for that organization. */
 export function hostAdapterForTenant(tenantId: string, opts: { onRequest?: (info: RequestInfo) => void } = {}): HostAdapter {
-  return createTribeHostAdapter(clientFor(tenantId, opts.onRequest));
+  return createTribeHostAdapter(clientFor(tenantId, opts.onRequest), { houseNumberFields: config().HOST_HOUSE_NUMBER_FIELDS });
 }

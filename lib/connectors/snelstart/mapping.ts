@@ -16,7 +16,7 @@ import type {
   RelationInput,
   SalesOrder,
 } from "@/lib/model";
-import { joinStreet, splitStreet } from "./street";
+import { joinStreet, splitStreet } from "@/lib/model/street";
 import type {
   AdresModel,
   ArtikelModel,
@@ -33,7 +33,7 @@ import type {
   VerkooporderRegelModel,
 } from "./types";
 
-export { joinStreet, splitStreet } from "./street";
+export { joinStreet, splitStreet } from "@/lib/model/street";
 
 /** SnelStart's two address slots on a relatie. */
 export type SnelStartAddressSlot = "vestigingsAdres" | "correspondentieAdres";

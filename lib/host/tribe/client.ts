@@ -568,10 +568,13 @@ export function createTribeClient(opts: TribeClientOptions) {
   const client = {
     organizationId: opts.organizationId,
 
-    /** One page of a set (at most 100 rows). */
+    /**
+     * One page of a set (at most 100 rows). Tribe promises no order without `$orderby`, so rows
+     * are ordered by ID unless the caller orders them: pages of one listing then never overlap.
+     */
     async list<T = TribeEntity>(set: string, o: ListOptions = {}, schema?: z.ZodType<T>): Promise<ListResult<T>> {
       checkSet(set);
-      const ex = (await call("GET", set, queryString(o)))!;
+      const ex = (await call("GET", set, queryString({ ...o, orderby: o.orderby ?? "ID" })))!;
       const path = `/v1/odata/${set}`;
       const page = parseJson(ex, listResponse, "GET", path);
       const item = (schema ?? tribeEntity) as z.ZodType<T>;
@@ -609,6 +612,14 @@ export function createTribeClient(opts: TribeClientOptions) {
       const k = key(set, id);
       const ex = (await call("PUT", k, queryString(o), body))!;
       return parseJson(ex, (schema ?? tribeEntity) as z.ZodType<T>, "PUT", `/v1/odata/${k}`);
+    },
+
+    /** An OData function without parameters, e.g. `GetCurrentEmployee()`. */
+    async callFunction<T>(name: string, o: GetOptions, schema: z.ZodType<T>): Promise<T> {
+      checkSet(name);
+      const resource = `${name}()`;
+      const ex = (await call("GET", resource, queryString(o)))!;
+      return parseJson(ex, schema, "GET", `/v1/odata/${resource}`);
     },
 
     /** A binary resource below /v1/odata, e.g. `Activity_Invoice(<id>)/Document`. */
