@@ -156,9 +156,9 @@ describe("malformed SnelStart answers end that record with a clear message and w
       const A = crm(world, TENANT_A);
       let inv = (await A.get(`Activity_Invoice?$filter=Number eq '${c.invoiceNumber}'&$select=ID,Number`)).value[0];
       if (!inv) {
-        const rel = (await A.get("Relation_Organization?$filter=IsOwnOrganization eq false&$top=1&$select=ID")).value[0];
+        const customer = (await A.get("Relationship_Organization_CommercialRelationship_Customer?$top=1&$select=ID")).value[0];
         const prod = (await A.get("Product?$top=1&$select=ID")).value[0];
-        inv = await A.post("Activity_Invoice", { Subject: "malformed", Relation: { ID: rel.ID }, ProductLines: [{ Product: { ID: prod.ID }, Quantity: 1 }] });
+        inv = await A.post("Activity_Invoice", { Subject: "malformed", Relationship: { ID: customer.ID }, ProductLines: [{ Product: { ID: prod.ID }, Quantity: 1 }] });
       }
       const sent = (await A.get("Datastore_Phase_ActivityInvoice?$filter=Code eq 'Sent'")).value[0];
       await A.post("Activity_Invoice", { ID: inv.ID, Phase: { ID: sent.ID } });
@@ -166,8 +166,8 @@ describe("malformed SnelStart answers end that record with a clear message and w
       // the customer exists in SnelStart beforehand, so the only write left is the booking itself
       const { loadSyncContext } = await import("@/lib/sync/context");
       const { pushRecord, relationSpec } = await import("@/lib/sync/entities");
-      const full = await A.get(`Activity_Invoice(${inv.ID})?$expand=Relation($select=ID)`);
-      await pushRecord(await loadSyncContext(world.db, installationId), relationSpec, full.Relation.ID, { force: true, lookupFirst: true });
+      const full = await A.get(`Activity_Invoice(${inv.ID})?$expand=Relationship($expand=Relation($select=ID))`);
+      await pushRecord(await loadSyncContext(world.db, installationId), relationSpec, full.Relationship.Relation.ID, { force: true, lookupFirst: true });
 
       await world.takeEvents(); // the CRM's own webhooks for the changes above land first
       rules = [{ ...c.rule, hits: 0 }];
