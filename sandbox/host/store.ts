@@ -106,7 +106,7 @@ interface Plan {
 
 const GUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
-const IGNORED_KEYS = new Set(["_Type", "_Name", "CreationDate", "LastMutationDate", "ID"]);
+const IGNORED_KEYS = new Set(["_Type", "_Name", "SortIndex", "CreationDate", "LastMutationDate", "ID"]);
 const ALL_EXTRAS: EntityExtras = { houseNumberFields: true, assumedActivityFields: true };
 
 export const round2 = (n: number) => Math.round((n + Number.EPSILON) * 100) / 100;

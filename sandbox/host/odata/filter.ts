@@ -259,6 +259,8 @@ function systemOrField(store: Store, t: Tenant, name: string): Getter {
       return (r) => r.def.type;
     case "_Name":
       return (r) => store.nameOf(t, r);
+    case "SortIndex":
+      return (r) => r.seq;
     case "CreationDate":
       return (r) => r.created;
     case "LastMutationDate":

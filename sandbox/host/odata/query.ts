@@ -180,6 +180,7 @@ export class QueryEngine {
     out.ID = rec.id;
     if (want("_Type")) out._Type = def.type;
     if (want("_Name")) out._Name = this.store.nameOf(t, rec);
+    if (want("SortIndex")) out.SortIndex = rec.seq;
     if (want("CreationDate")) out.CreationDate = rec.created;
     if (want("LastMutationDate")) out.LastMutationDate = rec.modified;
     for (const k of Object.keys(def.fields)) if (want(k) && this.store.exists(def, k)) out[k] = rec.f[k] ?? null;
