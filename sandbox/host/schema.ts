@@ -86,7 +86,7 @@ const contactFields: Record<string, FieldType> = {
 const lineTotals = ["TotalExcludingVat", "VatAmount", "TotalIncludingVat"];
 /** the addresses of a relation: single-valued navigation properties to Address entities */
 const ADDRESS_NAV = { VisitingAddress: ["Address"], PostalAddress: ["Address"], InvoiceAddress: ["Address"] };
-export const ADDRESS_NAV_NAMES = Object.keys(ADDRESS_NAV);
+const ADDRESS_NAV_NAMES = Object.keys(ADDRESS_NAV);
 /** Tribe's n8n node creates an organization's relationship with `Organization: {ID}` */
 const ORGANIZATION_ALIAS = { Organization: "Relation" };
 

@@ -107,7 +107,6 @@ interface Plan {
 const GUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 const IGNORED_KEYS = new Set(["_Type", "_Name", "SortIndex", "CreationDate", "LastMutationDate", "ID"]);
-const ALL_EXTRAS: EntityExtras = { houseNumberFields: true, assumedActivityFields: true };
 
 export const round2 = (n: number) => Math.round((n + Number.EPSILON) * 100) / 100;
 export const today = () => new Date().toISOString().slice(0, 10);
@@ -122,7 +121,7 @@ export class Store {
   private lastStamp = 0;
 
   /** `extras`: which undocumented properties exist right now (the host's config) */
-  constructor(private readonly extras: () => EntityExtras = () => ALL_EXTRAS) {}
+  constructor(private readonly extras: () => EntityExtras) {}
 
   /** Whether a property of the set exists (an extra only while its setting is on). */
   exists(def: SetDef, name: string): boolean {

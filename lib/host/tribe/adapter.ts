@@ -126,6 +126,9 @@ function once<T>(load: () => Promise<T>): () => Promise<T> {
   };
 }
 
+/** datastore lists as the CRM orders them (`SortIndex`, documented on every entity), the settings screens show them so */
+const IN_CRM_ORDER = { orderby: "SortIndex,ID" };
+
 const RELATIONSHIP_SET_RE = /^Relationship\.(Organization|Person)\.[A-Za-z.]+$/;
 
 export function createTribeHostAdapter(client: TribeClient, opts: TribeHostAdapterOptions = {}): HostAdapter {
@@ -140,13 +143,13 @@ export function createTribeHostAdapter(client: TribeClient, opts: TribeHostAdapt
   /** countries looked up so far, by ISO code and by ID */
   const countries = { byCode: new Map<string, TribeCountry>(), byId: new Map<string, TribeCountry>() };
   const units = once(async () => {
-    const list = await client.listAll("Datastore_Unit", {}, tribeDatastore);
+    const list = await client.listAll("Datastore_Unit", IN_CRM_ORDER, tribeDatastore);
     return new Map(list.map((t) => [t.ID, t]));
   });
-  const invoicePhases = once(() => client.listAll("Datastore_Phase_ActivityInvoice", {}, tribeDatastore));
-  const vatGroups = once(() => client.listAll("Datastore_VatGroup", {}, tribeVatGroup));
-  const productGroups = once(() => client.listAll("Datastore_ProductGroup", {}, tribeDatastore));
-  const relationshipTypes = once(() => client.listAll("Datastore_RelationshipType", {}, tribeRelationshipType));
+  const invoicePhases = once(() => client.listAll("Datastore_Phase_ActivityInvoice", IN_CRM_ORDER, tribeDatastore));
+  const vatGroups = once(() => client.listAll("Datastore_VatGroup", IN_CRM_ORDER, tribeVatGroup));
+  const productGroups = once(() => client.listAll("Datastore_ProductGroup", IN_CRM_ORDER, tribeDatastore));
+  const relationshipTypes = once(() => client.listAll("Datastore_RelationshipType", IN_CRM_ORDER, tribeRelationshipType));
 
   // ---------------------------------------------------------------- relations
 
