@@ -12,7 +12,7 @@
  */
 import { z } from "zod";
 import type { DocumentFile, Invoice, Product, Relation, SalesOrder } from "@/lib/model";
-import type { HostAdapter, HostOptions, HostUser, HostWrite, Page, SideRecord } from "@/lib/sync/types";
+import type { HostAdapter, HostOptions, HostUser, HostWrite, Localized, Page, SideRecord } from "@/lib/sync/types";
 import { ACTIVITY_EXPAND, documentFileName, invoiceFromTribe, salesOrderFromTribe, tribeInvoice, tribeSalesOrder } from "./activities";
 import {
   ADDRESS_EXPAND,
@@ -485,7 +485,7 @@ export function createTribeHostAdapter(client: TribeClient, opts: TribeHostAdapt
 
   // ---------------------------------------------------------------- options
 
-  async function options(locale: "nl" | "fr" | "en" = "nl"): Promise<HostOptions> {
+  async function options(locale: keyof Localized = "nl"): Promise<HostOptions> {
     const [vg, pg, rt, own] = await Promise.all([
       vatGroups(),
       productGroups(),

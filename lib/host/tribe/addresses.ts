@@ -11,7 +11,7 @@
 import { z } from "zod";
 import type { Address, AddressKind, Relation } from "@/lib/model";
 import { splitStreet } from "@/lib/model/street";
-import { RecordRejectedError } from "@/lib/sync/types";
+import { RecordRejectedError, type Localized } from "@/lib/sync/types";
 import { clean, text } from "./entity";
 
 export const ADDRESS_NAVS = ["VisitingAddress", "PostalAddress", "InvoiceAddress"] as const;
@@ -24,7 +24,7 @@ export const KIND_BY_NAV: Readonly<Record<AddressNav, AddressKind>> = {
 };
 
 /** How the settings screens name each address, in the user's language. */
-export const ADDRESS_LABELS: Readonly<Record<AddressNav, Record<"nl" | "fr" | "en", string>>> = {
+export const ADDRESS_LABELS: Readonly<Record<AddressNav, Localized>> = {
   VisitingAddress: { nl: "Bezoekadres", fr: "Adresse de visite", en: "Visiting address" },
   PostalAddress: { nl: "Postadres", fr: "Adresse postale", en: "Postal address" },
   InvoiceAddress: { nl: "Factuuradres", fr: "Adresse de facturation", en: "Invoice address" },
