@@ -4,7 +4,7 @@
  */
 import os from "node:os";
 
-export { KORENSCHOOF, KORENSCHOOF_ADM, SANDBOX_TENANT } from "../tests/helpers/seed";
+export { KORENSCHOOF, KORENSCHOOF_ADM, SANDBOX_COUNTRY_NL, SANDBOX_TENANT } from "../tests/helpers/seed";
 
 export const SECRETS = {
   LEDGERLINK_APP_SECRET: "bench-app-secret-0123456789abcdef",

@@ -31,9 +31,7 @@ const RELATION = JSON.stringify({
   VatNumber: "NL001234567B01",
   ChamberOfCommerceNumber: "12345678",
   Relationships: [{ _Type: "Relationship.Organization.CommercialRelationship.Customer", DebtorNumber: "12345", PaymentTermInDays: 30 }],
-  Addresses: [
-    { Street: "Dorpsstraat", HouseNumber: "12", HouseNumberAddition: "A", Postalcode: "1234 AB", City: "Amsterdam", CountryCode: "NL", AddressType: { ID: "423682f0-a325-5278-95a0-70eee774eb9c" } },
-  ],
+  VisitingAddress: { Street: "Dorpsstraat 12 A", Postalcode: "1234 AB", City: "Amsterdam", Country: { ID: "60b981bc-70b8-55db-89ef-787d92447d55" } },
   _SnelStartRelatieId: "0b6f3c52-5d0c-4c47-9a55-4b1e0c3f9d11",
 });
 

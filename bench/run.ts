@@ -23,7 +23,7 @@ import os from "node:os";
 import readline from "node:readline";
 import { execFileSync } from "node:child_process";
 import { buildSync } from "esbuild";
-import { getJson, KORENSCHOOF_ADM, machine, postJson, RESULT_PREFIX, SANDBOX_TENANT } from "./common";
+import { getJson, KORENSCHOOF_ADM, machine, postJson, RESULT_PREFIX, SANDBOX_COUNTRY_NL, SANDBOX_TENANT } from "./common";
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.find((a) => a === `--${name}` || a.startsWith(`--${name}=`));
@@ -103,14 +103,8 @@ async function stopChild(child: ChildProcess, exited: Promise<unknown>, graceMs 
 
 // ── seeding ────────────────────────────────────────────────────────────
 
-const VISITING = "423682f0-a325-5278-95a0-70eee774eb9c";
 const CUSTOMER = "Relationship.Organization.CommercialRelationship.Customer";
 const SUPPLIER = "Relationship.Organization.Supplier";
-
-function splitStreet(s: string) {
-  const m = /^(.*?)\s+(\d+)\s*(.*)$/.exec(s ?? "");
-  return m ? { Street: m[1], HouseNumber: m[2], HouseNumberAddition: m[3] || null } : { Street: s, HouseNumber: null, HouseNumberAddition: null };
-}
 
 type Relatie = { relatiecode: number; naam: string; relatiesoort: string[]; email?: string; telefoon?: string; vestigingsAdres?: { straat?: string; postcode?: string; plaats?: string } };
 
@@ -144,15 +138,13 @@ async function seed(hostUrl: string, simUrl: string, relaties: number, artikelen
         EmailAddress: `oud.${i}@voorbeeld.nl`,
         PhoneNumber: r.telefoon ?? null,
         Relationships: [klant ? { _Type: CUSTOMER, DebtorNumber: code, PaymentTermInDays: 30 } : { _Type: SUPPLIER, CreditorNumber: code }],
-        Addresses: [
-          {
-            ...splitStreet(r.vestigingsAdres?.straat ?? ""),
-            Postalcode: r.vestigingsAdres?.postcode ?? null,
-            City: r.vestigingsAdres?.plaats ?? null,
-            CountryCode: "NL",
-            AddressType: { ID: VISITING },
-          },
-        ],
+        // Tribe keeps the house number in Street, as SnelStart's straat does
+        VisitingAddress: {
+          Street: r.vestigingsAdres?.straat ?? null,
+          Postalcode: r.vestigingsAdres?.postcode ?? null,
+          City: r.vestigingsAdres?.plaats ?? null,
+          Country: { ID: SANDBOX_COUNTRY_NL },
+        },
       });
       if (batch.length >= 5000) await flush();
     }

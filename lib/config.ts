@@ -21,6 +21,8 @@ const configSchema = z.object({
   HOST_WEBHOOK_URL: z.string().default(""),
   /** a header naming each delivery, if the host sends one (Tribe documents none) */
   HOST_WEBHOOK_DELIVERY_HEADER: z.string().default(""),
+  /** write house numbers to the CRM's HouseNumber/HouseNumberAddition (not documented by Tribe) instead of into Street */
+  HOST_HOUSE_NUMBER_FIELDS: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
   AUTH_SECRET: z.string().min(16).default("dev-auth-secret-change-me-please"),
   SNELSTART_API_URL: z.url().default("http://127.0.0.1:4020/v2"),
   SNELSTART_AUTH_URL: z.url().default("http://127.0.0.1:4020/b2b/token"),

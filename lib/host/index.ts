@@ -40,7 +40,7 @@ function clientFor(tenantId: string, onRequest?: (info: RequestInfo) => void): T
 
 /** The host adapter for one tenant, authenticated as the app for that organization. */
 export function hostAdapterForTenant(tenantId: string, opts: { onRequest?: (info: RequestInfo) => void } = {}): HostAdapter {
-  return createTribeHostAdapter(clientFor(tenantId, opts.onRequest));
+  return createTribeHostAdapter(clientFor(tenantId, opts.onRequest), { houseNumberFields: config().HOST_HOUSE_NUMBER_FIELDS });
 }
 
 /** Where the host delivers its webhooks: the app's endpoint unless configured otherwise. */

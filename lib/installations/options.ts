@@ -1,5 +1,7 @@
-import type { Db } from "@/lib/db";
+import { eq } from "drizzle-orm";
+import { schema, type Db } from "@/lib/db";
 import { hostAdapterForTenant } from "@/lib/host";
+import { isLocale } from "@/lib/i18n";
 import type { Connector, HostOptions, Option } from "@/lib/sync/types";
 import { findInstallation } from "@/lib/tenancy";
 import { loadCredentials } from "./credentials";
@@ -41,7 +43,11 @@ export function forgetRemoteOptions(installationId: string): void {
   remoteOptionsCache.delete(installationId);
 }
 
-/** The options both sides offer the settings screens: the CRM's live, the package's from a short-lived cache. */
+/**
+ * The options both sides offer the settings screens: the CRM's live, the package's from a
+ * short-lived cache; labels the host does not name itself are in the language of the tenant's
+ * last sign-in.
+ */
 export async function settingsOptions(
   db: Db,
   tenantId: string,
@@ -49,8 +55,9 @@ export async function settingsOptions(
 ): Promise<{ host: HostOptions; lists: Record<string, Option[]> }> {
   const installation = await findInstallation(db, tenantId, connector.id);
   const credentials = installation ? await loadCredentials(db, installation.id) : null;
+  const [tenant] = await db.select({ locale: schema.tenants.locale }).from(schema.tenants).where(eq(schema.tenants.id, tenantId));
   const [host, remoteLists] = await Promise.all([
-    hostAdapterForTenant(tenantId).options(),
+    hostAdapterForTenant(tenantId).options(isLocale(tenant?.locale) ? tenant.locale : undefined),
     installation && credentials ? cachedRemoteOptions(installation.id, () => connector.remoteOptions(credentials)) : Promise.resolve({}),
   ]);
   return { host, lists: { ...hostOptionLists(host), ...remoteLists } };

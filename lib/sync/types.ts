@@ -3,7 +3,7 @@
  * a host adapter (lib/host/<host>) and a connector (lib/connectors/<name>) implement these.
  */
 import type { z } from "zod";
-import type { DocumentFile, Invoice, Payment, Product, Relation, SalesOrder } from "@/lib/model";
+import type { AddressKind, DocumentFile, Invoice, Payment, Product, Relation, SalesOrder } from "@/lib/model";
 
 export type Localized = { nl: string; fr: string; en: string };
 
@@ -43,11 +43,15 @@ export type HostOptions = {
   vatGroups: Array<Option & { percentage: number; country: string | null }>;
   productGroups: Option[];
   relationTypes: Option[];
-  addressTypes: Option[];
+  /** the host's kinds of address (value: what `Address.hostTypeId` holds), each with its canonical kind */
+  addressTypes: Array<Option & { kind: AddressKind }>;
   /** general ledger accounts; hint: the account number */
   ledgerAccounts: Option[];
   ownCountry: string | null;
 };
+
+/** Whom the host's access token acts for. */
+export type HostUser = { name: string; email: string | null };
 
 export interface HostAdapter {
   relations: {
@@ -79,7 +83,9 @@ export interface HostAdapter {
     get(id: string): Promise<{ record: SideRecord<SalesOrder>; phase: string } | null>;
     document(id: string): Promise<DocumentFile>;
   };
-  options(): Promise<HostOptions>;
+  /** `locale`: the language of the option labels the host does not name itself (default nl) */
+  options(locale?: keyof Localized): Promise<HostOptions>;
+  currentUser(): Promise<HostUser>;
 }
 
 /**

@@ -3,7 +3,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { badRequest, HttpError, notFound } from "./errors";
 import { parseJson, readBody, sendJson } from "./http";
-import { SETS } from "./schema";
+import { CUSTOMER_SETS, SETS } from "./schema";
 import { DEFAULT_CONFIG, type HostConfig, type HostState } from "./state";
 import type { SeedDocument, Tenant } from "./store";
 
@@ -67,7 +67,7 @@ async function seedGenerated(state: HostState, t: Tenant, body: Record<string, u
   faker.seed(typeof body.seed === "number" ? body.seed : 42);
   const s = state.store;
   const opts = { silent: true, system: true };
-  const visiting = s.byCode(t, "Datastore_AddressType", "Visiting");
+  const netherlands = s.byCode(t, "Datastore_Country", "NL");
   // faker is slow per call; draw from pools so 100,000 relations seed in seconds
   const pool = <T>(n: number, f: () => T): T[] => Array.from({ length: n }, f);
   const companies = pool(3000, () => faker.company.name());
@@ -87,18 +87,16 @@ async function seedGenerated(state: HostState, t: Tenant, body: Record<string, u
   const pick = <T>(a: T[]): T => a[rnd(a.length)]!;
   const digits = (n: number) => Array.from({ length: n }, () => rnd(10)).join("");
   const letters = () => String.fromCharCode(65 + rnd(26), 65 + rnd(26));
+  // the house number in Street, as Tribe keeps it
   const addr = () => ({
-    Street: pick(streets),
-    HouseNumber: String(1 + rnd(300)),
-    HouseNumberAddition: rnd(10) === 0 ? pick(["A", "B", "bis", "1"]) : null,
+    Street: [pick(streets), String(1 + rnd(300)), rnd(10) === 0 ? pick(["A", "B", "bis", "1"]) : null].filter(Boolean).join(" "),
     Postalcode: `${1000 + rnd(9000)} ${letters()}`,
     City: pick(cities),
-    CountryCode: "NL",
-    ...(visiting ? { AddressType: { ID: visiting.id } } : {}),
+    ...(netherlands ? { Country: { ID: netherlands.id } } : {}),
   });
   const customerType = "Relationship.Organization.CommercialRelationship.Customer";
   const supplierType = "Relationship.Organization.Supplier";
-  const orgIds: string[] = [];
+  const customerIds: string[] = [];
   for (let i = 0; i < orgs; i++) {
     const name = i < companies.length ? companies[i]! : `${pick(companies)} ${1 + rnd(999)}`;
     const rels: Record<string, unknown>[] = [{ _Type: customerType, PaymentTermInDays: 30 }];
@@ -114,12 +112,12 @@ async function seedGenerated(state: HostState, t: Tenant, body: Record<string, u
         Website: `https://www.${domain}.nl`,
         VatNumber: `NL${digits(9)}B01`,
         ChamberOfCommerceNumber: digits(8),
-        Addresses: [addr()],
+        VisitingAddress: addr(),
         Relationships: rels,
       },
       opts,
     );
-    orgIds.push(rec.id);
+    customerIds.push(s.referencing(t, CUSTOMER_SETS[0]!, "Relation", rec.id)[0]!.id);
   }
   counts.organizations = orgs;
   for (let i = 0; i < persons; i++) {
@@ -131,7 +129,7 @@ async function seedGenerated(state: HostState, t: Tenant, body: Record<string, u
         LastName: pick(lastNames),
         EmailAddress: `persoon${i}@${pick(domains)}.nl`,
         MobilePhoneNumber: `+31 6 ${digits(8)}`,
-        Addresses: [addr()],
+        VisitingAddress: addr(),
         Relationships: [{ _Type: "Relationship.Person.CommercialRelationship.Customer" }],
       },
       opts,
@@ -159,16 +157,16 @@ async function seedGenerated(state: HostState, t: Tenant, body: Record<string, u
   }
   counts.products = products;
   if (invoices) {
-    const relIds = orgIds.length ? orgIds : [...s.table(t, "Relation_Organization").rows.keys()];
+    const relIds = customerIds.length ? customerIds : [...s.table(t, CUSTOMER_SETS[0]!).rows.keys()];
     const prodIds = productIds.length ? productIds : [...s.table(t, "Product").rows.keys()];
-    if (!relIds.length || !prodIds.length) throw badRequest("Generating invoices needs organizations and products");
+    if (!relIds.length || !prodIds.length) throw badRequest("Generating invoices needs customers and products");
     for (let i = 0; i < invoices; i++) {
       s.create(
         t,
         "Activity_Invoice",
         {
           Subject: faker.commerce.productAdjective() + " levering",
-          Relation: { ID: faker.helpers.arrayElement(relIds) },
+          Relationship: { ID: faker.helpers.arrayElement(relIds) },
           ProductLines: Array.from({ length: faker.number.int({ min: 1, max: 3 }) }, () => ({
             Product: { ID: faker.helpers.arrayElement(prodIds) },
             Quantity: faker.number.int({ min: 1, max: 10 }),

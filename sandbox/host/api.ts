@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { badRequest, HttpError, notFound } from "./errors";
 import { parseJson, readBody, sendError, sendJson, sleep } from "./http";
+import { CURRENT_EMPLOYEE, currentEmployee } from "./odata/functions";
 import { parseOptions, type QueryOptions } from "./odata/query";
 import { activityPdf } from "./pdf";
 import { SETS, type SetDef } from "./schema";
@@ -128,6 +129,10 @@ export async function handleOData(state: HostState, req: IncomingMessage, res: S
       value: [...SETS.values()].map((d) => ({ name: d.set, kind: "EntitySet", url: d.set, type: d.type })),
     });
   }
+  if (rest === CURRENT_EMPLOYEE) {
+    if (method !== "GET") throw new HttpError(405, "MethodNotAllowed", `${method} is not allowed on a function`);
+    return sendJson(res, 200, currentEmployee(state, tenant, singleOptions(url), ctxBase));
+  }
   if (!m) throw notFound(`No resource at /v1/odata/${rest}`);
   const def = getSet(m[1]!);
   const key = m[2] !== undefined ? parseKey(m[2]) : undefined;
@@ -144,7 +149,7 @@ export async function handleOData(state: HostState, req: IncomingMessage, res: S
     if (method === "GET") {
       const o = parseOptions((n) => url.searchParams.get(n));
       q.validateShape([def], o);
-      const { rows, count } = q.run(tenant, def, undefined, o);
+      const { rows, count } = q.run(tenant, def, undefined, o, !state.config.stableDefaultOrder);
       const out: Record<string, unknown> = { "@odata.context": `${ctxBase}#${def.set}` };
       if (o.count) out["@odata.count"] = count;
       out.value = rows.map((r) => q.serialize(tenant, r, o));
@@ -185,7 +190,7 @@ export async function handleOData(state: HostState, req: IncomingMessage, res: S
       const o = parseOptions((n) => url.searchParams.get(n));
       const defs = def.collections[sub]!.sets.map(getSet);
       q.validateShape(defs, o);
-      const { rows, count } = q.run(tenant, childDef, state.store.children(tenant, rec, sub), o);
+      const { rows, count } = q.run(tenant, childDef, state.store.children(tenant, rec, sub), o, !state.config.stableDefaultOrder);
       const out: Record<string, unknown> = { "@odata.context": `${ctxBase}#${childDef.set}` };
       if (o.count) out["@odata.count"] = count;
       out.value = rows.map((r) => q.serialize(tenant, r, o));

@@ -29,14 +29,15 @@ export async function activityPdf(store: Store, t: Tenant, act: Rec): Promise<Ui
 
   const own = [...store.table(t, "Relation_Organization").rows.values()].find((r) => r.f.IsOwnOrganization === true);
   const addressLines = (rel: Rec | undefined): string[] => {
-    if (!rel) return [];
-    const addr = store.children(t, rel, "Addresses")[0];
+    const id = rel && (rel.r.InvoiceAddress ?? rel.r.VisitingAddress ?? rel.r.PostalAddress);
+    const addr = id ? t.byId.get(id) : undefined;
     if (!addr) return [];
     const f = addr.f;
+    const country = addr.r.Country ? t.byId.get(addr.r.Country) : undefined;
     return [
-      [f.Street, [f.HouseNumber, f.HouseNumberAddition].filter(Boolean).join(" ")].filter(Boolean).join(" "),
+      [f.Street, f.HouseNumber, f.HouseNumberAddition].filter(Boolean).join(" "),
       [f.Postalcode, f.City].filter(Boolean).join(" "),
-      String(f.CountryCode ?? ""),
+      String(country?.f.Name ?? ""),
     ].filter((l) => l.trim() !== "");
   };
 
@@ -53,8 +54,8 @@ export async function activityPdf(store: Store, t: Tenant, act: Rec): Promise<Ui
   y -= 20;
   text(page, isInvoice ? "FACTUUR" : "VERKOOPORDER", 50, y, bold, 18);
   y -= 28;
-  const customer = act.r.Relation ? t.byId.get(act.r.Relation) : undefined;
   const relationship = act.r.Relationship ? t.byId.get(act.r.Relationship) : undefined;
+  const customer = relationship?.r.Relation ? t.byId.get(relationship.r.Relation) : undefined;
   text(page, "Aan:", 50, y, bold);
   text(page, `Nummer: ${safe(act.f.Number)}`, 330, y);
   y -= 12;
@@ -97,10 +98,11 @@ export async function activityPdf(store: Store, t: Tenant, act: Rec): Promise<Ui
   page.drawLine({ start: { x: 330, y }, end: { x: 545, y }, thickness: 0.5 });
   y -= 16;
   const cur = safe(act.f.Currency ?? "EUR");
+  const totals = store.activityTotals(t, act);
   for (const [label, v] of [
-    ["Totaal excl. BTW", act.f.TotalExcludingVat],
-    ["BTW", act.f.VatAmount],
-    ["Totaal incl. BTW", act.f.TotalIncludingVat],
+    ["Totaal excl. BTW", totals.excludingVat],
+    ["BTW", totals.vat],
+    ["Totaal incl. BTW", totals.includingVat],
   ] as const) {
     text(page, label, 330, y, label.startsWith("Totaal incl") ? bold : font);
     text(page, `${cur} ${money(v)}`, 470, y, label.startsWith("Totaal incl") ? bold : font);

@@ -10,6 +10,14 @@ export interface CollectionDef {
   via: string;
 }
 
+/** Properties Tribe does not document, which exist only while their setting is on (`POST /__admin/config`). */
+export interface EntityExtras {
+  /** `Address.HouseNumber` and `Address.HouseNumberAddition` (Tribe keeps the number in `Street`) */
+  houseNumberFields: boolean;
+  /** invoice date, payment term, IsPaid and subscription on invoices; order date and payment term on sales orders */
+  assumedActivityFields: boolean;
+}
+
 export interface SetDef {
   set: string;
   type: string;
@@ -18,6 +26,15 @@ export interface SetDef {
   nav: Record<string, string[]>;
   /** collection navigation properties */
   collections: Record<string, CollectionDef>;
+  /**
+   * single-valued navigation properties a write may fill in place (deep insert/update): a body
+   * without ID creates the target, one with the current target's ID updates it
+   */
+  deep?: string[];
+  /** other names a navigation property is written and read under (e.g. `Organization` for `Relation`) */
+  aliases?: Record<string, string>;
+  /** properties (fields or navigation) that exist only while an extras setting is on */
+  extras?: Record<string, keyof EntityExtras>;
   /** fields computed by the server (ignored when written) */
   computed?: string[];
   /** datastores are read-only through the API */
@@ -29,6 +46,7 @@ export const SYSTEM_FIELDS: Record<string, FieldType> = {
   ID: "guid",
   _Type: "string",
   _Name: "string",
+  SortIndex: "number",
   CreationDate: "datetime",
   LastMutationDate: "datetime",
 };
@@ -39,6 +57,7 @@ const ORG_RELATIONSHIP_SETS = [
   "Relationship_Organization_CommercialRelationship_Prospect",
   "Relationship_Organization_Partner",
   "Relationship_Person_Contact_Standard",
+  "Relationship_Person_Contact_Employee",
 ];
 const PERSON_RELATIONSHIP_SETS = [
   "Relationship_Person_CommercialRelationship_Customer",
@@ -52,12 +71,41 @@ export const CUSTOMER_SETS = [
 const ALL_RELATIONSHIP_SETS = [...ORG_RELATIONSHIP_SETS, ...PERSON_RELATIONSHIP_SETS];
 
 const relationshipCustomerFields: Record<string, FieldType> = {
+  Name: "string",
   DebtorNumber: "string",
   PaymentTermInDays: "number",
   IsActive: "boolean",
 };
 const supplierFields: Record<string, FieldType> = { CreditorNumber: "string", IsActive: "boolean" };
-const totals = ["TotalExcludingVat", "VatAmount", "TotalIncludingVat"];
+const contactFields: Record<string, FieldType> = {
+  EmailAddress: "string",
+  PhoneNumber: "string",
+  MobilePhoneNumber: "string",
+  Department: "string",
+};
+const lineTotals = ["TotalExcludingVat", "VatAmount", "TotalIncludingVat"];
+/** the addresses of a relation: single-valued navigation properties to Address entities */
+const ADDRESS_NAV = { VisitingAddress: ["Address"], PostalAddress: ["Address"], InvoiceAddress: ["Address"] };
+const ADDRESS_NAV_NAMES = Object.keys(ADDRESS_NAV);
+/** Tribe's n8n node creates an organization's relationship with `Organization: {ID}` */
+const ORGANIZATION_ALIAS = { Organization: "Relation" };
+
+/** documented on invoices (FACTS §1, §5); sales orders are activities too */
+const activityFields: Record<string, FieldType> = {
+  Number: "string",
+  Subject: "string",
+  Amount: "number",
+  Currency: "string",
+  IsVatIncluded: "boolean",
+  DiscountPercentage: "number",
+  IsActive: "boolean",
+  IsClosed: "boolean",
+};
+/** the customer is the `Relation` of the activity's `Relationship`; `Contact` is a contact person */
+const activityNav: Record<string, string[]> = {
+  Relationship: ALL_RELATIONSHIP_SETS,
+  Contact: ["Relationship_Person_Contact_Standard"],
+};
 
 const defs: SetDef[] = [
   {
@@ -67,15 +115,17 @@ const defs: SetDef[] = [
       Name: "string",
       PhoneNumber: "string",
       EmailAddress: "string",
+      FinancialEmailAddress: "string",
       Website: "string",
       VatNumber: "string",
       ChamberOfCommerceNumber: "string",
+      ChamberOfCommerceName: "string",
       IsActive: "boolean",
       IsOwnOrganization: "boolean",
     },
-    nav: {},
+    nav: ADDRESS_NAV,
+    deep: ADDRESS_NAV_NAMES,
     collections: {
-      Addresses: { sets: ["Address"], via: "Relation" },
       Relationships: { sets: ORG_RELATIONSHIP_SETS, via: "Relation" },
     },
   },
@@ -91,9 +141,9 @@ const defs: SetDef[] = [
       MobilePhoneNumber: "string",
       IsActive: "boolean",
     },
-    nav: {},
+    nav: ADDRESS_NAV,
+    deep: ADDRESS_NAV_NAMES,
     collections: {
-      Addresses: { sets: ["Address"], via: "Relation" },
       Relationships: { sets: PERSON_RELATIONSHIP_SETS, via: "Relation" },
     },
   },
@@ -106,9 +156,9 @@ const defs: SetDef[] = [
       HouseNumberAddition: "string",
       Postalcode: "string",
       City: "string",
-      CountryCode: "string",
     },
-    nav: { Relation: RELATION_SETS, AddressType: ["Datastore_AddressType"] },
+    nav: { Country: ["Datastore_Country"] },
+    extras: { HouseNumber: "houseNumberFields", HouseNumberAddition: "houseNumberFields" },
     collections: {},
   },
   {
@@ -116,6 +166,7 @@ const defs: SetDef[] = [
     type: "Relationship.Organization.CommercialRelationship.Customer",
     fields: relationshipCustomerFields,
     nav: { Relation: ["Relation_Organization"] },
+    aliases: ORGANIZATION_ALIAS,
     collections: {},
   },
   {
@@ -130,6 +181,7 @@ const defs: SetDef[] = [
     type: "Relationship.Organization.Supplier",
     fields: supplierFields,
     nav: { Relation: ["Relation_Organization"] },
+    aliases: ORGANIZATION_ALIAS,
     collections: {},
   },
   {
@@ -144,6 +196,7 @@ const defs: SetDef[] = [
     type: "Relationship.Organization.CommercialRelationship.Prospect",
     fields: { IsActive: "boolean" },
     nav: { Relation: ["Relation_Organization"] },
+    aliases: ORGANIZATION_ALIAS,
     collections: {},
   },
   {
@@ -151,18 +204,23 @@ const defs: SetDef[] = [
     type: "Relationship.Organization.Partner",
     fields: { IsActive: "boolean" },
     nav: { Relation: ["Relation_Organization"] },
+    aliases: ORGANIZATION_ALIAS,
     collections: {},
   },
   {
     set: "Relationship_Person_Contact_Standard",
     type: "Relationship.Person.Contact.Standard",
-    fields: {
-      EmailAddress: "string",
-      PhoneNumber: "string",
-      MobilePhoneNumber: "string",
-      Department: "string",
-    },
+    fields: contactFields,
     nav: { Person: ["Relation_Person"], Relation: ["Relation_Organization"] },
+    aliases: ORGANIZATION_ALIAS,
+    collections: {},
+  },
+  {
+    set: "Relationship_Person_Contact_Employee",
+    type: "Relationship.Person.Contact.Employee",
+    fields: { ...contactFields, IsActive: "boolean" },
+    nav: { Person: ["Relation_Person"], Relation: ["Relation_Organization"] },
+    aliases: ORGANIZATION_ALIAS,
     collections: {},
   },
   {
@@ -188,49 +246,35 @@ const defs: SetDef[] = [
     set: "Activity_Invoice",
     type: "Activity.Invoice",
     fields: {
-      Number: "string",
-      Subject: "string",
+      ...activityFields,
       InvoiceDate: "date",
       PaymentTermInDays: "number",
-      Currency: "string",
-      IsVatIncluded: "boolean",
-      TotalExcludingVat: "number",
-      VatAmount: "number",
-      TotalIncludingVat: "number",
       IsPaid: "boolean",
     },
     nav: {
-      Relation: RELATION_SETS,
-      Relationship: ALL_RELATIONSHIP_SETS,
+      ...activityNav,
       Phase: ["Datastore_Phase_ActivityInvoice"],
       Subscription: ["Activity_Subscription"],
     },
+    extras: { InvoiceDate: "assumedActivityFields", PaymentTermInDays: "assumedActivityFields", IsPaid: "assumedActivityFields", Subscription: "assumedActivityFields" },
     collections: { ProductLines: { sets: ["ProductLine"], via: "Activity" } },
-    computed: totals,
+    computed: ["Amount"],
   },
   {
     set: "Activity_SalesOrder",
     type: "Activity.SalesOrder",
     fields: {
-      Number: "string",
-      Subject: "string",
+      ...activityFields,
       OrderDate: "date",
+      PaymentTermInDays: "number",
       DeliveryDate: "date",
       CustomerReference: "string",
-      PaymentTermInDays: "number",
-      Currency: "string",
-      IsVatIncluded: "boolean",
-      TotalExcludingVat: "number",
-      VatAmount: "number",
-      TotalIncludingVat: "number",
+      ExternalOrderNumber: "string",
     },
-    nav: {
-      Relation: RELATION_SETS,
-      Relationship: ALL_RELATIONSHIP_SETS,
-      Phase: ["Datastore_Phase_ActivitySalesOrder"],
-    },
+    nav: { ...activityNav, Phase: ["Datastore_Phase_ActivitySalesOrder"] },
+    extras: { OrderDate: "assumedActivityFields", PaymentTermInDays: "assumedActivityFields" },
     collections: { ProductLines: { sets: ["ProductLine"], via: "Activity" } },
-    computed: totals,
+    computed: ["Amount"],
   },
   {
     set: "Activity_Subscription",
@@ -258,7 +302,7 @@ const defs: SetDef[] = [
       VatGroup: ["Datastore_VatGroup"],
     },
     collections: {},
-    computed: totals,
+    computed: lineTotals,
   },
   {
     set: "Datastore_VatGroup",
@@ -293,8 +337,8 @@ const defs: SetDef[] = [
     readOnly: true,
   },
   {
-    set: "Datastore_AddressType",
-    type: "Datastore.AddressType",
+    set: "Datastore_Country",
+    type: "Datastore.Country",
     fields: { Name: "string", Code: "string" },
     nav: {},
     collections: {},
@@ -336,13 +380,13 @@ export const LOAD_ORDER: readonly string[] = [
   "Datastore_Unit",
   "Datastore_ProductGroup",
   "Datastore_GeneralLedgerAccount",
-  "Datastore_AddressType",
+  "Datastore_Country",
   "Datastore_RelationshipType",
   "Datastore_Phase_ActivityInvoice",
   "Datastore_Phase_ActivitySalesOrder",
+  "Address",
   "Relation_Organization",
   "Relation_Person",
-  "Address",
   ...ALL_RELATIONSHIP_SETS,
   "Product",
   "Activity_Subscription",
@@ -367,6 +411,7 @@ export function webhookOnPhaseChange(type: string): boolean {
   return type === "Activity.Invoice" || type === "Activity.SalesOrder";
 }
 
-export function fieldType(def: SetDef, name: string): FieldType | undefined {
-  return SYSTEM_FIELDS[name] ?? def.fields[name];
+/** A navigation property's own name for one of its aliases (or the name itself). */
+export function navName(def: SetDef, name: string): string {
+  return def.aliases?.[name] ?? name;
 }

@@ -5,6 +5,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { SignJWT } from "jose";
 import { QueryEngine } from "./odata/query";
+import type { EntityExtras } from "./schema";
 import { Store, type Installation, type SeedDocument, type Tenant, type User, type WebhookSubscription } from "./store";
 import { WebhookDispatcher } from "./webhooks";
 
@@ -21,7 +22,19 @@ export interface HostOptions {
   seedFile?: string;
 }
 
-export interface HostConfig {
+/** How entities look and list where Tribe's documentation leaves room (docs/host-api.md, "assumed"). */
+export interface EntityConfig extends EntityExtras {
+  /** without `$orderby`, list rows in creation order; otherwise in an order that changes on every call */
+  stableDefaultOrder: boolean;
+}
+
+export const DEFAULT_ENTITY_CONFIG: EntityConfig = {
+  houseNumberFields: false,
+  assumedActivityFields: true,
+  stableDefaultOrder: false,
+};
+
+export interface HostConfig extends EntityConfig {
   rateLimitPerMinute: number;
   /** send Retry-After (seconds) on 429; null = no header (Tribe's documented behaviour) */
   retryAfterSeconds: number | null;
@@ -58,6 +71,7 @@ export const DEFAULT_CONFIG: HostConfig = {
   subscribeOnActivate: false,
   tokenTtlSeconds: 3600,
   requireActivation: true,
+  ...DEFAULT_ENTITY_CONFIG,
 };
 
 export interface TokenInfo {
@@ -110,7 +124,7 @@ class SlidingWindow {
 }
 
 export class HostState {
-  readonly store = new Store();
+  readonly store = new Store(() => this.config);
   readonly query = new QueryEngine(this.store);
   readonly webhooks: WebhookDispatcher;
   config: HostConfig = { ...DEFAULT_CONFIG };

@@ -8,8 +8,11 @@ import { badRequest, notFound } from "./errors";
 import {
   CUSTOMER_SETS,
   LOAD_ORDER,
+  navName,
   SET_BY_TYPE,
   SETS,
+  SYSTEM_FIELDS,
+  type EntityExtras,
   type FieldType,
   type SetDef,
   webhookOnEveryWrite,
@@ -97,13 +100,15 @@ interface Plan {
   fields: Record<string, unknown>;
   refs: Record<string, string | null>;
   children: { via: string; plan: Plan }[];
+  /** targets of deep navigation properties written in place, committed before the record */
+  targets: Plan[];
   created?: string;
   modified?: string;
 }
 
 const GUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
-const IGNORED_KEYS = new Set(["_Type", "_Name", "CreationDate", "LastMutationDate", "ID"]);
+const IGNORED_KEYS = new Set(["_Type", "_Name", "SortIndex", "CreationDate", "LastMutationDate", "ID"]);
 
 export const round2 = (n: number) => Math.round((n + Number.EPSILON) * 100) / 100;
 export const today = () => new Date().toISOString().slice(0, 10);
@@ -116,6 +121,26 @@ export class Store {
   tenants = new Map<string, Tenant>();
   private listeners: ((e: MutationEvent) => void)[] = [];
   private lastStamp = 0;
+
+  /** `extras`: which undocumented properties exist right now (the host's config) */
+  constructor(private readonly extras: () => EntityExtras) {}
+
+  /** Whether a property of the set exists (an extra only while its setting is on). */
+  exists(def: SetDef, name: string): boolean {
+    const flag = def.extras?.[name];
+    return !flag || this.extras()[flag];
+  }
+
+  /** The type of a field (system fields included), or undefined when the set has no such field. */
+  fieldType(def: SetDef, name: string): FieldType | undefined {
+    return SYSTEM_FIELDS[name] ?? (this.exists(def, name) ? def.fields[name] : undefined);
+  }
+
+  /** The target sets of a single-valued navigation property (or of one of its aliases). */
+  navTargets(def: SetDef, name: string): string[] | undefined {
+    const nav = navName(def, name);
+    return this.exists(def, nav) ? def.nav[nav] : undefined;
+  }
 
   onMutation(fn: (e: MutationEvent) => void) {
     this.listeners.push(fn);
@@ -178,9 +203,7 @@ export class Store {
       case "Relation_Person":
         return [f.FirstName, f.MiddleName, f.LastName].map(s).filter(Boolean).join(" ");
       case "Address": {
-        const line1 = [s(f.Street), [s(f.HouseNumber), s(f.HouseNumberAddition)].filter(Boolean).join(" ")]
-          .filter(Boolean)
-          .join(" ");
+        const line1 = [s(f.Street), s(f.HouseNumber), s(f.HouseNumberAddition)].filter(Boolean).join(" ");
         const line2 = [s(f.Postalcode), s(f.City)].filter(Boolean).join(" ");
         return [line1, line2].filter(Boolean).join(", ");
       }
@@ -279,6 +302,11 @@ export class Store {
     for (const coll of Object.keys(rec.def.collections)) {
       for (const child of this.children(t, rec, coll)) this.remove(t, child);
     }
+    // a relation's addresses are its own
+    for (const nav of rec.def.deep ?? []) {
+      const target = rec.r[nav] ? t.byId.get(rec.r[nav]!) : undefined;
+      if (target) this.remove(t, target);
+    }
     const table = this.table(t, rec.def.set);
     for (const [nav, target] of Object.entries(rec.r)) if (target) this.unindex(table, nav, target, rec.id);
     table.rows.delete(rec.id);
@@ -315,10 +343,6 @@ export class Store {
       case "string":
       case "guid":
         if (typeof v !== "string") throw fail("a string");
-        if (key === "CountryCode") {
-          if (!/^[A-Za-z]{2}$/.test(v)) throw fail("an ISO 3166-1 alpha-2 code");
-          return v.toUpperCase();
-        }
         return v;
       case "number":
         if (typeof v !== "number" || !Number.isFinite(v)) throw fail("a number");
@@ -364,7 +388,7 @@ export class Store {
   ): Plan {
     if (body == null || typeof body !== "object" || Array.isArray(body)) throw badRequest("Body must be a JSON object");
     if (def.readOnly && !opts.system) throw badRequest(`${def.set} is read-only`, "ReadOnly");
-    const plan: Plan = { def, existing, id: existing?.id ?? newId ?? randomUUID(), fields: {}, refs: {}, children: [] };
+    const plan: Plan = { def, existing, id: existing?.id ?? newId ?? randomUUID(), fields: {}, refs: {}, children: [], targets: [] };
     for (const [key, value] of Object.entries(body)) {
       if (key.startsWith("@odata.")) continue;
       if (IGNORED_KEYS.has(key)) {
@@ -375,15 +399,19 @@ export class Store {
         }
         continue;
       }
-      const ftype = def.fields[key];
+      const ftype = this.exists(def, key) ? def.fields[key] : undefined;
       if (ftype) {
         if (def.computed?.includes(key) && !opts.system) continue;
         plan.fields[key] = this.validateValue(def, key, ftype, value);
         continue;
       }
-      if (def.nav[key]) {
-        if (key === fixedVia) continue;
-        plan.refs[key] = this.resolveRef(t, def, key, value);
+      if (this.navTargets(def, key)) {
+        const nav = navName(def, key);
+        if (nav === fixedVia) continue;
+        const id = def.deep?.includes(nav) ? this.prepareDeep(t, def, nav, value, existing, plan, opts) : this.resolveRef(t, def, nav, value);
+        if (nav in plan.refs && plan.refs[nav] !== id) throw badRequest(`'${key}' and '${nav}' name different entities`, "InvalidReference");
+        // a deep update of the current target leaves the reference as it is
+        if (id !== undefined) plan.refs[nav] = id;
         continue;
       }
       const coll = def.collections[key];
@@ -425,6 +453,28 @@ export class Store {
     return plan;
   }
 
+  /**
+   * A deep navigation property in a body: `null` clears it, `{ID}` references an entity, a body
+   * without ID creates the target, one with an ID (and fields) updates that entity. Answers the
+   * reference to set, or undefined when it stays as it is.
+   */
+  private prepareDeep(t: Tenant, def: SetDef, nav: string, value: unknown, existing: Rec | null, plan: Plan, opts: WriteOptions): string | null | undefined {
+    if (value === null || (typeof value === "object" && !Array.isArray(value) && Object.keys(value).every((k) => k === "ID"))) {
+      return this.resolveRef(t, def, nav, value);
+    }
+    if (typeof value !== "object" || Array.isArray(value)) throw badRequest(`Navigation property '${nav}' of ${def.set} must be an object or null`, "InvalidValue");
+    const body = value as Record<string, unknown>;
+    const targetDef = SETS.get(def.nav[nav]![0]!)!;
+    if (body.ID == null) {
+      const child = this.prepare(t, targetDef, body, null, opts);
+      plan.targets.push(child);
+      return child.id;
+    }
+    const id = this.resolveRef(t, def, nav, { ID: body.ID })!;
+    plan.targets.push(this.prepare(t, targetDef, body, t.byId.get(id)!, opts));
+    return existing?.r[nav] === id ? undefined : id;
+  }
+
   private checkRequired(t: Tenant, plan: Plan, fixedVia?: string) {
     const { def, fields, refs } = plan;
     const missing = (what: string) => badRequest(`${def.type} needs ${what}`, "MissingProperty");
@@ -438,7 +488,6 @@ export class Store {
       case "Relation_Person":
         if (!has("FirstName") && !has("LastName")) throw missing("a FirstName or LastName");
         break;
-      case "Address":
       case "Activity_Subscription":
         if (!hasRef("Relation")) throw missing("a Relation");
         break;
@@ -447,18 +496,19 @@ export class Store {
         break;
       case "Activity_Invoice":
       case "Activity_SalesOrder":
-        if (!hasRef("Relation") && !hasRef("Relationship")) throw missing("a Relation or Relationship");
+        if (!hasRef("Relationship")) throw missing("a Relationship (the customer's)");
         break;
       default:
-        if (def.set === "Relationship_Person_Contact_Standard") {
+        if (def.set === "Relationship_Person_Contact_Standard" || def.set === "Relationship_Person_Contact_Employee") {
           if (!hasRef("Person") || !hasRef("Relation")) throw missing("a Person and a Relation");
-        } else if (def.set.startsWith("Relationship_") && !hasRef("Relation")) throw missing("a Relation");
+        } else if (def.set.startsWith("Relationship_") && !hasRef("Relation")) throw missing(def.aliases ? "a Relation or Organization" : "a Relation");
     }
     void t;
   }
 
   private commit(t: Tenant, plan: Plan, events: MutationEvent[], opts: WriteOptions, via?: { nav: string; id: string }): Rec {
     const table = this.table(t, plan.def.set);
+    for (const target of plan.targets) this.commit(t, target, events, opts);
     const now = this.stamp();
     const changed: string[] = [];
     let rec = plan.existing;
@@ -536,10 +586,6 @@ export class Store {
       rec.r.Unit = this.defaultOf(t, "Datastore_Unit")?.id ?? null;
       this.reindexDefaults(t, rec);
     }
-    if (set === "Address" && plan.refs.AddressType === undefined) {
-      rec.r.AddressType = this.byCode(t, "Datastore_AddressType", "Visiting")?.id ?? null;
-      this.reindexDefaults(t, rec);
-    }
     if (CUSTOMER_SETS.includes(set) && (plan.fields.DebtorNumber == null || plan.fields.DebtorNumber === "")) {
       plan.fields.DebtorNumber = String(++t.counters.debtor);
     }
@@ -550,10 +596,12 @@ export class Store {
       const inv = set === "Activity_Invoice";
       f.Currency = "EUR";
       f.IsVatIncluded = false;
-      f.PaymentTermInDays = 30;
-      f.TotalExcludingVat = 0;
-      f.VatAmount = 0;
-      f.TotalIncludingVat = 0;
+      f.DiscountPercentage = 0;
+      f.Amount = 0;
+      f.IsClosed = false;
+      // the payment term follows the customer relationship's
+      const relationship = plan.refs.Relationship ? t.byId.get(plan.refs.Relationship) : undefined;
+      f.PaymentTermInDays = typeof relationship?.f.PaymentTermInDays === "number" ? relationship.f.PaymentTermInDays : 30;
       if (inv) {
         f.IsPaid = false;
         f.InvoiceDate = today();
@@ -564,21 +612,6 @@ export class Store {
       }
       if (plan.refs.Phase == null) {
         plan.refs.Phase = this.byCode(t, inv ? "Datastore_Phase_ActivityInvoice" : "Datastore_Phase_ActivitySalesOrder", "Draft")?.id ?? null;
-      }
-      // derive Relation/Relationship from each other
-      if (plan.refs.Relation == null && plan.refs.Relationship) {
-        plan.refs.Relation = t.byId.get(plan.refs.Relationship)?.r.Relation ?? null;
-      }
-      if (plan.refs.Relationship == null && plan.refs.Relation) {
-        const rel = t.byId.get(plan.refs.Relation);
-        const custSet = rel?.def.set === "Relation_Person" ? CUSTOMER_SETS[1]! : CUSTOMER_SETS[0]!;
-        const cust = this.referencing(t, custSet, "Relation", plan.refs.Relation)[0];
-        if (cust) {
-          plan.refs.Relationship = cust.id;
-          if (plan.fields.PaymentTermInDays === undefined && typeof cust.f.PaymentTermInDays === "number") {
-            f.PaymentTermInDays = cust.f.PaymentTermInDays;
-          }
-        }
       }
     }
     if (set === "Activity_Subscription") f.StartDate = today();
@@ -622,7 +655,7 @@ export class Store {
         if (act.modified < rec.modified) act.modified = rec.modified;
       }
     }
-    if ((set === "Activity_Invoice" || set === "Activity_SalesOrder") && changed.includes("IsVatIncluded")) {
+    if ((set === "Activity_Invoice" || set === "Activity_SalesOrder") && (changed.includes("IsVatIncluded") || changed.includes("DiscountPercentage"))) {
       for (const line of this.children(t, rec, "ProductLines")) this.recomputeLine(t, line);
       this.recomputeActivity(t, rec);
     }
@@ -648,18 +681,22 @@ export class Store {
     }
   }
 
+  /** What the invoice or sales order comes to: `Amount` (excluding VAT) and the lines' VAT. */
+  activityTotals(t: Tenant, act: Rec): { excludingVat: number; vat: number; includingVat: number } {
+    const excludingVat = Number(act.f.Amount ?? 0);
+    const discount = 1 - Number(act.f.DiscountPercentage ?? 0) / 100;
+    let vat = 0;
+    for (const line of this.children(t, act, "ProductLines")) vat += Number(line.f.VatAmount ?? 0);
+    vat = round2(vat * discount);
+    return { excludingVat, vat, includingVat: round2(excludingVat + vat) };
+  }
+
+  /** `Amount`: the lines' total excluding VAT, less the activity's own discount (docs/host-api.md, assumed). */
   recomputeActivity(t: Tenant, act: Rec) {
     let excl = 0;
-    let vat = 0;
-    let incl = 0;
-    for (const line of this.children(t, act, "ProductLines")) {
-      excl += Number(line.f.TotalExcludingVat ?? 0);
-      vat += Number(line.f.VatAmount ?? 0);
-      incl += Number(line.f.TotalIncludingVat ?? 0);
-    }
-    act.f.TotalExcludingVat = round2(excl);
-    act.f.VatAmount = round2(vat);
-    act.f.TotalIncludingVat = round2(incl);
+    for (const line of this.children(t, act, "ProductLines")) excl += Number(line.f.TotalExcludingVat ?? 0);
+    const discount = typeof act.f.DiscountPercentage === "number" ? act.f.DiscountPercentage : 0;
+    act.f.Amount = round2(excl * (1 - discount / 100));
   }
 
   private countNumbers(t: Tenant, rec: Rec) {

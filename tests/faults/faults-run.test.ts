@@ -250,19 +250,19 @@ describe.skipIf(!HAS_PG)(`faults run: ${RELATIES} relations and ${INVOICES} invo
     const A = crm(world, TENANT_A);
 
     // 50 customers that exist only in the CRM, and 450 imported ones
-    const visiting = (await A.get("Datastore_AddressType?$filter=Code eq 'Visiting'")).value[0];
+    const netherlands = (await A.get("Datastore_Country?$filter=Code eq 'NL'")).value[0];
     crmOnlyNames = Array.from({ length: CRM_ONLY }, (_, i) => `Faults Klant ${String(i + 1).padStart(3, "0")} BV`);
     await postJson(`${world.host.url}/__admin/seed`, {
       tenant: TENANT_A,
       Relation_Organization: crmOnlyNames.map((name, i) => ({
         Name: name,
-        Addresses: [{ Street: "Foutstraat", HouseNumber: String(i + 1), Postalcode: `${3000 + i} FT`, City: "Utrecht", CountryCode: "NL", AddressType: { ID: visiting.ID } }],
+        VisitingAddress: { Street: `Foutstraat ${i + 1}`, Postalcode: `${3000 + i} FT`, City: "Utrecht", Country: { ID: netherlands.ID } },
         Relationships: [{ _Type: "Relationship.Organization.CommercialRelationship.Customer", PaymentTermInDays: 14 }],
       })),
     });
     const crmOnly: Array<{ ID: string; Name: string }> = [];
     for (let skip = 0; crmOnly.length < CRM_ONLY && skip < 500; skip += 100) {
-      crmOnly.push(...(await A.get(`Relation_Organization?$filter=startswith(Name,'Faults Klant')&$select=ID,Name&$top=100&$skip=${skip}`)).value);
+      crmOnly.push(...(await A.get(`Relation_Organization?$filter=startswith(Name,'Faults Klant')&$select=ID,Name&$orderby=ID&$top=100&$skip=${skip}`)).value);
     }
     expect(crmOnly).toHaveLength(CRM_ONLY);
     const klanten = new Set(startRelaties.filter((r) => !r.nonactief && r.relatiesoort?.includes("Klant") && !r.relatiesoort?.includes("Leverancier")).map((r) => r.id));
@@ -273,6 +273,10 @@ describe.skipIf(!HAS_PG)(`faults run: ${RELATIES} relations and ${INVOICES} invo
     const imported = links.filter((l) => klanten.has(l.remoteId)).map((l) => l.hostId).sort().slice(0, INVOICES - CRM_ONLY);
     expect(imported).toHaveLength(INVOICES - CRM_ONLY);
     const customers = [...imported, ...crmOnly.map((c) => c.ID)];
+    // an invoice's customer is reached through its customer relationship
+    const customerRelationship = new Map<string, string>(
+      (await A.all("Relationship_Organization_CommercialRelationship_Customer")).map((r: { ID: string; Relation: { ID: string } }) => [r.Relation.ID, r.ID]),
+    );
 
     const products: Array<{ ID: string; IsActive?: boolean; VatGroup?: { ID: string; CountryCode?: string } | null }> = (
       await A.get("Product?$expand=VatGroup&$top=100")
@@ -283,13 +287,13 @@ describe.skipIf(!HAS_PG)(`faults run: ${RELATIES} relations and ${INVOICES} invo
       tenant: TENANT_A,
       Activity_Invoice: customers.map((rel, i) => ({
         Subject: `Faults run factuur ${i + 1}`,
-        Relation: { ID: rel },
+        Relationship: { ID: customerRelationship.get(rel) },
         ProductLines: [{ Product: { ID: sellable[i % sellable.length] }, Quantity: 1 + (i % 4) }],
       })),
     });
     for (let skip = 0; invoiceIds.length < INVOICES && skip < 2000; skip += 100) {
-      const page = (await A.get(`Activity_Invoice?$filter=startswith(Subject,'Faults run')&$select=ID,Number&$expand=Relation($select=ID)&$top=100&$skip=${skip}`)).value;
-      invoiceIds.push(...page.map((v: any) => ({ id: v.ID, number: v.Number, relationId: v.Relation?.ID })));
+      const page = (await A.get(`Activity_Invoice?$filter=startswith(Subject,'Faults run')&$select=ID,Number&$expand=Relationship($select=ID;$expand=Relation($select=ID))&$orderby=ID&$top=100&$skip=${skip}`)).value;
+      invoiceIds.push(...page.map((v: any) => ({ id: v.ID, number: v.Number, relationId: v.Relationship?.Relation?.ID })));
       if (page.length < 100) break;
     }
     expect(invoiceIds).toHaveLength(INVOICES);

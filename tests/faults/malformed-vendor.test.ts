@@ -156,9 +156,9 @@ describe("malformed SnelStart answers end that record with a clear message and w
       const A = crm(world, TENANT_A);
       let inv = (await A.get(`Activity_Invoice?$filter=Number eq '${c.invoiceNumber}'&$select=ID,Number`)).value[0];
       if (!inv) {
-        const rel = (await A.get("Relation_Organization?$filter=IsOwnOrganization eq false&$top=1&$select=ID")).value[0];
+        const customer = (await A.get("Relationship_Organization_CommercialRelationship_Customer?$top=1&$select=ID")).value[0];
         const prod = (await A.get("Product?$top=1&$select=ID")).value[0];
-        inv = await A.post("Activity_Invoice", { Subject: "malformed", Relation: { ID: rel.ID }, ProductLines: [{ Product: { ID: prod.ID }, Quantity: 1 }] });
+        inv = await A.post("Activity_Invoice", { Subject: "malformed", Relationship: { ID: customer.ID }, ProductLines: [{ Product: { ID: prod.ID }, Quantity: 1 }] });
       }
       const sent = (await A.get("Datastore_Phase_ActivityInvoice?$filter=Code eq 'Sent'")).value[0];
       await A.post("Activity_Invoice", { ID: inv.ID, Phase: { ID: sent.ID } });
@@ -166,9 +166,9 @@ describe("malformed SnelStart answers end that record with a clear message and w
       // the customer and the products exist in SnelStart beforehand, so the only write left is the booking itself
       const { loadSyncContext } = await import("@/lib/sync/context");
       const { productSpec, pushRecord, relationSpec } = await import("@/lib/sync/entities");
-      const full = await A.get(`Activity_Invoice(${inv.ID})?$expand=Relation($select=ID),ProductLines($expand=Product)`);
+      const full = await A.get(`Activity_Invoice(${inv.ID})?$expand=Relationship($expand=Relation($select=ID)),ProductLines($expand=Product)`);
       const ctx = await loadSyncContext(world.db, installationId);
-      await pushRecord(ctx, relationSpec, full.Relation.ID, { force: true });
+      await pushRecord(ctx, relationSpec, full.Relationship.Relation.ID, { force: true });
       for (const line of full.ProductLines as Array<{ Product?: { ID: string } | null }>) {
         if (line.Product) await pushRecord(ctx, productSpec, line.Product.ID, { force: true });
       }

@@ -19,7 +19,7 @@ import { startHostSandbox, type HostSandbox } from "@/sandbox/host/server";
 import { startSnelStartSimulator, type SnelStartSimulator, type SnelStartSimulatorOptions } from "@/sandbox/vendors/snelstart/server";
 import { createTestDatabase } from "./db";
 
-import { KORENSCHOOF, SANDBOX_TENANT } from "./seed";
+import { KORENSCHOOF, SANDBOX_COUNTRY_NL, SANDBOX_TENANT } from "./seed";
 export { KORENSCHOOF, OTHER_TENANT, SANDBOX_TENANT } from "./seed";
 
 const secrets = {
@@ -275,17 +275,25 @@ export function crm(world: World, tenantId = SANDBOX_TENANT) {
     post: (path: string, body: unknown) => ok("POST", path, body),
     put: (path: string, body: unknown) => ok("PUT", path, body),
     del: (path: string) => ok("DELETE", path),
-    /** every row of a set (pages of 100), with an optional $filter and $expand */
+    /** every row of a set (pages of 100, ordered by ID: the CRM has no default order), with an optional $filter and $expand */
     async all(set: string, q: { filter?: string; expand?: string } = {}): Promise<Json[]> {
       const out: Json[] = [];
       for (let skip = 0; ; skip += 100) {
-        const params = new URLSearchParams({ $top: "100", $skip: String(skip) });
+        const params = new URLSearchParams({ $top: "100", $skip: String(skip), $orderby: "ID" });
         if (q.filter) params.set("$filter", q.filter);
         if (q.expand) params.set("$expand", q.expand);
         const page = await ok("GET", `${set}?${params}`);
         out.push(...page.value);
         if (page.value.length < 100) return out;
       }
+    },
+    /** the customer relationship of a relation (an invoice's customer is reached through it) */
+    async customerOf(relationId: string): Promise<string> {
+      for (const set of ["Relationship_Organization_CommercialRelationship_Customer", "Relationship_Person_CommercialRelationship_Customer"]) {
+        const hit = (await ok("GET", `${set}?$filter=Relation/ID eq ${relationId}&$select=ID`)).value[0];
+        if (hit) return hit.ID as string;
+      }
+      throw new Error(`CRM: ${relationId} is no customer`);
     },
     async count(set: string, filter?: string): Promise<number> {
       const params = new URLSearchParams({ $top: "0", $count: "true" });
@@ -298,7 +306,7 @@ export type Crm = ReturnType<typeof crm>;
 
 /** Ids of the sandbox CRM's datastores (sandbox/host/seed.json). */
 export const CRM = {
-  addressType: { visiting: "423682f0-a325-5278-95a0-70eee774eb9c", postal: "9dbb48a8-554b-57c2-a9a9-41aec8f62891" },
+  country: { NL: SANDBOX_COUNTRY_NL, BE: "f0f3eeb4-0c96-55df-b076-5c434fb82a7c" },
   vatGroup: { NL21: "1ff9feb2-c3fe-5f4a-85a0-88273c4149f8", NL9: "ba92278a-8afc-5757-82f9-2567bd6bd0d8", NL0: "a06e0d92-9c5e-5382-ad02-d5fe56aceccb" },
   invoicePhase: { draft: "5f309626-aa05-5e08-aae9-53d19dfe1450", sent: "7a207baf-3bd1-5527-a801-aa2db449923a", paid: "dec96de4-39bf-51bb-be77-e21606cab7c1" },
   salesOrderPhase: { draft: "63df6d51-cde4-5cd7-a9a8-df42c7d2b095", linked: "aa656426-5ea9-5e8e-8754-b360aec6444c" },
@@ -310,6 +318,13 @@ export const CRM = {
     leCoin: "8d8622a1-2679-5fb3-a39f-f97d17606952",
   },
   person: { janDeBoer: "e5e4143b-274c-56b7-ae8c-19eb5337a4eb" },
+  /** the customer relationships (an invoice's customer is reached through its Relationship) */
+  customer: {
+    goudenKorf: "914d5b5f-0c0e-590c-91d5-36a03f9af3b9",
+    vanDijk: "f7dbeb46-fbb5-5c0d-abe3-80b5513617b7",
+    leCoin: "4cc56750-48cb-545a-81e7-10b426081438",
+    janDeBoer: "02e4accf-2753-54cc-9e64-61d70dc15051",
+  },
   invoice: { sent0001: "e40e923a-6483-5b2c-8fd4-b8647cc22449", draftWithSubscription0002: "c7f1d83e-8bfe-5456-a95a-5a4edaf9d6d6" },
   salesOrder: { so0001: "32f34b76-3096-5e33-9c47-d183e244736d" },
   subscription: { goudenKorf: "6dbae2d5-b7a9-5e25-bcc5-7e44379a2805" },

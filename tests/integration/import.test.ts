@@ -67,16 +67,14 @@ async function prepare(): Promise<Pre> {
   // "9711 NR"), written differently; no debtor number (a prospect)
   const orgByAddress = await api.post("Relation_Organization", {
     Name: "supermarkt  buurtwinkel OOST",
-    Addresses: [
-      { Street: "Oosterstraat", HouseNumber: "45", HouseNumberAddition: "-A", Postalcode: "9711nr", City: "Groningen", CountryCode: "NL", AddressType: { ID: CRM.addressType.visiting } },
-    ],
+    VisitingAddress: { Street: "Oosterstraat 45 -A", Postalcode: "9711nr", City: "Groningen", Country: { ID: CRM.country.NL } },
     Relationships: [{ _Type: PROSPECT }],
   });
   // a person with the name and address of SnelStart's organisation 1005: persons never match on name and address
   const personSameAddress = await api.post("Relation_Person", {
     FirstName: "Restaurant",
     LastName: "Smaakvol",
-    Addresses: [{ Street: "Havenkade", HouseNumber: "8", Postalcode: "1013 BD", City: "Amsterdam", CountryCode: "NL", AddressType: { ID: CRM.addressType.visiting } }],
+    VisitingAddress: { Street: "Havenkade 8", Postalcode: "1013 BD", City: "Amsterdam", Country: { ID: CRM.country.NL } },
   });
   return { orgByNumber: orgByNumber.ID, orgByAddress: orgByAddress.ID, personByNumber: CRM.person.janDeBoer, personSameAddress: personSameAddress.ID, jDeBoerRelatie: jan.json.id };
 }

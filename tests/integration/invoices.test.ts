@@ -65,7 +65,7 @@ async function sentInvoice(lines: Array<{ Description: string; Quantity: number;
     PaymentTermInDays: 14,
     Currency: "EUR",
     IsVatIncluded: false,
-    Relation: { ID: CRM.org.goudenKorf },
+    Relationship: { ID: CRM.customer.goudenKorf },
     ProductLines: lines.map(({ Product, ...l }) => ({ ...l, VatGroup: { ID: l.VatGroup }, ...(Product ? { Product: { ID: Product } } : {}) })),
   });
   await api.put(`Activity_Invoice(${inv.ID})`, { Phase: { ID: CRM.invoicePhase.sent } });
@@ -105,8 +105,9 @@ describe("booking invoices", () => {
       { btwSoort: "VerkopenLaag", btwBedrag: 11.25 },
     ]);
     expect(b.factuurbedrag).toBe(366.15);
-    const crmInvoice = await api.get(`Activity_Invoice(${first.id})`);
-    expect(b.factuurbedrag).toBe(crmInvoice.TotalIncludingVat);
+    const crmInvoice = await api.get(`Activity_Invoice(${first.id})?$expand=ProductLines`);
+    expect(b.factuurbedrag).toBe(crmInvoice.ProductLines.reduce((sum: number, l: { TotalIncludingVat: number }) => sum + l.TotalIncludingVat, 0));
+    expect(crmInvoice.Amount).toBe(315);
 
     const docs = await documentsOf(b.id);
     expect(docs).toHaveLength(1);

@@ -67,7 +67,7 @@ describe("payments", () => {
       PaymentTermInDays: 14,
       Currency: "EUR",
       IsVatIncluded: false,
-      Relation: { ID: CRM.org.vanDijk },
+      Relationship: { ID: CRM.customer.vanDijk },
       ProductLines: [{ Description: "Advies", Quantity: 1, Price: 100, VatGroup: { ID: CRM.vatGroup.NL21 } }],
     });
     await api.put(`Activity_Invoice(${inv.ID})`, { Phase: { ID: CRM.invoicePhase.sent } });

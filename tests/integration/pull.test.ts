@@ -63,11 +63,14 @@ describe("the hourly pull", () => {
     await sim.edit("relaties", SNEL.relatie.zonnetje1001, (r) => {
       r.email = "nieuw@hetzonnetje.test";
       r.telefoon = "033 123 45 67";
+      r.vestigingsAdres = { ...r.vestigingsAdres, straat: "Stationsstraat 12-B" };
     });
     await pull("relations");
-    const org = await api.get(`Relation_Organization(${hostOf.get(SNEL.relatie.zonnetje1001)})`);
+    const org = await api.get(`Relation_Organization(${hostOf.get(SNEL.relatie.zonnetje1001)})?$expand=VisitingAddress($expand=Country)`);
     expect(org.EmailAddress).toBe("nieuw@hetzonnetje.test");
     expect(org.PhoneNumber).toBe("033 123 45 67");
+    // Tribe keeps the house number in Street
+    expect(org.VisitingAddress).toMatchObject({ Street: "Stationsstraat 12 B", Country: { Code: "NL" } });
     expect(await api.count("Relation_Organization", "Name eq 'Lunchroom Het Zonnetje'")).toBe(1);
 
     // the CRM's webhooks for that update come back as echoes: nothing is pushed to SnelStart

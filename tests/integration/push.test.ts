@@ -42,9 +42,7 @@ describe("pushing relations", () => {
       Name: "Drukkerij Van Leeuwen",
       EmailAddress: "info@drukkerijvanleeuwen.test",
       PhoneNumber: "+31 71 512 3456",
-      Addresses: [
-        { Street: "Stationsweg", HouseNumber: "14", HouseNumberAddition: "B", Postalcode: "2312 AV", City: "Leiden", CountryCode: "NL", AddressType: { ID: CRM.addressType.visiting } },
-      ],
+      VisitingAddress: { Street: "Stationsweg 14 B", Postalcode: "2312 AV", City: "Leiden", Country: { ID: CRM.country.NL } },
       Relationships: [{ _Type: CUSTOMER, PaymentTermInDays: 30 }],
     });
     orgId = org.ID;

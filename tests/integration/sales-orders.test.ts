@@ -48,7 +48,7 @@ describe("sales-order mode", () => {
       PaymentTermInDays: 14,
       Currency: "EUR",
       IsVatIncluded: false,
-      Relation: { ID: CRM.org.goudenKorf },
+      Relationship: { ID: CRM.customer.goudenKorf },
       ProductLines: [{ Description: "Jubileumtaart", Quantity: 2, Price: 35, VatGroup: { ID: CRM.vatGroup.NL9 } }],
     });
     await api.put(`Activity_SalesOrder(${so.ID})`, { Phase: { ID: CRM.salesOrderPhase.linked } });

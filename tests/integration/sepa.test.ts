@@ -40,7 +40,7 @@ async function sendInvoice(relationId: string, subscriptionId: string | null) {
     PaymentTermInDays: 14,
     Currency: "EUR",
     IsVatIncluded: false,
-    Relation: { ID: relationId },
+    Relationship: { ID: await api.customerOf(relationId) },
     ...(subscriptionId ? { Subscription: { ID: subscriptionId } } : {}),
     ProductLines: [{ Description: "Brood, maart", Quantity: 1, Price: 80, VatGroup: { ID: CRM.vatGroup.NL9 } }],
   });

@@ -160,8 +160,8 @@ export const snelstart: Connector<SnelStartCredentialsForm, SnelStartSettings> =
         case "debtors":
           return { exportRelationTypes: DEFAULT_EXPORT_RELATION_TYPES.filter((t) => host.relationTypes.some((r) => r.value === t)) };
         case "addresses": {
-          const byCode = (code: string) => host.addressTypes.find((t) => t.hint?.toLowerCase() === code)?.value;
-          return { vestigingsAdresType: byCode("visiting"), correspondentieAdresType: byCode("postal") ?? byCode("visiting") };
+          const byKind = (kind: string) => host.addressTypes.find((t) => t.kind === kind)?.value;
+          return { vestigingsAdresType: byKind("visiting"), correspondentieAdresType: byKind("postal") ?? byKind("visiting") };
         }
         case "other":
           return { mode: "invoices", verkoopordersjabloonId: null };

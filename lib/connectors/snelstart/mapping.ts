@@ -17,7 +17,7 @@ import type {
   SalesOrder,
 } from "@/lib/model";
 import { formatPostcode } from "@/lib/model/postcode";
-import { joinStreet, splitStreet } from "./street";
+import { joinStreet, splitStreet } from "@/lib/model/street";
 import type {
   AdresModel,
   ArtikelModel,
@@ -34,7 +34,7 @@ import type {
   VerkooporderRegelModel,
 } from "./types";
 
-export { joinStreet, splitStreet } from "./street";
+export { joinStreet, splitStreet } from "@/lib/model/street";
 
 /** SnelStart's two address slots on a relatie. */
 export type SnelStartAddressSlot = "vestigingsAdres" | "correspondentieAdres";

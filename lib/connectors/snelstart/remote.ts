@@ -99,10 +99,7 @@ export function createSnelStartRemote(client: SnelStartClient, settings: SnelSta
     vestigingsAdres: settings.vestigingsAdresType,
     correspondentieAdres: settings.correspondentieAdresType,
   };
-  const kindOf = (typeId: string): AddressKind => {
-    const code = host.addressTypes.find((t) => t.value === typeId)?.hint?.toLowerCase();
-    return code === "postal" || code === "invoice" || code === "delivery" ? code : "visiting";
-  };
+  const kindOf = (typeId: string): AddressKind => host.addressTypes.find((t) => t.value === typeId)?.kind ?? "visiting";
   const addressKinds = { vestigingsAdres: kindOf(settings.vestigingsAdresType), correspondentieAdres: kindOf(settings.correspondentieAdresType) };
 
   const countries = () => referenceData(client).landen;

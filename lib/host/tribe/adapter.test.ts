@@ -19,8 +19,7 @@ const GOUDEN_KORF_CONTACT = "1d363b0f-d8df-5b5d-a85e-885e638b4b28";
 const JAN_DE_BOER = "e5e4143b-274c-56b7-ae8c-19eb5337a4eb";
 const INVOICE_SENT = "e40e923a-6483-5b2c-8fd4-b8647cc22449";
 const INVOICE_DRAFT = "c7f1d83e-8bfe-5456-a95a-5a4edaf9d6d6";
-const VISITING = "423682f0-a325-5278-95a0-70eee774eb9c";
-const INVOICE_TYPE = "404f5343-fed0-5316-b7d2-ac5e33c84fc9";
+const SANNE = "sanne@sandbox-bv.nl";
 
 let host: HostSandbox;
 
@@ -41,7 +40,7 @@ async function calls(tenant = TENANT): Promise<Record<string, number>> {
 }
 const resetCalls = () => admin("stats/reset", undefined, "POST");
 
-function adapterFor(tenant = TENANT, over: Partial<Parameters<typeof createTribeClient>[0]> = {}) {
+function adapterFor(tenant = TENANT, over: Partial<Parameters<typeof createTribeClient>[0]> = {}, adapterOptions: Parameters<typeof createTribeHostAdapter>[1] = {}) {
   const requests: TribeRequestInfo[] = [];
   const sleeps: number[] = [];
   const client = createTribeClient({
@@ -55,7 +54,7 @@ function adapterFor(tenant = TENANT, over: Partial<Parameters<typeof createTribe
     },
     ...over,
   });
-  return { adapter: createTribeHostAdapter(client), client, requests, sleeps };
+  return { adapter: createTribeHostAdapter(client, adapterOptions), client, requests, sleeps };
 }
 
 async function readAll(adapter: HostAdapter) {
@@ -106,21 +105,24 @@ describe("token", () => {
 
 describe("relations.page", () => {
   it("pages organizations then persons, 100 a call, with the total known on the first page", async () => {
+    const seedIds = new Set((await readAll(adapterFor().adapter)).items.map((i) => i.id));
     await admin("seed", { tenant: TENANT, organizations: 150, persons: 30 });
     await resetCalls();
     const { adapter, requests } = adapterFor();
     const { items, totals, pages } = await readAll(adapter);
-    // 5 organizations (the own one excluded) + 150, 2 persons + 30
-    expect(items.length).toBe(187);
-    expect(new Set(items.map((i) => i.id)).size).toBe(187);
-    expect(totals.every((t) => t === 187)).toBe(true);
+    // 5 organizations (the own one excluded) + 150, 3 persons (one the employee) + 30; the CRM lists
+    // in no stable order unless asked (stableDefaultOrder is off): every row comes exactly once all the same
+    expect(items.length).toBe(188);
+    expect(new Set(items.map((i) => i.id)).size).toBe(188);
+    expect(totals.every((t) => t === 188)).toBe(true);
     expect(pages).toBe(3);
-    expect(items.filter((i) => i.data.kind === "person").length).toBe(32);
+    expect(items.filter((i) => i.data.kind === "person").length).toBe(33);
     expect(items.some((i) => i.data.name === "Sandbox BV")).toBe(false);
     expect(await calls()).toEqual({ "GET Relation_Organization": 2, "GET Relation_Person": 2 });
     expect(requests.filter((r) => r.path === "/oauth2/token").length).toBe(1);
-    const seeded = items[5]!; // the first generated organization, after the 5 of the seed
-    expect(seeded.data.addresses[0]).toMatchObject({ kind: "visiting", hostTypeId: VISITING, country: "NL" });
+    const generated = items.find((i) => !seedIds.has(i.id) && i.data.kind === "organization")!;
+    // the generator keeps the house number in Street, as Tribe does
+    expect(generated.data.addresses[0]).toMatchObject({ kind: "visiting", hostTypeId: "VisitingAddress", country: "NL", houseNumber: expect.stringMatching(/^\d+$/) });
   });
 
   it("reads up to five pages at once once the size is known, still one call per 100 rows", async () => {
@@ -136,9 +138,9 @@ describe("relations.page", () => {
       page.items.forEach((i) => ids.add(i.id));
       cursor = page.next;
     } while (cursor && sizes.length < 20);
-    // 5 + 795 organizations, then the 2 persons of the seed
-    expect(sizes).toEqual([100, 500, 200, 2]);
-    expect(ids.size).toBe(802);
+    // 5 + 795 organizations, then the 3 persons of the seed
+    expect(sizes).toEqual([100, 500, 200, 3]);
+    expect(ids.size).toBe(803);
     expect(await calls()).toEqual({ "GET Relation_Organization": 8, "GET Relation_Person": 2 });
   });
 
@@ -182,14 +184,18 @@ describe("relations.create / update / setNumbers", () => {
   it("creates with one deep insert; what it returns is what a later read gives", async () => {
     const { adapter } = adapterFor();
     const created = await adapter.relations.create(newOrg());
-    // one POST (plus the address types, read once per adapter instance)
-    expect(await calls()).toEqual({ "POST Relation_Organization": 1, "GET Datastore_AddressType": 1 });
+    // one POST (plus the country, looked up once per code and adapter instance)
+    expect(await calls()).toEqual({ "POST Relation_Organization": 1, "GET Datastore_Country": 1 });
     expect(created.number).toBe("D-5001");
     expect(created.data).toMatchObject({ debtorNumber: "D-5001", creditorNumber: "K-7001", paymentTermDays: 21, relationTypes: ["Customer", "Supplier"] });
-    expect(created.data.addresses.map((a) => [a.kind, a.hostTypeId])).toEqual([
-      ["visiting", VISITING],
-      ["invoice", INVOICE_TYPE],
+    expect(created.data.addresses.map((a) => [a.kind, a.hostTypeId, a.street, a.houseNumber, a.country])).toEqual([
+      ["visiting", "VisitingAddress", "Havenkade", "3", "NL"],
+      ["invoice", "InvoiceAddress", "Postbus", "10", "NL"],
     ]);
+    // the number is written into Street, as Tribe keeps it
+    const tenant = host.state.store.tenant(TENANT)!;
+    const stored = host.state.store.get(tenant, "Relation_Organization", created.id)!;
+    expect(tenant.byId.get(stored.r.VisitingAddress!)!.f).toMatchObject({ Street: "Havenkade 3", Postalcode: "1601 AA", City: "Enkhuizen" });
 
     const fresh = await adapterFor().adapter.relations.get(created.id);
     expect(fresh!.data).toEqual(created.data);
@@ -254,20 +260,22 @@ describe("relations.create / update / setNumbers", () => {
       addresses: [
         { ...current.data.addresses[0]!, houseNumber: "12", houseNumberAddition: null },
         current.data.addresses[1]!,
-        { kind: "delivery", street: "Magazijnweg", houseNumber: "5", houseNumberAddition: null, postcode: "3000 ZZ", city: "Rotterdam", country: "NL", hostTypeId: null },
+        { kind: "invoice", street: "Magazijnweg", houseNumber: "5", houseNumberAddition: null, postcode: "3000 ZZ", city: "Rotterdam", country: "NL", hostTypeId: null },
       ],
     };
     // same adapter instance right after the read: the cached relation gives the child IDs
     await resetCalls();
     const written = await reader.relations.update(VAN_DIJK, desired, previous);
-    expect(await calls()).toEqual({ "PUT Relation_Organization": 1, "GET Datastore_AddressType": 1 });
+    expect(await calls()).toEqual({ "PUT Relation_Organization": 1, "GET Datastore_Country": 1 });
     const fresh = (await adapterFor().adapter.relations.get(VAN_DIJK))!;
     expect(fresh.data.addresses.map((a) => [a.kind, a.houseNumber])).toEqual([
       ["visiting", "12"],
       ["postal", "1234"],
-      ["delivery", "5"],
+      ["invoice", "5"],
     ]);
     expect(fresh.data).toEqual(written.data);
+    // the visiting address was updated in place, the invoice address created and linked
+    expect(written.mutated).toEqual([VAN_DIJK, current.parts![0], fresh.parts![2]]);
 
     // a fresh adapter has no child IDs: it reads the relation first (GET + PUT)
     await resetCalls();
@@ -300,8 +308,9 @@ describe("relations.create / update / setNumbers", () => {
 describe("relations.get / resolveId", () => {
   it("resolves an address, a relationship and a contact to their relation", async () => {
     const { adapter } = adapterFor();
+    // Tribe's addresses name no owner: the relation that refers to it is looked up
     expect(await adapter.relations.resolveId("Address", VAN_DIJK_POSTAL_ADDRESS)).toBe(VAN_DIJK);
-    expect(await calls()).toEqual({ "GET Address": 1 });
+    expect(await calls()).toEqual({ "GET Relation_Organization": 1 });
     expect(await adapter.relations.resolveId("Relationship.Person.Contact.Standard", GOUDEN_KORF_CONTACT)).toBe(GOUDEN_KORF);
     expect(await adapter.relations.resolveId("Relation.Person", JAN_DE_BOER)).toBe(JAN_DE_BOER);
     expect(await adapter.relations.resolveId("Address", "00000000-0000-4000-8000-000000000000")).toBeNull();
@@ -396,11 +405,41 @@ describe("options", () => {
     expect(o.vatGroups.length).toBe(7);
     expect(o.vatGroups.find((v) => v.hint === "NL21")).toMatchObject({ label: "NL - 21%", percentage: 21, country: "NL" });
     expect(o.relationTypes.map((r) => r.value)).toEqual(["Customer", "Supplier", "Prospect", "Partner"]);
-    expect(o.addressTypes.find((a) => a.hint === "Visiting")!.value).toBe(VISITING);
+    // the address types are the relation's navigation properties, named in the user's language
+    expect(o.addressTypes).toEqual([
+      { value: "VisitingAddress", label: "Bezoekadres", hint: "VisitingAddress", kind: "visiting" },
+      { value: "PostalAddress", label: "Postadres", hint: "PostalAddress", kind: "postal" },
+      { value: "InvoiceAddress", label: "Factuuradres", hint: "InvoiceAddress", kind: "invoice" },
+    ]);
+    expect((await adapter.options("fr")).addressTypes.map((a) => a.label)).toEqual(["Adresse de visite", "Adresse postale", "Adresse de facturation"]);
     expect(o.productGroups.length).toBe(4);
     expect(o.ledgerAccounts.find((l) => l.hint === "8010")).toMatchObject({ label: "Omzet laag tarief" });
     expect(Object.values(await calls()).reduce((a, b) => a + b, 0)).toBe(6);
     expect((await adapterFor(NORWAY).adapter.options()).ownCountry).toBe("NO");
+  });
+});
+
+describe("currentUser", () => {
+  it("asks GetCurrentEmployee() whom the token acts for", async () => {
+    const { adapter } = adapterFor();
+    expect(await adapter.currentUser()).toEqual({ name: "Sanne de Vries", email: SANNE });
+    expect(await calls()).toEqual({ "GET GetCurrentEmployee": 1 });
+    expect(await adapterFor(NORWAY).adapter.currentUser()).toEqual({ name: "Ola Nordmann", email: "ola@fjordhandel.no" });
+  });
+});
+
+describe("house numbers", () => {
+  it("writes them to fields of their own when the CRM has them and the adapter is told to", async () => {
+    await admin("config", { houseNumberFields: true });
+    const { adapter } = adapterFor(TENANT, {}, { houseNumberFields: true });
+    const created = await adapter.relations.create(newOrg({ addresses: [{ kind: "visiting", street: "Havenkade", houseNumber: "3", houseNumberAddition: "bis", postcode: "1601 AA", city: "Enkhuizen", country: "NL", hostTypeId: null }] }));
+    const tenant = host.state.store.tenant(TENANT)!;
+    const stored = host.state.store.get(tenant, "Relation_Organization", created.id)!;
+    expect(tenant.byId.get(stored.r.VisitingAddress!)!.f).toMatchObject({ Street: "Havenkade", HouseNumber: "3", HouseNumberAddition: "bis" });
+    const fresh = (await adapterFor().adapter.relations.get(created.id))!;
+    expect(fresh.data).toEqual(created.data);
+    // an address of the seed still has its number in Street
+    expect((await adapter.relations.get(VAN_DIJK))!.data.addresses[0]).toMatchObject({ street: "Coolsingel", houseNumber: "10", houseNumberAddition: "A" });
   });
 });
 

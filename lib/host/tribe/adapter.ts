@@ -7,22 +7,32 @@
  *   changed children, and none at all when nothing differs;
  * - the relation last read (page, get, write) is kept per instance, so an update right after a
  *   read needs no second GET to learn its children's IDs;
- * - datastore lists (address types, units, phases, …) are read once per adapter instance.
+ * - datastore lists (units, phases, …) are read once per adapter instance, countries once per code;
+ * - every list is ordered by a unique key (Tribe promises no default order), see client.list.
  */
 import { z } from "zod";
 import type { DocumentFile, Invoice, Product, Relation, SalesOrder } from "@/lib/model";
-import type { HostAdapter, HostOptions, HostWrite, Page, SideRecord } from "@/lib/sync/types";
-import { isGuid, odata, TribeApiError, type TribeClient } from "./client";
+import type { HostAdapter, HostOptions, HostUser, HostWrite, Localized, Page, SideRecord } from "@/lib/sync/types";
+import { ACTIVITY_EXPAND, documentFileName, invoiceFromTribe, salesOrderFromTribe, tribeInvoice, tribeSalesOrder } from "./activities";
 import {
-  ADDRESS_CODE_BY_KIND,
-  addressTypeIdsFrom,
+  ADDRESS_EXPAND,
+  ADDRESS_LABELS,
+  ADDRESS_NAVS,
+  countriesToWrite,
+  countryCode,
+  KIND_BY_NAV,
+  tribeCountry,
+  type AddressSlots,
+  type AddressWriteOptions,
+  type TribeCountry,
+} from "./addresses";
+import { isGuid, odata, TribeApiError, type TribeClient } from "./client";
+import { tribeDatastore, type TribeDatastore } from "./entity";
+import {
   applyRelationWrite,
-  createNeedsAddressTypes,
   createsChildren,
-  documentFileName,
-  INVOICE_EXPAND,
-  invoiceFromTribe,
   numbersUpdateBody,
+  personName,
   productBody,
   productFromTribe,
   needsChildIds,
@@ -34,19 +44,12 @@ import {
   relationKindOf,
   relationSetOf,
   relationUpdateBody,
-  SALES_ORDER_EXPAND,
-  salesOrderFromTribe,
-  tribeDatastore,
-  tribeInvoice,
+  tribePerson,
   tribeProduct,
   tribeRelation,
   tribeRelationshipType,
-  tribeSalesOrder,
   tribeVatGroup,
-  updateNeedsAddressTypes,
-  type AddressTypeIds,
   type RelationSet,
-  type TribeDatastore,
   type TribeProduct,
   type TribeRelation,
 } from "./mapping";
@@ -58,6 +61,11 @@ const PAGES_AT_ONCE = 5;
 export type TribeHostAdapterOptions = {
   /** relations/products kept for a following update (default 2000) */
   cacheSize?: number;
+  /**
+   * write house numbers into `Address.HouseNumber`/`HouseNumberAddition` (not documented by Tribe)
+   * instead of into `Street` (default false); read from them whenever a CRM has them
+   */
+  houseNumberFields?: boolean;
 };
 
 const relationCursor = z.object({
@@ -107,21 +115,19 @@ class Lru<V> {
 }
 
 /** A lazily loaded value, loaded once; a failed load is tried again next time. */
-function once<T>(load: () => Promise<T>): (() => Promise<T>) & { peek(): T | undefined } {
+function once<T>(load: () => Promise<T>): () => Promise<T> {
   let p: Promise<T> | null = null;
-  let value: T | undefined;
-  const get = () => {
-    p ??= load().then(
-      (v) => (value = v),
-      (err) => {
-        p = null;
-        throw err;
-      },
-    );
+  return () => {
+    p ??= load().catch((err) => {
+      p = null;
+      throw err;
+    });
     return p;
   };
-  return Object.assign(get, { peek: () => value });
 }
+
+/** datastore lists as the CRM orders them (`SortIndex`, documented on every entity), the settings screens show them so */
+const IN_CRM_ORDER = { orderby: "SortIndex,ID" };
 
 const RELATIONSHIP_SET_RE = /^Relationship\.(Organization|Person)\.[A-Za-z.]+$/;
 
@@ -134,19 +140,17 @@ export function createTribeHostAdapter(client: TribeClient, opts: TribeHostAdapt
   const setOf = new Lru<RelationSet>(cacheSize * 10);
   const activityNumbers = new Lru<string>(1000);
 
-  const addressTypes = once(async () => {
-    const list = await client.listAll("Datastore_AddressType", {}, tribeDatastore);
-    return new Map(list.map((t) => [t.ID, t]));
-  });
+  /** countries looked up so far, by ISO code and by ID */
+  const countries = { byCode: new Map<string, TribeCountry>(), byId: new Map<string, TribeCountry>() };
   const units = once(async () => {
-    const list = await client.listAll("Datastore_Unit", {}, tribeDatastore);
+    const list = await client.listAll("Datastore_Unit", IN_CRM_ORDER, tribeDatastore);
     return new Map(list.map((t) => [t.ID, t]));
   });
-  const invoicePhases = once(() => client.listAll("Datastore_Phase_ActivityInvoice", {}, tribeDatastore));
-  const vatGroups = once(() => client.listAll("Datastore_VatGroup", {}, tribeVatGroup));
-  const productGroups = once(() => client.listAll("Datastore_ProductGroup", {}, tribeDatastore));
-  const ledgerAccounts = once(() => client.listAll("Datastore_GeneralLedgerAccount", {}, tribeDatastore));
-  const relationshipTypes = once(() => client.listAll("Datastore_RelationshipType", {}, tribeRelationshipType));
+  const invoicePhases = once(() => client.listAll("Datastore_Phase_ActivityInvoice", IN_CRM_ORDER, tribeDatastore));
+  const vatGroups = once(() => client.listAll("Datastore_VatGroup", IN_CRM_ORDER, tribeVatGroup));
+  const productGroups = once(() => client.listAll("Datastore_ProductGroup", IN_CRM_ORDER, tribeDatastore));
+  const ledgerAccounts = once(() => client.listAll("Datastore_GeneralLedgerAccount", IN_CRM_ORDER, tribeDatastore));
+  const relationshipTypes = once(() => client.listAll("Datastore_RelationshipType", IN_CRM_ORDER, tribeRelationshipType));
 
   // ---------------------------------------------------------------- relations
 
@@ -173,9 +177,26 @@ export function createTribeHostAdapter(client: TribeClient, opts: TribeHostAdapt
   /** The cached raw relation when it is the version `previous` shows (or no version is given). */
   function cachedRelation(id: string, previous: SideRecord<Relation> | null): TribeRelation | null {
     const hit = relations.get(id);
-    if (!hit || !hit.raw.Addresses || !hit.raw.Relationships) return null;
+    if (!hit || !hit.raw.Relationships) return null;
     if (previous?.modifiedAt && hit.modifiedAt !== previous.modifiedAt) return null;
     return hit.raw;
+  }
+
+  /** The options of an address write, with the IDs of the countries it names (looked up once per code). */
+  async function addressWrite(current: AddressSlots | null, data: Relation): Promise<AddressWriteOptions> {
+    const missing = countriesToWrite(current, data).filter((c) => !countries.byCode.has(c));
+    await Promise.all(
+      missing.map(async (c) => {
+        const hit = (await client.list("Datastore_Country", { filter: odata.eq("Code", c), top: 1 }, tribeCountry)).value[0];
+        if (!hit) return; // the write is refused as host.tribe.countryMissing
+        countries.byCode.set(c, hit);
+        countries.byId.set(hit.ID, hit);
+      }),
+    );
+    return {
+      houseNumberFields: opts.houseNumberFields ?? false,
+      countryIds: new Map([...countries.byCode].map(([c, country]) => [c, country.ID])),
+    };
   }
 
   async function readRelation(id: string): Promise<TribeRelation> {
@@ -214,17 +235,11 @@ export function createTribeHostAdapter(client: TribeClient, opts: TribeHostAdapt
     real: boolean,
     body: Record<string, unknown>,
     answer: TribeRelation,
-    data: Relation | null,
   ): Promise<HostWrite<Relation>> {
-    const expanded = !!(answer.Addresses && answer.Relationships);
-    const types = addressTypes.peek();
-    const after = applyRelationWrite(before, body, answer, types);
+    const expanded = !!answer.Relationships;
+    const after = applyRelationWrite(before, body, answer, countries.byId);
     const mutated = mutatedBy(answer.ID, body, before, after);
-    // the type codes of addresses just created: from the datastore when read, else from the data
-    const codes = new Map<string, string>();
-    for (const a of data?.addresses ?? []) if (a.hostTypeId) codes.set(a.hostTypeId, ADDRESS_CODE_BY_KIND[a.kind]);
-    for (const t of types?.values() ?? []) if (t.Code) codes.set(t.ID, t.Code);
-    const rec = relationFromTribe(after, { addressTypeCodes: codes });
+    const rec = relationFromTribe(after);
     setOf.set(after.ID, set);
     const numberAssigned = (rec.data.isCustomer && !rec.data.debtorNumber) || (rec.data.isSupplier && !rec.data.creditorNumber);
     if (numberAssigned && !expanded) {
@@ -242,6 +257,19 @@ export function createTribeHostAdapter(client: TribeClient, opts: TribeHostAdapt
   async function readRelations(set: RelationSet, skip: number, count: boolean) {
     const filter = set === "Relation_Organization" ? NOT_OWN : undefined;
     return client.list(set, { filter, top: PAGE_SIZE, skip, count, expand: RELATION_EXPAND[set] }, tribeRelation);
+  }
+
+  /** The relation whose VisitingAddress, PostalAddress or InvoiceAddress an address is (Tribe's addresses name no owner). */
+  async function addressOwner(addressId: string): Promise<string | null> {
+    const filter = ADDRESS_NAVS.map((n) => `${n}/ID eq ${odata.guid(addressId)}`).join(" or ");
+    for (const set of ["Relation_Organization", "Relation_Person"] as const) {
+      const hit = (await client.list(set, { filter, top: 1, select: "ID" })).value[0];
+      if (hit) {
+        setOf.set(hit.ID, set);
+        return hit.ID;
+      }
+    }
+    return null;
   }
 
   const relationsApi: HostAdapter["relations"] = {
@@ -302,10 +330,9 @@ export function createTribeHostAdapter(client: TribeClient, opts: TribeHostAdapt
         setOf.set(entityId, entityType === "Relation.Person" ? "Relation_Person" : "Relation_Organization");
         return entityId;
       }
-      let set: string | null = null;
-      if (entityType === "Address") set = "Address";
-      else if (RELATIONSHIP_SET_RE.test(entityType)) set = entityType.replace(/\./g, "_");
-      if (!set) return null;
+      if (entityType === "Address") return addressOwner(entityId);
+      if (!RELATIONSHIP_SET_RE.test(entityType)) return null;
+      const set = entityType.replace(/\./g, "_");
       const owner = z.looseObject({
         ID: z.string(),
         Relation: z.looseObject({ ID: z.string(), _Type: z.string().nullish() }).nullish(),
@@ -322,23 +349,17 @@ export function createTribeHostAdapter(client: TribeClient, opts: TribeHostAdapt
 
     async create(data) {
       const set = relationSetOf(data.kind);
-      // every address is sent with its type, so what comes back reads the same as a later GET
-      const types = createNeedsAddressTypes(data) ? await addressTypes() : undefined;
-      const body = relationCreateBody(data, types ? addressTypeIdsFrom([...types.values()]) : {});
+      const body = relationCreateBody(data, await addressWrite(null, data));
       const answer = await client.create(set, body, tribeRelation, { expand: RELATION_EXPAND[set] });
-      return afterWrite(set, null, true, body, answer, data);
+      return afterWrite(set, null, true, body, answer);
     },
 
     async update(id, data, previous) {
-      const { current, body, real } = await plan(id, previous, async (cur) => {
-        // address type ids are only read when a new address has no type id of its own
-        const ids: AddressTypeIds = updateNeedsAddressTypes(cur, data) ? addressTypeIdsFrom([...(await addressTypes()).values()]) : {};
-        return relationUpdateBody(cur, data, ids);
-      });
+      const { current, body, real } = await plan(id, previous, async (cur) => relationUpdateBody(cur, data, await addressWrite(cur, data)));
       if (!body) return { ...(real ? relationFromTribe(current) : previous), mutated: [] };
       const set = relationSetOf(relationKindOf(current._Type));
       const answer = await client.update(set, id, body, tribeRelation, { expand: RELATION_EXPAND[set] });
-      return afterWrite(set, current, real, body, answer, data);
+      return afterWrite(set, current, real, body, answer);
     },
 
     async setNumbers(id, numbers, previous) {
@@ -346,7 +367,7 @@ export function createTribeHostAdapter(client: TribeClient, opts: TribeHostAdapt
       if (!body) return { ...(real ? relationFromTribe(current) : previous), mutated: [] };
       const set = relationSetOf(relationKindOf(current._Type));
       const answer = await client.update(set, id, body, tribeRelation, { expand: RELATION_EXPAND[set] });
-      return afterWrite(set, current, real, body, answer, null);
+      return afterWrite(set, current, real, body, answer);
     },
   };
 
@@ -435,7 +456,7 @@ export function createTribeHostAdapter(client: TribeClient, opts: TribeHostAdapt
   const invoicesApi: HostAdapter["invoices"] = {
     async get(id) {
       if (!isGuid(id)) return null;
-      const raw = await client.get("Activity_Invoice", id, { expand: INVOICE_EXPAND }, tribeInvoice);
+      const raw = await client.get("Activity_Invoice", id, { expand: ACTIVITY_EXPAND }, tribeInvoice);
       if (!raw) return null;
       const out: { record: SideRecord<Invoice>; phase: string } = invoiceFromTribe(raw);
       activityNumbers.set(id, out.record.data.number);
@@ -454,7 +475,7 @@ export function createTribeHostAdapter(client: TribeClient, opts: TribeHostAdapt
   const salesOrdersApi: HostAdapter["salesOrders"] = {
     async get(id) {
       if (!isGuid(id)) return null;
-      const raw = await client.get("Activity_SalesOrder", id, { expand: SALES_ORDER_EXPAND }, tribeSalesOrder);
+      const raw = await client.get("Activity_SalesOrder", id, { expand: ACTIVITY_EXPAND }, tribeSalesOrder);
       if (!raw) return null;
       const out: { record: SideRecord<SalesOrder>; phase: string } = salesOrderFromTribe(raw);
       activityNumbers.set(id, out.record.data.number);
@@ -465,23 +486,21 @@ export function createTribeHostAdapter(client: TribeClient, opts: TribeHostAdapt
 
   // ---------------------------------------------------------------- options
 
-  async function options(): Promise<HostOptions> {
-    const [vg, pg, rt, at, gl, own] = await Promise.all([
+  async function options(locale: keyof Localized = "nl"): Promise<HostOptions> {
+    const [vg, pg, rt, gl, own] = await Promise.all([
       vatGroups(),
       productGroups(),
       relationshipTypes(),
-      addressTypes(),
       ledgerAccounts(),
       client.list(
         "Relation_Organization",
-        { filter: odata.eq("IsOwnOrganization", true), top: 1, select: "ID,Name", expand: "Addresses($expand=AddressType)" },
+        { filter: odata.eq("IsOwnOrganization", true), top: 1, select: "ID,Name", expand: ADDRESS_EXPAND },
         tribeRelation.partial({ _Type: true }),
       ),
     ]);
-    const ownAddresses = own.value[0]?.Addresses ?? [];
-    const visiting = ownAddresses.find((a) => a.AddressType?.Code?.toLowerCase() === "visiting" && a.CountryCode);
-    const anyCountry = ownAddresses.find((a) => a.CountryCode);
-    const ownCountry = (visiting ?? anyCountry)?.CountryCode?.trim().toUpperCase() || null;
+    const ownOrganization = own.value[0];
+    // the visiting address's country first
+    const ownCountry = ADDRESS_NAVS.map((n) => countryCode(ownOrganization?.[n]?.Country)).find((c) => c !== null) ?? null;
     const label = (d: TribeDatastore) => d.Name ?? d.Code ?? d.ID;
     return {
       vatGroups: vg.map((v) => ({
@@ -495,10 +514,19 @@ export function createTribeHostAdapter(client: TribeClient, opts: TribeHostAdapt
       relationTypes: rt
         .filter((r) => r.Code)
         .map((r) => ({ value: r.Code!, label: r.Name ?? r.Code!, ...(r.EntityType ? { hint: r.EntityType } : {}) })),
-      addressTypes: [...at.values()].map((a) => ({ value: a.ID, label: label(a), ...(a.Code ? { hint: a.Code } : {}) })),
+      addressTypes: ADDRESS_NAVS.map((nav) => ({ value: nav, label: ADDRESS_LABELS[nav][locale], hint: nav, kind: KIND_BY_NAV[nav] })),
       ledgerAccounts: gl.map((l) => ({ value: l.ID, label: label(l), ...(l.Code ? { hint: l.Code } : {}) })),
       ownCountry,
     };
+  }
+
+  const currentEmployee = z.looseObject({ ID: z.string(), EmailAddress: z.string().nullish(), _Name: z.string().nullish(), Person: tribePerson.nullish() });
+
+  /** `GetCurrentEmployee()`: whom the token acts for (FACTS second pass §1). */
+  async function currentUser(): Promise<HostUser> {
+    const e = await client.callFunction("GetCurrentEmployee", { expand: "Person" }, currentEmployee);
+    const name = (e.Person ? personName(e.Person) : null) ?? e.Person?._Name ?? e._Name ?? e.ID;
+    return { name, email: e.EmailAddress ?? e.Person?.EmailAddress ?? null };
   }
 
   return {
@@ -507,5 +535,6 @@ export function createTribeHostAdapter(client: TribeClient, opts: TribeHostAdapt
     invoices: invoicesApi,
     salesOrders: salesOrdersApi,
     options,
+    currentUser,
   };
 }

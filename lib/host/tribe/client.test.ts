@@ -63,6 +63,21 @@ describe("odata literals", () => {
 });
 
 describe("createTribeClient", () => {
+  it("orders every list by ID unless told otherwise, so pages of a listing never overlap", async () => {
+    const { client, requests } = setup(() => json(200, { value: [] }));
+    await client.list("Product", { top: 100, skip: 100 });
+    await client.list("Product", { orderby: "Name desc" });
+    await client.listAll("Datastore_Unit");
+    expect(requests.filter((r) => r.auth).map((r) => r.url.searchParams.get("$orderby"))).toEqual(["ID", "Name desc", "ID"]);
+  });
+
+  it("calls an OData function", async () => {
+    const { client, requests } = setup(() => json(200, { ID: "e1", EmailAddress: "a@b.nl" }));
+    expect(await client.callFunction("GetCurrentEmployee", { expand: "Person" }, z.object({ ID: z.string(), EmailAddress: z.string() }))).toEqual({ ID: "e1", EmailAddress: "a@b.nl" });
+    expect(requests.at(-1)!.url.pathname).toBe("/v1/odata/GetCurrentEmployee()");
+    expect(requests.at(-1)!.url.searchParams.get("$expand")).toBe("Person");
+  });
+
   it("asks a client_credentials token once and caches it", async () => {
     const { client, requests, tokenCalls, infos } = setup(({ url }) =>
       json(200, { value: [{ ID: "a" }], ...(url.searchParams.get("$count") === "true" ? { "@odata.count": 1 } : {}) }),

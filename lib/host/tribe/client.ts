@@ -574,10 +574,13 @@ export function createTribeClient(opts: TribeClientOptions) {
   const client = {
     organizationId: opts.organizationId,
 
-    /** One page of a set (at most 100 rows). */
+    /**
+     * One page of a set (at most 100 rows). Tribe promises no order without `$orderby`, so rows
+     * are ordered by ID unless the caller orders them: pages of one listing then never overlap.
+     */
     async list<T = TribeEntity>(set: string, o: ListOptions = {}, schema?: z.ZodType<T>): Promise<ListResult<T>> {
       checkSet(set);
-      const ex = (await call("GET", set, queryString(o)))!;
+      const ex = (await call("GET", set, queryString({ ...o, orderby: o.orderby ?? "ID" })))!;
       const path = `/v1/odata/${set}`;
       const page = parseJson(ex, listResponse, "GET", path);
       const item = (schema ?? tribeEntity) as z.ZodType<T>;
@@ -631,6 +634,14 @@ export function createTribeClient(opts: TribeClientOptions) {
         if (!/^[\w-]+$/.test(id)) throw new RangeError(`not a webhook id: ${JSON.stringify(id)}`);
         await call("DELETE", `/v1/webhooks/${id}`, "", undefined, { notFoundIsNull: true });
       },
+    },
+
+    /** An OData function without parameters, e.g. `GetCurrentEmployee()`. */
+    async callFunction<T>(name: string, o: GetOptions, schema: z.ZodType<T>): Promise<T> {
+      checkSet(name);
+      const resource = `${name}()`;
+      const ex = (await call("GET", resource, queryString(o)))!;
+      return parseJson(ex, schema, "GET", `/v1/odata/${resource}`);
     },
 
     /** A binary resource below /v1/odata, e.g. `Activity_Invoice(<id>)/Document`. */

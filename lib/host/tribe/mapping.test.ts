@@ -1,13 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { relation as relationSchema, type Relation } from "@/lib/model";
 import { RecordRejectedError } from "@/lib/sync/types";
+import type { TribeDatastore } from "./entity";
 import {
-  addressTypeIdsFrom,
   applyRelationWrite,
   createsChildren,
-  documentFileName,
   mutatedBy,
-  invoiceFromTribe,
   needsChildIds,
   numbersUpdateBody,
   productBody,
@@ -16,23 +14,18 @@ import {
   relationFromTribe,
   relationToTribeShape,
   relationUpdateBody,
-  salesOrderFromTribe,
-  tribeInvoice,
   tribeRelation,
-  type TribeDatastore,
   type TribeProduct,
   type TribeRelation,
 } from "./mapping";
 
-const VISITING = "423682f0-a325-5278-95a0-70eee774eb9c";
-const POSTAL = "9dbb48a8-554b-57c2-a9a9-41aec8f62891";
-const INVOICE = "404f5343-fed0-5316-b7d2-ac5e33c84fc9";
-const types: TribeDatastore[] = [
-  { ID: VISITING, Code: "Visiting", Name: "Bezoekadres" },
-  { ID: POSTAL, Code: "Postal", Name: "Postadres" },
-  { ID: INVOICE, Code: "Invoice", Name: "Factuuradres" },
-];
-const ids = addressTypeIdsFrom(types);
+const NL = "60b981bc-70b8-55db-89ef-787d92447d55";
+const BE = "f0f3eeb4-0c96-55df-b076-5c434fb82a7c";
+const countryIds = new Map([
+  ["NL", NL],
+  ["BE", BE],
+]);
+const write = { countryIds };
 
 const org: TribeRelation = tribeRelation.parse({
   ID: "5cbd5864-6a67-5308-8796-a4f6016f53f6",
@@ -46,28 +39,22 @@ const org: TribeRelation = tribeRelation.parse({
   IsActive: true,
   IsOwnOrganization: false,
   LastMutationDate: "2026-01-01T10:00:00.000Z",
-  Addresses: [
-    {
-      ID: "e232facf-eff5-553e-8f94-81827934093e",
-      Street: "Coolsingel",
-      HouseNumber: "10",
-      HouseNumberAddition: "A",
-      Postalcode: "3011 AD",
-      City: "Rotterdam",
-      CountryCode: "nl",
-      AddressType: { ID: VISITING, Code: "Visiting", Name: "Bezoekadres" },
-      LastMutationDate: "2026-01-02T10:00:00.000Z",
-    },
-    {
-      ID: "1f53403c-0828-523a-8268-9a6b8c58dd26",
-      Street: "Postbus",
-      HouseNumber: "1234",
-      Postalcode: "3000 AA",
-      City: "Rotterdam",
-      CountryCode: "NL",
-      AddressType: { ID: POSTAL, Code: "Postal" },
-    },
-  ],
+  VisitingAddress: {
+    ID: "e232facf-eff5-553e-8f94-81827934093e",
+    Street: "Coolsingel 10 A",
+    Postalcode: "3011 AD",
+    City: "Rotterdam",
+    Country: { ID: NL, Name: "Nederland", Code: "nl" },
+    LastMutationDate: "2026-01-02T10:00:00.000Z",
+  },
+  PostalAddress: {
+    ID: "1f53403c-0828-523a-8268-9a6b8c58dd26",
+    Street: "Postbus 1234",
+    Postalcode: "3000 AA",
+    City: "Rotterdam",
+    Country: { ID: NL, Name: "Nederland" },
+  },
+  InvoiceAddress: null,
   Relationships: [
     {
       ID: "c1",
@@ -89,7 +76,7 @@ const org: TribeRelation = tribeRelation.parse({
 });
 
 describe("relationFromTribe", () => {
-  it("maps an organization with roles, numbers, typed addresses and contact persons", () => {
+  it("maps an organization with roles, numbers, its addresses and contact persons", () => {
     const rec = relationFromTribe(org);
     expect(rec.id).toBe(org.ID);
     expect(rec.number).toBe("10002");
@@ -109,9 +96,10 @@ describe("relationFromTribe", () => {
       active: true,
     });
     expect(rec.data.addresses).toEqual([
-      { kind: "visiting", street: "Coolsingel", houseNumber: "10", houseNumberAddition: "A", postcode: "3011 AD", city: "Rotterdam", country: "NL", hostTypeId: VISITING },
-      { kind: "postal", street: "Postbus", houseNumber: "1234", houseNumberAddition: null, postcode: "3000 AA", city: "Rotterdam", country: "NL", hostTypeId: POSTAL },
+      { kind: "visiting", street: "Coolsingel", houseNumber: "10", houseNumberAddition: "A", postcode: "3011 AD", city: "Rotterdam", country: "NL", hostTypeId: "VisitingAddress" },
+      { kind: "postal", street: "Postbus", houseNumber: "1234", houseNumberAddition: null, postcode: "3000 AA", city: "Rotterdam", country: "NL", hostTypeId: "PostalAddress" },
     ]);
+    expect(rec.parts).toEqual(["e232facf-eff5-553e-8f94-81827934093e", "1f53403c-0828-523a-8268-9a6b8c58dd26", "c1", "s1", "p1", "k1"]);
     expect(rec.data.contactPersons).toEqual([
       { firstName: "Piet", middleName: "van", lastName: "Dijk", email: "piet@vandijk-tb.nl", phone: null, mobile: "+31 6 1" },
     ]);
@@ -129,7 +117,6 @@ describe("relationFromTribe", () => {
         LastName: "Boer",
         MobilePhoneNumber: "+31 6 12345678",
         IsActive: false,
-        Addresses: [],
         Relationships: [{ ID: "c", _Type: "Relationship.Person.CommercialRelationship.Customer", DebtorNumber: "10004" }],
       }),
     );
@@ -148,23 +135,19 @@ describe("relationFromTribe", () => {
     });
   });
 
-  it("types an address by the id map when AddressType is not expanded, skips unknown types", () => {
+  it("reads house numbers from fields of their own when the CRM has them, the country from its name without a code", () => {
     const rec = relationFromTribe(
       tribeRelation.parse({
         ID: "x",
         _Type: "Relation.Organization",
         Name: "X",
-        Addresses: [
-          { ID: "a1", City: "Gent", AddressType: { ID: INVOICE } },
-          { ID: "a2", City: "Elders", AddressType: { ID: "custom", Code: "Holiday" } },
-          { ID: "a3", City: "Zonder type", AddressType: null },
-        ],
+        InvoiceAddress: { ID: "a1", Street: "Veldstraat", HouseNumber: "5", HouseNumberAddition: "bus 2", City: "Gent", Country: { ID: BE, Name: "België" } },
+        PostalAddress: { ID: "a2", Street: "Rue Neuve 12 B", City: "Bruxelles", Country: { ID: "c", Name: "Belgium" } },
       }),
-      { addressTypeCodes: new Map([[INVOICE, "Invoice"]]) },
     );
-    expect(rec.data.addresses.map((a) => [a.kind, a.city])).toEqual([
-      ["invoice", "Gent"],
-      ["visiting", "Zonder type"],
+    expect(rec.data.addresses).toMatchObject([
+      { kind: "postal", street: "Rue Neuve", houseNumber: "12", houseNumberAddition: "B", country: "BE", hostTypeId: "PostalAddress" },
+      { kind: "invoice", street: "Veldstraat", houseNumber: "5", houseNumberAddition: "bus 2", country: "BE", hostTypeId: "InvoiceAddress" },
     ]);
   });
 });
@@ -172,7 +155,7 @@ describe("relationFromTribe", () => {
 const desired = (over: Partial<Relation> = {}): Relation => ({ ...relationFromTribe(org).data, ...over });
 
 describe("relationCreateBody", () => {
-  it("builds one deep insert with typed addresses and roles", () => {
+  it("builds one deep insert with its addresses (the number in Street) and roles", () => {
     const body = relationCreateBody(
       relationSchema.parse({
         kind: "organization",
@@ -185,20 +168,18 @@ describe("relationCreateBody", () => {
         email: "a@b.nl",
         mobile: "+31 6 9", // organizations have no mobile field
         addresses: [
-          { kind: "visiting", street: "Straat", houseNumber: "1", city: "Utrecht", country: "nl" },
+          { kind: "visiting", street: "Straat", houseNumber: "1", houseNumberAddition: "A", city: "Utrecht", country: "nl" },
           { kind: "invoice", street: "Postbus", houseNumber: "9", city: "Utrecht", country: "NL" },
         ],
       }),
-      ids,
+      write,
     );
     expect(body).toEqual({
       Name: "Nieuw BV",
       EmailAddress: "a@b.nl",
       IsActive: true,
-      Addresses: [
-        { Street: "Straat", HouseNumber: "1", City: "Utrecht", CountryCode: "NL", AddressType: { ID: VISITING } },
-        { Street: "Postbus", HouseNumber: "9", City: "Utrecht", CountryCode: "NL", AddressType: { ID: INVOICE } },
-      ],
+      VisitingAddress: { Street: "Straat 1 A", City: "Utrecht", Country: { ID: NL } },
+      InvoiceAddress: { Street: "Postbus 9", City: "Utrecht", Country: { ID: NL } },
       Relationships: [
         { _Type: "Relationship.Organization.CommercialRelationship.Customer", DebtorNumber: "D-1", PaymentTermInDays: 14 },
         { _Type: "Relationship.Organization.Supplier" },
@@ -216,9 +197,16 @@ describe("relationCreateBody", () => {
     });
   });
 
-  it("refuses an address type the CRM lacks", () => {
-    const d = relationSchema.parse({ kind: "organization", name: "X", isCustomer: false, isSupplier: false, addresses: [{ kind: "delivery", city: "A" }] });
-    expect(() => relationCreateBody(d, ids)).toThrow(RecordRejectedError);
+  it("writes separate house number fields when configured", () => {
+    const d = relationSchema.parse({ kind: "organization", name: "X", isCustomer: false, isSupplier: false, addresses: [{ kind: "postal", street: "Postbus", houseNumber: "9", city: "Utrecht" }] });
+    expect(relationCreateBody(d, { houseNumberFields: true }).PostalAddress).toEqual({ Street: "Postbus", HouseNumber: "9", City: "Utrecht" });
+  });
+
+  it("refuses an address kind the CRM lacks and a country it does not know", () => {
+    const delivery = relationSchema.parse({ kind: "organization", name: "X", isCustomer: false, isSupplier: false, addresses: [{ kind: "delivery", city: "A" }] });
+    expect(() => relationCreateBody(delivery, write)).toThrow(RecordRejectedError);
+    const german = relationSchema.parse({ kind: "organization", name: "X", isCustomer: false, isSupplier: false, addresses: [{ kind: "visiting", city: "Berlin", country: "DE" }] });
+    expect(() => relationCreateBody(german, write)).toThrow(expect.objectContaining({ message: "host.tribe.countryMissing", params: { country: "DE" } }));
   });
 });
 
@@ -227,7 +215,7 @@ describe("relationUpdateBody", () => {
     expect(relationUpdateBody(org, desired())).toBeNull();
   });
 
-  it("sends changed fields, updates children by ID, creates missing ones, deletes nothing", () => {
+  it("sends changed fields, updates addresses by ID, creates missing ones, deletes nothing", () => {
     const d = desired({
       email: "nieuw@vandijk-tb.nl",
       website: null,
@@ -236,20 +224,27 @@ describe("relationUpdateBody", () => {
       relationTypes: [...desired().relationTypes, "Partner"],
       addresses: [
         { ...desired().addresses[0]!, street: "Coolsingel", houseNumber: "12" },
-        { kind: "invoice", street: "Factuurweg", houseNumber: "1", houseNumberAddition: null, postcode: null, city: "Rotterdam", country: "NL", hostTypeId: null },
+        desired().addresses[1]!,
+        { kind: "invoice", street: "Factuurweg", houseNumber: "1", houseNumberAddition: null, postcode: null, city: "Gent", country: "BE", hostTypeId: null },
       ],
     });
-    expect(relationUpdateBody(org, d, ids)).toEqual({
+    expect(relationUpdateBody(org, d, write)).toEqual({
       EmailAddress: "nieuw@vandijk-tb.nl",
       Website: null,
-      Addresses: [
-        { ID: "e232facf-eff5-553e-8f94-81827934093e", HouseNumber: "12" },
-        { Street: "Factuurweg", HouseNumber: "1", City: "Rotterdam", CountryCode: "NL", AddressType: { ID: INVOICE } },
-      ],
+      VisitingAddress: { ID: "e232facf-eff5-553e-8f94-81827934093e", Street: "Coolsingel 12 A" },
+      InvoiceAddress: { Street: "Factuurweg 1", City: "Gent", Country: { ID: BE } },
       Relationships: [
         { ID: "c1", DebtorNumber: "D-77", PaymentTermInDays: 45 },
         { _Type: "Relationship.Organization.Partner" },
       ],
+    });
+  });
+
+  it("compares the parts of Street, not its spelling", () => {
+    const spelled = tribeRelation.parse({ ...org, VisitingAddress: { ...org.VisitingAddress!, Street: "Coolsingel  10A" } });
+    expect(relationUpdateBody(spelled, desired())).toBeNull();
+    expect(relationUpdateBody(spelled, desired({ addresses: [{ ...desired().addresses[0]!, houseNumberAddition: "B" }] }))).toEqual({
+      VisitingAddress: { ID: "e232facf-eff5-553e-8f94-81827934093e", Street: "Coolsingel 10 B" },
     });
   });
 
@@ -271,7 +266,7 @@ describe("numbersUpdateBody", () => {
   });
 
   it("creates the role when the relation lacks it", () => {
-    const person = tribeRelation.parse({ ID: "p", _Type: "Relation.Person", LastName: "X", Addresses: [], Relationships: [] });
+    const person = tribeRelation.parse({ ID: "p", _Type: "Relation.Person", LastName: "X", Relationships: [] });
     expect(numbersUpdateBody(person, { creditorNumber: "K9" })).toEqual({
       Relationships: [{ _Type: "Relationship.Person.Supplier", CreditorNumber: "K9" }],
     });
@@ -295,14 +290,27 @@ describe("relationToTribeShape", () => {
 });
 
 describe("applyRelationWrite", () => {
-  it("composes the relation after a write from before, body and answer", () => {
-    const body = { EmailAddress: "x@y.nl", Addresses: [{ ID: "1f53403c-0828-523a-8268-9a6b8c58dd26", City: "Delft" }] };
-    expect(createsChildren(body)).toBe(false);
-    const { Addresses: _a, Relationships: _r, ...top } = org;
-    const after = applyRelationWrite(org, body, { ...top, EmailAddress: "x@y.nl", LastMutationDate: "2026-02-01T00:00:00.000Z" });
+  it("composes the relation after a write from before, body and answer (which references the addresses only)", () => {
+    const body = { EmailAddress: "x@y.nl", PostalAddress: { ID: "1f53403c-0828-523a-8268-9a6b8c58dd26", City: "Delft" }, InvoiceAddress: { Street: "Markt 1", Country: { ID: BE } } };
+    expect(createsChildren(body)).toBe(true);
+    const { Relationships: _r, ...top } = org;
+    const answer = tribeRelation.parse({
+      ...top,
+      EmailAddress: "x@y.nl",
+      LastMutationDate: "2026-02-01T00:00:00.000Z",
+      VisitingAddress: { ID: org.VisitingAddress!.ID },
+      PostalAddress: { ID: org.PostalAddress!.ID },
+      InvoiceAddress: { ID: "new-invoice-address" },
+    });
+    const after = applyRelationWrite(org, body, answer, new Map([[BE, { ID: BE, Code: "BE", Name: "België" }]]));
     const rec = relationFromTribe(after);
     expect(rec.data.email).toBe("x@y.nl");
-    expect(rec.data.addresses[1]!.city).toBe("Delft");
+    expect(rec.data.addresses.map((a) => [a.kind, a.street, a.city, a.country])).toEqual([
+      ["visiting", "Coolsingel", "Rotterdam", "NL"],
+      ["postal", "Postbus", "Delft", "NL"],
+      ["invoice", "Markt", null, "BE"],
+    ]);
+    expect(rec.parts).toContain("new-invoice-address");
     expect(rec.data.debtorNumber).toBe("10002");
     expect(rec.modifiedAt).toBe("2026-02-01T00:00:00.000Z");
   });
@@ -369,131 +377,39 @@ describe("products", () => {
   });
 });
 
-describe("invoices and sales orders", () => {
-  const inv = tribeInvoice.parse({
-    ID: "i1",
-    Number: "2026-0001",
-    Subject: "Implementatie",
-    InvoiceDate: "2026-01-15",
-    PaymentTermInDays: 30,
-    Currency: "EUR",
-    IsVatIncluded: false,
-    TotalExcludingVat: 1545,
-    VatAmount: 324.45,
-    TotalIncludingVat: 1869.45,
-    IsPaid: false,
-    Relation: { ID: "r1", Name: "Van Dijk" },
-    Phase: { ID: "ph", Code: "Sent", Name: "Verstuurd" },
-    Subscription: { ID: "sub1" },
-    ProductLines: [
-      {
-        ID: "l1",
-        Description: "Consultancy",
-        Quantity: 12,
-        Price: 95,
-        DiscountPercentage: 0,
-        VatPercentage: 21,
-        TotalExcludingVat: 1140,
-        VatAmount: 239.4,
-        Product: { ID: "p1", ProductGroup: { ID: "pg1", Name: "Diensten" } },
-        VatGroup: { ID: "vg21", Percentage: 21 },
-      },
-      {
-        ID: "l2",
-        Description: "Installatie",
-        Quantity: 1,
-        Price: 450,
-        DiscountPercentage: 10,
-        VatPercentage: 21,
-        TotalExcludingVat: 405,
-        VatAmount: 85.05,
-        Product: null,
-        VatGroup: null,
-      },
-    ],
-  });
-
-  it("maps an invoice with lines, VAT groups, product groups and its phase", () => {
-    const { record, phase } = invoiceFromTribe(inv);
-    expect(phase).toBe("Sent");
-    expect(record.number).toBe("2026-0001");
-    expect(record.data).toMatchObject({
-      number: "2026-0001",
-      relationId: "r1",
-      date: "2026-01-15",
-      paymentTermDays: 30,
-      subscriptionId: "sub1",
-      totalIncludingVat: 1869.45,
-      paid: false,
-    });
-    expect(record.data.lines[0]).toEqual({
-      description: "Consultancy",
-      productId: "p1",
-      productGroupId: "pg1",
-      quantity: 12,
-      unitPrice: 95,
-      discountPercentage: 0,
-      vatGroupId: "vg21",
-      vatPercentage: 21,
-      totalExcludingVat: 1140,
-      vatAmount: 239.4,
-    });
-    expect(record.data.lines[1]).toMatchObject({ productId: null, productGroupId: null, vatGroupId: null, discountPercentage: 10 });
-  });
-
-  it("gives the unit price without VAT when prices include VAT", () => {
-    const { record } = invoiceFromTribe({ ...inv, IsVatIncluded: true, ProductLines: [{ ...inv.ProductLines![0]!, Price: 121 }] });
-    expect(record.data.lines[0]!.unitPrice).toBe(100);
-  });
-
-  it("rejects an invoice without lines or without customer", () => {
-    expect(() => invoiceFromTribe({ ...inv, ProductLines: [] })).toThrow(RecordRejectedError);
-    expect(() => invoiceFromTribe({ ...inv, Relation: null })).toThrow(RecordRejectedError);
-  });
-
-  it("maps a sales order", () => {
-    const { record, phase } = salesOrderFromTribe({
-      ...inv,
-      Number: "SO2026-0001",
-      OrderDate: "2026-02-01T00:00:00Z",
-      DeliveryDate: "2026-02-10",
-      CustomerReference: "PO-77",
-      Phase: { ID: "x", Code: "Linked" },
-    });
-    expect(phase).toBe("Linked");
-    expect(record.data).toMatchObject({ number: "SO2026-0001", date: "2026-02-01", deliveryDate: "2026-02-10", customerReference: "PO-77", paid: false });
-  });
-
-  it("names the document file", () => {
-    expect(documentFileName("factuur", "2026/0001")).toBe("factuur-2026_0001.pdf");
-  });
-});
-
 describe("mutatedBy", () => {
   const REL = "5cbd5864-6a67-5308-8796-a4f6016f53f6";
   const before = tribeRelation.parse({
     ID: REL,
     _Type: "Relation.Organization",
     Name: "Van Dijk",
-    Addresses: [{ ID: "a1", _Type: "Address", AddressType: { ID: VISITING, Code: "Visiting" } }],
-    Relationships: [{ ID: "r1", _Type: "Relationship.Organization.CommercialRelationship.Customer" }],
+    VisitingAddress: { ID: "a1", _Type: "Address", Street: "Coolsingel 10" },
+    PostalAddress: null,
+    Relationships: [{ ID: "r1", _Type: "Relationship.Organization.CommercialRelationship.Customer", CreationDate: "2026-01-01T00:00:00.000Z" }],
   });
-  const withPostal = (postalId: string) =>
-    tribeRelation.parse({ ...before, Addresses: [...before.Addresses!, { ID: postalId, _Type: "Address", AddressType: { ID: POSTAL, Code: "Postal" } }] });
+  const withPostal = (postalId: string) => tribeRelation.parse({ ...before, PostalAddress: { ID: postalId, _Type: "Address", Street: "Postbus 1" } });
 
-  it("names the relation only when its own fields change, and the children the body names", () => {
-    expect(mutatedBy(REL, { Addresses: [{ ID: "a1", Street: "Nieuw" }] }, before, before)).toEqual(["a1"]);
+  it("names the relation only when its own fields change, and the addresses the body updates", () => {
+    expect(mutatedBy(REL, { VisitingAddress: { ID: "a1", Street: "Nieuw 1" } }, before, before)).toEqual(["a1"]);
     expect(mutatedBy(REL, { EmailAddress: "x@y.nl" }, before, before)).toEqual([REL]);
   });
 
-  it("names the children a write created, also when the update was planned on a rebuilt shape", () => {
-    const body = { Addresses: [{ AddressType: { ID: POSTAL }, Street: "Postbus 1" }] };
-    expect(mutatedBy(REL, body, before, withPostal("a2"))).toEqual(["a2"]);
+  it("names a created address and the relation that now refers to it, also when planned on a rebuilt shape", () => {
+    const body = { PostalAddress: { Street: "Postbus 1" } };
+    expect(mutatedBy(REL, body, before, withPostal("a2"))).toEqual([REL, "a2"]);
     const shape = relationToTribeShape(REL, relationFromTribe(before).data);
-    expect(mutatedBy(REL, body, shape, withPostal("a2")), "the existing visiting address and role were not touched").toEqual(["a2"]);
+    expect(mutatedBy(REL, body, shape, withPostal("a2")), "the existing visiting address and role were not touched").toEqual([REL, "a2"]);
+  });
+
+  it("names the relationships a write created, by creation order on a rebuilt shape", () => {
+    const second = { ID: "r2", _Type: "Relationship.Organization.Supplier", CreationDate: "2026-02-01T00:00:00.000Z" };
+    const after = tribeRelation.parse({ ...before, Relationships: [second, ...before.Relationships!] });
+    const body = { Relationships: [{ _Type: "Relationship.Organization.Supplier" }] };
+    expect(mutatedBy(REL, body, before, after)).toEqual(["r2"]);
+    expect(mutatedBy(REL, body, relationToTribeShape(REL, relationFromTribe(before).data), after)).toEqual(["r2"]);
   });
 
   it("names the relation and all its children on a create", () => {
-    expect(mutatedBy(REL, { Name: "Van Dijk" }, null, before).sort()).toEqual(["a1", REL, "r1"].sort());
+    expect(mutatedBy(REL, { Name: "Van Dijk", VisitingAddress: { Street: "Coolsingel 10" } }, null, before).sort()).toEqual(["a1", REL, "r1"].sort());
   });
 });

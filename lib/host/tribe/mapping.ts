@@ -1,75 +1,45 @@
 /**
- * Tribe entities ↔ the canonical model (pure: no I/O).
+ * Tribe relations and products ↔ the canonical model (pure: no I/O).
  *
- * A relation is a `Relation_Organization` or `Relation_Person` read with
- * `Addresses($expand=AddressType)` and `Relationships` (organizations also `($expand=Person)` for
- * their contact persons). Roles come from the relationships' `_Type`s; addresses are typed by their
- * AddressType's Code. Writes are deep: one body carries the relation, its addresses and its
- * relationships; children with an ID are updated, without one created, none is ever deleted.
+ * A relation is a `Relation_Organization` or `Relation_Person` read with its addresses
+ * (`VisitingAddress`, `PostalAddress`, `InvoiceAddress`: see addresses.ts) and `Relationships`
+ * (organizations also `($expand=Person)` for their contact persons). Roles come from the
+ * relationships' `_Type`s. Writes are deep: one body carries the relation, its addresses and its
+ * relationships; a child with an ID is updated, one without created, none is ever deleted.
+ * Invoices and sales orders: activities.ts.
  */
 import { z } from "zod";
 import {
-  invoice as invoiceSchema,
   product as productSchema,
   relation as relationSchema,
-  salesOrder as salesOrderSchema,
-  type Address,
-  type AddressKind,
   type ContactPerson,
-  type Invoice,
-  type InvoiceLine,
   type Product,
   type Relation,
-  type SalesOrder,
 } from "@/lib/model";
 import { RecordRejectedError, type SideRecord } from "@/lib/sync/types";
+import {
+  ADDRESS_EXPAND,
+  ADDRESS_NAVS,
+  addressDiff,
+  addressesFromTribe,
+  addressNavOf,
+  addressSlots,
+  addressToTribeShape,
+  newAddressBody,
+  wantedAddresses,
+  type AddressNav,
+  type AddressWriteOptions,
+  type TribeCountry,
+} from "./addresses";
+import { bool, clean, code, latest, num, ref, same, system, termDays, text, tribeDatastore, type TribeDatastore } from "./entity";
 
 // ------------------------------------------------------------------ entity schemas
-
-const text = z.string().nullish();
-const num = z.number().nullish();
-const bool = z.boolean().nullish();
-/** numbers that some tenants hold as numbers and others as text */
-const code = z
-  .union([z.string(), z.number()])
-  .nullish()
-  .transform((v) => (v == null ? v : String(v)));
-const ref = z.looseObject({ ID: z.string().min(1) });
-
-const system = {
-  ID: z.string().min(1),
-  _Type: text,
-  _Name: text,
-  CreationDate: text,
-  LastMutationDate: text,
-};
-
-export const tribeDatastore = z.looseObject({
-  ...system,
-  Name: text,
-  Code: text,
-  IsDefault: bool,
-});
-export type TribeDatastore = z.infer<typeof tribeDatastore>;
 
 export const tribeVatGroup = tribeDatastore.extend({ Percentage: num, CountryCode: text });
 export type TribeVatGroup = z.infer<typeof tribeVatGroup>;
 
 export const tribeRelationshipType = tribeDatastore.extend({ EntityType: text });
 export type TribeRelationshipType = z.infer<typeof tribeRelationshipType>;
-
-export const tribeAddress = z.looseObject({
-  ...system,
-  Street: text,
-  HouseNumber: text,
-  HouseNumberAddition: text,
-  Postalcode: text,
-  City: text,
-  CountryCode: text,
-  AddressType: tribeDatastore.nullish(),
-  Relation: ref.nullish(),
-});
-export type TribeAddress = z.infer<typeof tribeAddress>;
 
 export const tribePerson = z.looseObject({
   ...system,
@@ -112,7 +82,7 @@ export const tribeRelation = z.looseObject({
   ChamberOfCommerceNumber: text,
   IsActive: bool,
   IsOwnOrganization: bool,
-  Addresses: z.array(tribeAddress).optional(),
+  ...addressSlots,
   Relationships: z.array(tribeRelationship).optional(),
 });
 export type TribeRelation = z.infer<typeof tribeRelation>;
@@ -132,79 +102,16 @@ export const tribeProduct = z.looseObject({
 });
 export type TribeProduct = z.infer<typeof tribeProduct>;
 
-export const tribeProductLine = z.looseObject({
-  ...system,
-  Description: text,
-  Quantity: num,
-  Price: num,
-  DiscountPercentage: num,
-  VatPercentage: num,
-  TotalExcludingVat: num,
-  VatAmount: num,
-  TotalIncludingVat: num,
-  Product: z.looseObject({ ID: z.string().min(1), ProductGroup: ref.nullish() }).nullish(),
-  VatGroup: z.looseObject({ ID: z.string().min(1), Percentage: num }).nullish(),
-});
-export type TribeProductLine = z.infer<typeof tribeProductLine>;
-
-const activity = {
-  ...system,
-  Number: code,
-  Subject: text,
-  PaymentTermInDays: num,
-  Currency: text,
-  IsVatIncluded: bool,
-  TotalExcludingVat: num,
-  VatAmount: num,
-  TotalIncludingVat: num,
-  Relation: ref.nullish(),
-  Relationship: ref.nullish(),
-  Phase: tribeDatastore.nullish(),
-  ProductLines: z.array(tribeProductLine).optional(),
-};
-
-export const tribeInvoice = z.looseObject({
-  ...activity,
-  InvoiceDate: text,
-  IsPaid: bool,
-  Subscription: ref.nullish(),
-});
-export type TribeInvoice = z.infer<typeof tribeInvoice>;
-
-export const tribeSalesOrder = z.looseObject({
-  ...activity,
-  OrderDate: text,
-  DeliveryDate: text,
-  CustomerReference: text,
-});
-export type TribeSalesOrder = z.infer<typeof tribeSalesOrder>;
-
 // ------------------------------------------------------------------ constants
 
 export const RELATION_SETS = { organization: "Relation_Organization", person: "Relation_Person" } as const;
 export type RelationSet = (typeof RELATION_SETS)[keyof typeof RELATION_SETS];
 
-/** `$expand` of a relation read: typed addresses, roles, and (organizations) contact persons. */
+/** `$expand` of a relation read: addresses with their countries, roles, and (organizations) contact persons. */
 export const RELATION_EXPAND = {
-  Relation_Organization: "Addresses($expand=AddressType),Relationships($expand=Person)",
-  Relation_Person: "Addresses($expand=AddressType),Relationships",
+  Relation_Organization: `${ADDRESS_EXPAND},Relationships($expand=Person)`,
+  Relation_Person: `${ADDRESS_EXPAND},Relationships`,
 } as const satisfies Record<RelationSet, string>;
-
-export const INVOICE_EXPAND = "ProductLines($expand=VatGroup,Product($expand=ProductGroup)),Phase,Relation,Subscription";
-export const SALES_ORDER_EXPAND = "ProductLines($expand=VatGroup,Product($expand=ProductGroup)),Phase,Relation";
-
-const ADDRESS_KIND_BY_CODE: Record<string, AddressKind> = {
-  visiting: "visiting",
-  postal: "postal",
-  invoice: "invoice",
-  delivery: "delivery",
-};
-export const ADDRESS_CODE_BY_KIND: Record<AddressKind, string> = {
-  visiting: "Visiting",
-  postal: "Postal",
-  invoice: "Invoice",
-  delivery: "Delivery",
-};
 
 /** relationship `_Type` suffix after `Relationship.<Organization|Person>.` → relation type Code */
 export const DEFAULT_RELATIONSHIP_CODES: Readonly<Record<string, string>> = {
@@ -247,99 +154,21 @@ function relationshipType(kind: "organization" | "person", suffix: string): stri
   return `Relationship.${kind === "person" ? "Person" : "Organization"}.${suffix}`;
 }
 
-// ------------------------------------------------------------------ small helpers
+const isAddressNav = (k: string): k is AddressNav => (ADDRESS_NAVS as readonly string[]).includes(k);
 
-/** trimmed text or null; long values cut to what the canonical model takes */
-function clean(v: unknown, max = 500): string | null {
-  if (v == null) return null;
-  const s = String(v).trim();
-  return s === "" ? null : s.slice(0, max);
+/** The relation's addresses, in navigation-property order. */
+function addressesOf(e: TribeRelation): Array<[AddressNav, NonNullable<TribeRelation[AddressNav]>]> {
+  return ADDRESS_NAVS.flatMap((n) => (e[n] ? [[n, e[n]] as [AddressNav, NonNullable<TribeRelation[AddressNav]>]] : []));
 }
 
-function country(v: unknown): string | null {
-  const s = clean(v);
-  return s && /^[A-Za-z]{2}$/.test(s) ? s.toUpperCase() : null;
-}
-
-function latest(...dates: Array<string | null | undefined>): string | null {
-  let best: string | null = null;
-  let bestMs = -Infinity;
-  for (const d of dates) {
-    if (!d) continue;
-    const ms = Date.parse(d);
-    if (!Number.isNaN(ms) && ms > bestMs) {
-      bestMs = ms;
-      best = new Date(ms).toISOString();
-    }
-  }
-  return best;
-}
-
-function termDays(v: number | null | undefined): number | null {
-  if (v == null || !Number.isFinite(v)) return null;
-  const n = Math.round(v);
-  return n >= 0 && n <= 365 ? n : null;
-}
-
-function dateOnly(v: string | null | undefined): string | null {
-  if (!v) return null;
-  if (/^\d{4}-\d{2}-\d{2}$/.test(v)) return v;
-  const ms = Date.parse(v);
-  return Number.isNaN(ms) ? null : new Date(ms).toISOString().slice(0, 10);
-}
-
-const round = (n: number, d: number) => Math.round((n + Number.EPSILON) * 10 ** d) / 10 ** d;
-
-/** equal after normalising empty text to null */
-function same(a: unknown, b: unknown): boolean {
-  const norm = (v: unknown) => (typeof v === "string" ? (v.trim() === "" ? null : v.trim()) : v ?? null);
-  return norm(a) === norm(b);
-}
-
-/**
- * Message keys of the RecordRejectedErrors raised here (for the i18n catalogue):
- * - `host.tribe.addressTypeMissing` {kind, code}: the CRM has no address type with that Code
+/*
+ * Message keys of the RecordRejectedErrors raised here and in addresses.ts (for the i18n catalogue):
+ * - `host.tribe.addressTypeMissing` {kind, code}: the CRM has no address of that kind
+ * - `host.tribe.countryMissing` {country}: the CRM has no country with that ISO code
  * - `host.tribe.kindChange` {from, to}: an organization cannot become a person or back
- * - `host.tribe.documentInvalid` {document, number, field, issue}: an invoice/sales order the model refuses
- * - `host.tribe.documentWithoutCustomer` {document, number}: an invoice/sales order without Relation
  */
-function rejectOnIssues<T>(document: "invoice" | "salesOrder", number: string, parsed: z.ZodSafeParseResult<T>): T {
-  if (parsed.success) return parsed.data;
-  const first = parsed.error.issues[0]!;
-  const field = first.path.map(String).join(".") || "(record)";
-  throw new RecordRejectedError("host.tribe.documentInvalid", { document, number, field, issue: first.message });
-}
 
 // ------------------------------------------------------------------ relations: read
-
-export type RelationContext = {
-  /** AddressType ID → Code, for addresses read without `$expand=AddressType` */
-  addressTypeCodes?: ReadonlyMap<string, string>;
-  /** relationship `_Type` suffix → relation type Code (Datastore_RelationshipType.EntityType → Code) */
-  relationshipCodes?: Readonly<Record<string, string>>;
-};
-
-export function addressKindOf(a: TribeAddress, ctx: RelationContext = {}): AddressKind | null {
-  if (!a.AddressType) return "visiting"; // the server's default type
-  const c = a.AddressType.Code ?? ctx.addressTypeCodes?.get(a.AddressType.ID) ?? null;
-  if (c == null) return null;
-  return ADDRESS_KIND_BY_CODE[c.toLowerCase()] ?? null;
-}
-
-export function addressFromTribe(a: TribeAddress, ctx: RelationContext = {}): Address | null {
-  const kind = addressKindOf(a, ctx);
-  if (!kind) return null; // a type the canonical model has no kind for
-  return {
-    kind,
-    street: clean(a.Street),
-    houseNumber: clean(a.HouseNumber),
-    houseNumberAddition: clean(a.HouseNumberAddition),
-    postcode: clean(a.Postalcode),
-    city: clean(a.City),
-    country: country(a.CountryCode),
-    hostTypeId: a.AddressType?.ID ?? null,
-  };
-}
 
 function relationships(e: TribeRelation, suffix: string): TribeRelationship[] {
   const all = (e.Relationships ?? []).filter((r) => relationshipSuffix(r._Type) === suffix);
@@ -352,15 +181,14 @@ export function personName(p: { FirstName?: string | null; MiddleName?: string |
   return parts.length ? parts.join(" ") : null;
 }
 
-export function relationFromTribe(e: TribeRelation, ctx: RelationContext = {}): SideRecord<Relation> {
+export function relationFromTribe(e: TribeRelation): SideRecord<Relation> {
   const kind = relationKindOf(e._Type);
-  const codes = { ...DEFAULT_RELATIONSHIP_CODES, ...(ctx.relationshipCodes ?? {}) };
   const customer = relationships(e, CUSTOMER_SUFFIX)[0];
   const supplier = relationships(e, SUPPLIER_SUFFIX)[0];
   const relationTypes: string[] = [];
   for (const r of e.Relationships ?? []) {
     const suffix = relationshipSuffix(r._Type);
-    const c = suffix ? codes[suffix] : undefined;
+    const c = suffix ? DEFAULT_RELATIONSHIP_CODES[suffix] : undefined;
     if (c && !relationTypes.includes(c)) relationTypes.push(c);
   }
   const contactPersons: ContactPerson[] =
@@ -396,7 +224,7 @@ export function relationFromTribe(e: TribeRelation, ctx: RelationContext = {}): 
     mobile: kind === "person" ? clean(e.MobilePhoneNumber) : null,
     website: kind === "organization" ? clean(e.Website) : null,
     paymentTermDays: termDays(customer?.PaymentTermInDays),
-    addresses: (e.Addresses ?? []).map((a) => addressFromTribe(a, ctx)).filter((a): a is Address => a !== null),
+    addresses: addressesFromTribe(e),
     contactPersons,
     active: e.IsActive !== false,
   };
@@ -407,69 +235,58 @@ export function relationFromTribe(e: TribeRelation, ctx: RelationContext = {}): 
     parts: childIds(e),
     modifiedAt: latest(
       e.LastMutationDate,
-      ...(e.Addresses ?? []).map((a) => a.LastMutationDate),
+      ...addressesOf(e).map(([, a]) => a.LastMutationDate),
       ...(e.Relationships ?? []).map((r) => r.LastMutationDate),
     ),
   };
 }
 
 /** The ids of a relation's addresses and relationships (children created but not read back have none). */
-export function childIds(e: Pick<TribeRelation, "Addresses" | "Relationships">): string[] {
-  return [...(e.Addresses ?? []), ...(e.Relationships ?? [])].map((c) => c.ID).filter((id) => id !== "");
+export function childIds(e: TribeRelation): string[] {
+  return [...addressesOf(e).map(([, a]) => a), ...(e.Relationships ?? [])].map((c) => c.ID).filter((id) => id !== "");
 }
 
 /**
  * The host entities a relation write created or changed, each of which the CRM answers with a
- * webhook: the relation itself when the body sets its own fields (a create always), every child
- * the body names by ID, and every child it created.
+ * webhook: the relation itself when the body sets its own fields or links an address anew (a
+ * create always), every address and relationship the body writes, and every relationship it created.
  */
 export function mutatedBy(id: string, body: Record<string, unknown>, before: TribeRelation | null, after: TribeRelation): string[] {
-  const children = new Set(["Addresses", "Relationships"]);
-  const own = before === null || Object.keys(body).some((k) => !children.has(k));
-  const named = [...children]
-    .flatMap((k) => (Array.isArray(body[k]) ? (body[k] as Array<{ ID?: unknown }>) : []))
-    .map((c) => (typeof c.ID === "string" ? c.ID : ""))
-    .filter((x) => x !== "");
-  return [...new Set([...(own ? [id] : []), ...named, ...createdChildren(before, after)])];
+  const idOf = (item: unknown) => {
+    const v = (item as { ID?: unknown } | null)?.ID;
+    return typeof v === "string" ? v : "";
+  };
+  const written = ADDRESS_NAVS.filter((n) => body[n] != null);
+  const relinked = written.some((n) => !idOf(body[n]) || idOf(body[n]) !== before?.[n]?.ID);
+  const own = before === null || relinked || Object.keys(body).some((k) => k !== "Relationships" && !isAddressNav(k));
+  const addresses = written.map((n) => idOf(body[n]) || after[n]?.ID || "");
+  const named = (Array.isArray(body.Relationships) ? (body.Relationships as unknown[]) : []).map(idOf);
+  return [...new Set([...(own ? [id] : []), ...addresses, ...named, ...createdRelationships(before, after)])].filter((x) => x !== "");
 }
 
 /**
- * Children `after` has that `before` had not. `before` may be a shape rebuilt from the canonical
- * record (children without ids): then the children beyond the count `before` had of their type
- * are the new ones (a relation's children are listed in creation order).
+ * Relationships `after` has that `before` had not. `before` may be a shape rebuilt from the
+ * canonical record (relationships without ids): then the ones beyond the count `before` had of
+ * their type are the new ones, the latest created last.
  */
-function createdChildren(before: TribeRelation | null, after: TribeRelation): string[] {
-  const all = (r: Pick<TribeRelation, "Addresses" | "Relationships">) => [...(r.Addresses ?? []), ...(r.Relationships ?? [])];
-  const kindOf = (c: TribeAddress | TribeRelationship) =>
-    String(c._Type ?? "").startsWith("Relationship.") ? `role:${c._Type}` : `address:${(c as TribeAddress).AddressType?.ID ?? ""}`;
-  if (!before) return childIds(after);
-  const known = new Set(childIds(before));
+function createdRelationships(before: TribeRelation | null, after: TribeRelation): string[] {
+  const rels = (r: TribeRelation) => r.Relationships ?? [];
+  if (!before) return rels(after).map((r) => r.ID);
+  const known = new Set(rels(before).map((r) => r.ID).filter((x) => x !== ""));
   const had = new Map<string, number>();
-  for (const c of all(before)) had.set(kindOf(c), (had.get(kindOf(c)) ?? 0) + 1);
+  for (const r of rels(before)) had.set(r._Type, (had.get(r._Type) ?? 0) + 1);
+  const byCreation = [...rels(after)].sort((a, b) => (a.CreationDate ?? "").localeCompare(b.CreationDate ?? ""));
   const seen = new Map<string, number>();
   const out: string[] = [];
-  for (const c of all(after)) {
-    const k = kindOf(c);
-    const n = (seen.get(k) ?? 0) + 1;
-    seen.set(k, n);
-    if (c.ID && !known.has(c.ID) && (known.size > 0 || n > (had.get(k) ?? 0))) out.push(c.ID);
+  for (const r of byCreation) {
+    const n = (seen.get(r._Type) ?? 0) + 1;
+    seen.set(r._Type, n);
+    if (r.ID && !known.has(r.ID) && (known.size > 0 || n > (had.get(r._Type) ?? 0))) out.push(r.ID);
   }
   return out;
 }
 
 // ------------------------------------------------------------------ relations: write
-
-export type AddressTypeIds = Partial<Record<AddressKind, string>>;
-
-/** Code → kind map of a Datastore_AddressType list, as the id map the writers need. */
-export function addressTypeIdsFrom(types: TribeDatastore[]): AddressTypeIds {
-  const out: AddressTypeIds = {};
-  for (const t of types) {
-    const kind = t.Code ? ADDRESS_KIND_BY_CODE[t.Code.toLowerCase()] : undefined;
-    if (kind && !out[kind]) out[kind] = t.ID;
-  }
-  return out;
-}
 
 function relationFields(d: Relation): Record<string, unknown> {
   if (d.kind === "person") {
@@ -494,29 +311,6 @@ function relationFields(d: Relation): Record<string, unknown> {
     ChamberOfCommerceNumber: d.chamberOfCommerceNumber,
     IsActive: d.active,
   };
-}
-
-function addressFields(a: Address): Record<string, unknown> {
-  return {
-    Street: a.street,
-    HouseNumber: a.houseNumber,
-    HouseNumberAddition: a.houseNumberAddition,
-    Postalcode: a.postcode,
-    City: a.city,
-    CountryCode: a.country,
-  };
-}
-
-function addressTypeRef(a: Address, ids: AddressTypeIds): { ID: string } | undefined {
-  const id = a.hostTypeId ?? ids[a.kind];
-  if (id) return { ID: id };
-  if (a.kind === "visiting") return undefined; // the server types an untyped address as Visiting
-  throw new RecordRejectedError("host.tribe.addressTypeMissing", { kind: a.kind, code: ADDRESS_CODE_BY_KIND[a.kind] });
-}
-
-function newAddress(a: Address, ids: AddressTypeIds): Record<string, unknown> {
-  const type = addressTypeRef(a, ids);
-  return { ...withoutNulls(addressFields(a)), ...(type ? { AddressType: type } : {}) };
 }
 
 function withoutNulls(o: Record<string, unknown>): Record<string, unknown> {
@@ -547,50 +341,25 @@ function newRelationship(d: Relation, suffix: string): Record<string, unknown> {
 }
 
 /**
- * Deep-insert body of a new relation: its fields, its addresses (typed by AddressType ID) and its
- * relationships (Customer with DebtorNumber and PaymentTermInDays, Supplier with CreditorNumber,
+ * Deep-insert body of a new relation: its fields, its addresses (one per navigation property) and
+ * its relationships (Customer with DebtorNumber and PaymentTermInDays, Supplier with CreditorNumber,
  * Prospect, Partner). Contact persons are not written (a contact needs an existing Relation_Person).
  */
-export function relationCreateBody(d: Relation, addressTypeIds: AddressTypeIds = {}): Record<string, unknown> {
+export function relationCreateBody(d: Relation, opts: AddressWriteOptions = {}): Record<string, unknown> {
   const body: Record<string, unknown> = withoutNulls(relationFields(d));
-  const addresses = d.addresses.map((a) => newAddress(a, addressTypeIds));
-  if (addresses.length) body.Addresses = addresses;
+  for (const [nav, a] of wantedAddresses(d)) body[nav] = newAddressBody(a, opts);
   const rels = wantedSuffixes(d).map((s) => newRelationship(d, s));
   if (rels.length) body.Relationships = rels;
   return body;
 }
 
-/** Pairs each wanted address with the existing one it updates (same type), or null to create. */
-function matchAddresses(current: TribeRelation, wanted: Address[], ctx: RelationContext): Array<[Address, TribeAddress | null]> {
-  const pool = [...(current.Addresses ?? [])];
-  return wanted.map((a) => {
-    let i = a.hostTypeId ? pool.findIndex((x) => x.AddressType?.ID === a.hostTypeId) : -1;
-    if (i < 0) i = pool.findIndex((x) => addressKindOf(x, ctx) === a.kind);
-    const hit = i >= 0 ? pool.splice(i, 1)[0]! : null;
-    return [a, hit];
-  });
-}
-
-/** True when an update would create an address whose type ID must come from Datastore_AddressType. */
-export function updateNeedsAddressTypes(current: TribeRelation, d: Relation, ctx: RelationContext = {}): boolean {
-  return matchAddresses(current, d.addresses, ctx).some(([a, hit]) => !hit && !a.hostTypeId && a.kind !== "visiting");
-}
-export function createNeedsAddressTypes(d: Relation): boolean {
-  return d.addresses.some((a) => !a.hostTypeId);
-}
-
 /**
  * The PUT body that turns `current` into `d`, or null when nothing differs. Fields that differ are
- * sent (null clears); an address of a type the relation has is updated by ID, one it lacks is
- * created; a role it lacks gets a relationship, an existing one gets the numbers and payment term
- * when given. Nothing is deleted, and a number is never cleared.
+ * sent (null clears); an address the relation has is updated by ID, one it lacks is created; a
+ * role it lacks gets a relationship, an existing one gets the numbers and payment term when
+ * given. Nothing is deleted, and a number is never cleared.
  */
-export function relationUpdateBody(
-  current: TribeRelation,
-  d: Relation,
-  addressTypeIds: AddressTypeIds = {},
-  ctx: RelationContext = {},
-): Record<string, unknown> | null {
+export function relationUpdateBody(current: TribeRelation, d: Relation, opts: AddressWriteOptions = {}): Record<string, unknown> | null {
   if (relationKindOf(current._Type) !== d.kind) {
     throw new RecordRejectedError("host.tribe.kindChange", { from: relationKindOf(current._Type), to: d.kind });
   }
@@ -600,20 +369,15 @@ export function relationUpdateBody(
     if (k === "IsActive" ? (cur.IsActive !== false) !== v : !same(cur[k], v)) body[k] = v;
   }
 
-  const addresses: Record<string, unknown>[] = [];
-  for (const [a, hit] of matchAddresses(current, d.addresses, ctx)) {
+  for (const [nav, a] of wantedAddresses(d)) {
+    const hit = current[nav];
     if (!hit) {
-      addresses.push(newAddress(a, addressTypeIds));
+      body[nav] = newAddressBody(a, opts);
       continue;
     }
-    const diff: Record<string, unknown> = {};
-    const h = hit as Record<string, unknown>;
-    for (const [k, v] of Object.entries(addressFields(a))) {
-      if (k === "CountryCode" ? country(h[k]) !== v : !same(h[k], v)) diff[k] = v;
-    }
-    if (Object.keys(diff).length) addresses.push({ ID: hit.ID, ...diff });
+    const diff = addressDiff(hit, a, opts);
+    if (diff) body[nav] = { ID: hit.ID, ...diff };
   }
-  if (addresses.length) body.Addresses = addresses;
 
   const rels: Record<string, unknown>[] = [];
   for (const suffix of wantedSuffixes(d)) {
@@ -663,52 +427,53 @@ export function numbersUpdateBody(
 
 /** True when a write body creates children (their IDs are then unknown until read again). */
 export function createsChildren(body: Record<string, unknown>): boolean {
-  return ["Addresses", "Relationships", "ProductLines"].some(
-    (k) => Array.isArray(body[k]) && (body[k] as Array<Record<string, unknown>>).some((c) => c.ID == null),
+  const created = (item: unknown) => (item as { ID?: unknown }).ID == null;
+  return (
+    ADDRESS_NAVS.some((n) => body[n] != null && created(body[n])) ||
+    ["Relationships", "ProductLines"].some((k) => Array.isArray(body[k]) && (body[k] as unknown[]).some(created))
   );
 }
 
 /**
  * The relation as it is after a write, from what was there, the body sent and the server's answer
- * (which carries the relation's own fields, not its children). Created children have an empty ID.
+ * (which carries the relation's own fields and its address references, not the addresses
+ * themselves nor its relationships). Created relationships have an empty ID.
  */
 export function applyRelationWrite(
   before: TribeRelation | null,
   body: Record<string, unknown>,
   answer: TribeRelation,
-  addressTypes: ReadonlyMap<string, TribeDatastore> = new Map(),
+  countries: ReadonlyMap<string, TribeCountry> = new Map(),
 ): TribeRelation {
-  if (answer.Addresses && answer.Relationships) return answer; // the server expanded them itself
+  if (answer.Relationships) return answer; // the server expanded its answer itself
   const now = answer.LastMutationDate ?? null;
-  const mergeChildren = <C extends { ID: string }>(existing: C[], items: unknown, build: (item: Record<string, unknown>, old: C | null) => C): C[] => {
-    const out = [...existing];
-    for (const raw of Array.isArray(items) ? (items as Record<string, unknown>[]) : []) {
-      const i = raw.ID != null ? out.findIndex((c) => c.ID === raw.ID) : -1;
-      if (i >= 0) out[i] = build(raw, out[i]!);
-      else out.push(build(raw, null));
+  const after: TribeRelation = { ...(before ?? {}), ...answer };
+  for (const nav of ADDRESS_NAVS) {
+    const old = before?.[nav] ?? null;
+    const id = answer[nav]?.ID ?? old?.ID ?? "";
+    const item = body[nav] as Record<string, unknown> | undefined;
+    if (!item) {
+      after[nav] = old && { ...old, ID: old.ID || id };
+      continue;
     }
-    return out;
-  };
-  const typeOf = (item: Record<string, unknown>, old: TribeAddress | null): TribeAddress["AddressType"] => {
-    const r = item.AddressType as { ID?: string } | undefined;
-    if (r?.ID) return addressTypes.get(r.ID) ?? { ID: r.ID };
-    return old?.AddressType ?? [...addressTypes.values()].find((t) => t.Code?.toLowerCase() === "visiting") ?? null;
-  };
-  const addresses = mergeChildren<TribeAddress>(before?.Addresses ?? [], body.Addresses, (item, old) => ({
-    ...(old ?? {}),
-    ...item,
-    ID: old?.ID ?? "",
-    AddressType: typeOf(item, old),
-    LastMutationDate: now ?? old?.LastMutationDate ?? null,
-  }) as TribeAddress);
-  const rels = mergeChildren<TribeRelationship>(before?.Relationships ?? [], body.Relationships, (item, old) => ({
-    ...(old ?? {}),
-    ...item,
-    ID: old?.ID ?? "",
-    _Type: String(old?._Type ?? item._Type),
-    LastMutationDate: now ?? old?.LastMutationDate ?? null,
-  }) as TribeRelationship);
-  return { ...(before ?? {}), ...answer, Addresses: addresses, Relationships: rels };
+    const country = (item.Country as { ID?: string } | undefined)?.ID;
+    after[nav] = {
+      ...(old?.ID === item.ID ? old : {}),
+      ...item,
+      ID: id,
+      Country: country ? (countries.get(country) ?? { ID: country }) : (old?.Country ?? null),
+      LastMutationDate: now ?? old?.LastMutationDate ?? null,
+    } as TribeRelation[AddressNav];
+  }
+  const rels = [...(before?.Relationships ?? [])];
+  for (const raw of Array.isArray(body.Relationships) ? (body.Relationships as Record<string, unknown>[]) : []) {
+    const i = raw.ID != null ? rels.findIndex((c) => c.ID === raw.ID) : -1;
+    const old = i >= 0 ? rels[i]! : null;
+    const merged = { ...(old ?? {}), ...raw, ID: old?.ID ?? "", _Type: String(old?._Type ?? raw._Type), LastMutationDate: now ?? old?.LastMutationDate ?? null } as TribeRelationship;
+    if (old) rels[i] = merged;
+    else rels.push(merged);
+  }
+  return { ...after, Relationships: rels };
 }
 
 /**
@@ -746,7 +511,7 @@ export function relationToTribeShape(id: string, r: Relation): TribeRelation {
     } as TribeRelationship);
   }
   const f = relationFields(r);
-  return {
+  const shape = {
     ID: id,
     _Type: r.kind === "person" ? "Relation.Person" : "Relation.Organization",
     ...f,
@@ -754,25 +519,19 @@ export function relationToTribeShape(id: string, r: Relation): TribeRelation {
     ...(r.kind === "person" ? { FirstName: r.firstName, MiddleName: r.middleName, LastName: r.lastName } : {}),
     MobilePhoneNumber: r.mobile,
     IsActive: r.active,
-    Addresses: r.addresses.map((a) => ({
-      ID: "",
-      ...addressFields(a),
-      // no type id: the address had no type (read as visiting)
-      AddressType: a.hostTypeId
-        ? { ID: a.hostTypeId, Code: ADDRESS_CODE_BY_KIND[a.kind] }
-        : a.kind === "visiting"
-          ? null
-          : { ID: "", Code: ADDRESS_CODE_BY_KIND[a.kind] },
-    })),
     Relationships: rels,
   } as TribeRelation;
+  for (const a of r.addresses) {
+    const nav = addressNavOf(a);
+    shape[nav] ??= addressToTribeShape(a);
+  }
+  return shape;
 }
 
 /** True when a write body updates a child whose ID is not known (planned on a rebuilt shape). */
 export function needsChildIds(body: Record<string, unknown>): boolean {
-  return ["Addresses", "Relationships"].some(
-    (k) => Array.isArray(body[k]) && (body[k] as Array<Record<string, unknown>>).some((c) => c.ID === ""),
-  );
+  const unknownId = (item: unknown) => (item as { ID?: unknown }).ID === "";
+  return ADDRESS_NAVS.some((n) => body[n] != null && unknownId(body[n])) || (Array.isArray(body.Relationships) && body.Relationships.some(unknownId));
 }
 
 // ------------------------------------------------------------------ products
@@ -839,76 +598,3 @@ export function productBody(d: Product, units: Iterable<TribeDatastore>, current
   return Object.keys(body).length ? body : null;
 }
 
-// ------------------------------------------------------------------ invoices and sales orders
-
-function lineFromTribe(l: TribeProductLine, vatIncluded: boolean): InvoiceLine {
-  const pct = l.VatPercentage ?? 0;
-  const price = l.Price ?? 0;
-  return {
-    description: clean(l.Description) ?? "",
-    productId: l.Product?.ID ?? null,
-    productGroupId: l.Product?.ProductGroup?.ID ?? null,
-    quantity: l.Quantity ?? 1,
-    // the canonical unit price excludes VAT
-    unitPrice: vatIncluded ? round(price / (1 + pct / 100), 4) : price,
-    discountPercentage: l.DiscountPercentage ?? 0,
-    vatGroupId: l.VatGroup?.ID ?? null,
-    vatPercentage: pct,
-    totalExcludingVat: l.TotalExcludingVat ?? 0,
-    vatAmount: l.VatAmount ?? 0,
-  };
-}
-
-function activityBase(e: TribeInvoice | TribeSalesOrder, document: "invoice" | "salesOrder", date: string | null | undefined) {
-  if (!e.Relation?.ID) throw new RecordRejectedError("host.tribe.documentWithoutCustomer", { document, number: e.Number ?? e.ID });
-  const vatIncluded = e.IsVatIncluded === true;
-  return {
-    number: clean(e.Number) ?? "",
-    relationId: e.Relation.ID,
-    date: dateOnly(date) ?? "",
-    paymentTermDays: termDays(e.PaymentTermInDays) ?? undefined,
-    currency: clean(e.Currency)?.toUpperCase() ?? undefined,
-    subject: clean(e.Subject),
-    lines: (e.ProductLines ?? []).map((l) => lineFromTribe(l, vatIncluded)),
-    totalExcludingVat: e.TotalExcludingVat ?? 0,
-    vatAmount: e.VatAmount ?? 0,
-    totalIncludingVat: e.TotalIncludingVat ?? 0,
-  };
-}
-
-export function invoiceFromTribe(e: TribeInvoice): { record: SideRecord<Invoice>; phase: string } {
-  const data = rejectOnIssues(
-    "invoice",
-    e.Number ?? e.ID,
-    invoiceSchema.safeParse({
-      ...activityBase(e, "invoice", e.InvoiceDate),
-      subscriptionId: e.Subscription?.ID ?? null,
-      paid: e.IsPaid === true,
-    }),
-  );
-  return {
-    record: { id: e.ID, number: data.number, data, modifiedAt: latest(e.LastMutationDate) },
-    phase: e.Phase?.Code ?? "",
-  };
-}
-
-export function salesOrderFromTribe(e: TribeSalesOrder): { record: SideRecord<SalesOrder>; phase: string } {
-  const data = rejectOnIssues(
-    "salesOrder",
-    e.Number ?? e.ID,
-    salesOrderSchema.safeParse({
-      ...activityBase(e, "salesOrder", e.OrderDate),
-      deliveryDate: dateOnly(e.DeliveryDate),
-      customerReference: clean(e.CustomerReference),
-    }),
-  );
-  return {
-    record: { id: e.ID, number: data.number, data, modifiedAt: latest(e.LastMutationDate) },
-    phase: e.Phase?.Code ?? "",
-  };
-}
-
-/** `factuur-2026-0001.pdf`; anything but letters, digits, dot, dash and underscore becomes `_`. */
-export function documentFileName(prefix: string, number: string): string {
-  return `${prefix}-${number.replace(/[^\w.-]/g, "_")}.pdf`;
-}

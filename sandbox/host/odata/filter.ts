@@ -4,7 +4,7 @@
 // and navigation paths (Phase/Code, Relation/ID). `in` and `has` answer 400.
 
 import { badRequest } from "../errors";
-import { fieldType, SETS, type FieldType, type SetDef } from "../schema";
+import { navName, SETS, type FieldType, type SetDef } from "../schema";
 import type { Rec, Store, Tenant } from "../store";
 
 type Tok =
@@ -223,25 +223,26 @@ interface Resolved {
 export function resolvePath(store: Store, t: Tenant, def: SetDef, segs: string[]): Resolved {
   const [head, ...rest] = segs;
   if (!head) throw badRequest("Empty property path");
-  const ft = fieldType(def, head);
+  const ft = store.fieldType(def, head);
   if (ft) {
     if (rest.length) throw badRequest(`'${head}' is not a navigation property of ${def.type}`);
     return { get: systemOrField(store, t, head), type: ft };
   }
-  const targets = def.nav[head];
+  const targets = store.navTargets(def, head);
   if (!targets) {
     if (def.collections[head]) throw badRequest(`Collection '${head}' cannot be used in this expression (any/all are not supported)`, "NotSupported");
     throw badRequest(`Property '${head}' does not exist on ${def.type}`, "UnknownProperty");
   }
-  if (rest.length === 0) return { get: (r) => r.r[head] ?? null, type: "ref" };
-  if (rest.length === 1 && rest[0] === "ID") return { get: (r) => r.r[head] ?? null, type: "guid" };
+  const nav = navName(def, head);
+  if (rest.length === 0) return { get: (r) => r.r[nav] ?? null, type: "ref" };
+  if (rest.length === 1 && rest[0] === "ID") return { get: (r) => r.r[nav] ?? null, type: "guid" };
   // validate against every possible target type
   const subs = targets.map((s) => resolvePath(store, t, SETS.get(s)!, rest));
   const types = new Set(subs.map((s) => s.type));
   const inner = subs[0]!.get;
   return {
     get: (r) => {
-      const id = r.r[head];
+      const id = r.r[nav];
       if (!id) return null;
       const target = t.byId.get(id);
       return target ? inner(target) : null;
@@ -258,6 +259,8 @@ function systemOrField(store: Store, t: Tenant, name: string): Getter {
       return (r) => r.def.type;
     case "_Name":
       return (r) => store.nameOf(t, r);
+    case "SortIndex":
+      return (r) => r.seq;
     case "CreationDate":
       return (r) => r.created;
     case "LastMutationDate":
@@ -447,17 +450,29 @@ export function indexCandidates(store: Store, t: Tenant, def: SetDef, node: Node
   };
   walk(node);
   for (const n of conj) {
-    if (n.t !== "cmp" || n.op !== "eq") continue;
-    const [path, lit] = n.l.t === "path" ? [n.l, n.r] : [n.r, n.l];
-    if (path.t !== "path" || lit.t !== "lit" || (lit.kind !== "guid" && lit.kind !== "string")) continue;
-    const id = String(lit.v).toLowerCase();
-    if (path.segs.length === 1 && path.segs[0] === "ID") {
-      const rec = store.get(t, def.set, id);
-      return rec ? [rec] : [];
-    }
-    if (path.segs.length === 2 && path.segs[1] === "ID" && def.nav[path.segs[0]!]) {
-      return store.referencing(t, def.set, path.segs[0]!, id);
-    }
+    const hit = indexedTerm(store, t, def, n);
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
+/** Rows for `ID eq <guid>`, `<Nav>/ID eq <guid>`, or an `or` of such terms (e.g. a relation by any of its addresses). */
+function indexedTerm(store: Store, t: Tenant, def: SetDef, n: Node): Rec[] | undefined {
+  if (n.t === "bin" && n.op === "or") {
+    const l = indexedTerm(store, t, def, n.l);
+    const r = l && indexedTerm(store, t, def, n.r);
+    return r && [...new Set([...l!, ...r])].sort((a, b) => a.seq - b.seq);
+  }
+  if (n.t !== "cmp" || n.op !== "eq") return undefined;
+  const [path, lit] = n.l.t === "path" ? [n.l, n.r] : [n.r, n.l];
+  if (path.t !== "path" || lit.t !== "lit" || (lit.kind !== "guid" && lit.kind !== "string")) return undefined;
+  const id = String(lit.v).toLowerCase();
+  if (path.segs.length === 1 && path.segs[0] === "ID") {
+    const rec = store.get(t, def.set, id);
+    return rec ? [rec] : [];
+  }
+  if (path.segs.length === 2 && path.segs[1] === "ID" && store.navTargets(def, path.segs[0]!)) {
+    return store.referencing(t, def.set, navName(def, path.segs[0]!), id);
   }
   return undefined;
 }

@@ -2,7 +2,7 @@
 // entity serialization for the sandbox host CRM.
 
 import { badRequest } from "../errors";
-import { fieldType, SETS, type SetDef } from "../schema";
+import { navName, SETS, type SetDef } from "../schema";
 import type { Rec, Store, Tenant } from "../store";
 import { compileFilter, indexCandidates, parseFilter, resolvePath, type Predicate } from "./filter";
 
@@ -111,13 +111,13 @@ export class QueryEngine {
   /** Check $select/$expand names; with several possible types a name must exist on at least one. */
   validateShape(defs: SetDef[], o: QueryOptions) {
     for (const s of o.select ?? []) {
-      if (!defs.some((def) => fieldType(def, s) || def.nav[s] || def.collections[s])) {
+      if (!defs.some((def) => this.store.fieldType(def, s) || this.store.navTargets(def, s) || def.collections[s])) {
         throw badRequest(`Property '${s}' in $select does not exist on ${defs.map((d) => d.type).join(" or ")}`, "UnknownProperty");
       }
     }
     for (const e of o.expand ?? []) {
       const targets = new Set<string>();
-      for (const def of defs) for (const s of def.nav[e.name] ?? def.collections[e.name]?.sets ?? []) targets.add(s);
+      for (const def of defs) for (const s of this.store.navTargets(def, e.name) ?? def.collections[e.name]?.sets ?? []) targets.add(s);
       if (targets.size === 0) {
         throw badRequest(`'${e.name}' in $expand is not a navigation property of ${defs.map((d) => d.type).join(" or ")}`, "UnknownProperty");
       }
@@ -125,8 +125,11 @@ export class QueryEngine {
     }
   }
 
-  /** Filter, order and page rows. */
-  run(t: Tenant, def: SetDef, source: Iterable<Rec> | undefined, o: QueryOptions): { rows: Rec[]; count: number } {
+  /**
+   * Filter, order and page rows. Without `$orderby` rows come in creation order, or with
+   * `unstableOrder` in an order that changes from call to call (Tribe promises no default order).
+   */
+  run(t: Tenant, def: SetDef, source: Iterable<Rec> | undefined, o: QueryOptions, unstableOrder = false): { rows: Rec[]; count: number } {
     let pred: Predicate | undefined;
     let candidates: Iterable<Rec> | undefined = source;
     if (o.filter) {
@@ -137,6 +140,7 @@ export class QueryEngine {
     if (!candidates) candidates = this.store.table(t, def.set).rows.values();
     const skip = o.skip ?? 0;
     const top = o.top ?? MAX_TOP;
+    if (!o.orderby && unstableOrder) candidates = rotated([...candidates]);
     if (!o.orderby) {
       // fast path: stream in creation order, stop early unless a count is wanted
       const rows: Rec[] = [];
@@ -176,17 +180,19 @@ export class QueryEngine {
     out.ID = rec.id;
     if (want("_Type")) out._Type = def.type;
     if (want("_Name")) out._Name = this.store.nameOf(t, rec);
+    if (want("SortIndex")) out.SortIndex = rec.seq;
     if (want("CreationDate")) out.CreationDate = rec.created;
     if (want("LastMutationDate")) out.LastMutationDate = rec.modified;
-    for (const k of Object.keys(def.fields)) if (want(k)) out[k] = rec.f[k] ?? null;
+    for (const k of Object.keys(def.fields)) if (want(k) && this.store.exists(def, k)) out[k] = rec.f[k] ?? null;
     const expanded = new Map((o.expand ?? []).map((e) => [e.name, e.options]));
-    for (const nav of Object.keys(def.nav)) {
-      const id = rec.r[nav] ?? null;
-      const eo = expanded.get(nav);
+    for (const name of [...Object.keys(def.nav), ...Object.keys(def.aliases ?? {})]) {
+      if (!this.store.navTargets(def, name)) continue;
+      const id = rec.r[navName(def, name)] ?? null;
+      const eo = expanded.get(name);
       if (eo) {
         const target = id ? t.byId.get(id) : undefined;
-        out[nav] = target ? this.serialize(t, target, eo) : null;
-      } else if (want(nav)) out[nav] = id ? { ID: id } : null;
+        out[name] = target ? this.serialize(t, target, eo) : null;
+      } else if (want(name)) out[name] = id ? { ID: id } : null;
     }
     for (const coll of Object.keys(def.collections)) {
       const eo = expanded.get(coll);
@@ -219,6 +225,12 @@ export class QueryEngine {
     }
     return out;
   }
+}
+
+/** The rows from a random starting point onwards, wrapping around: a different order on every call. */
+function rotated(rows: Rec[]): Rec[] {
+  const start = Math.floor(Math.random() * rows.length);
+  return [...rows.slice(start), ...rows.slice(0, start)];
 }
 
 function compareValues(a: unknown, b: unknown): number {

@@ -1,7 +1,8 @@
 // Invoices and sales orders: list, create with a product line, add lines, change phase, PDF, delete.
 
 import { redirect, sendHtml } from "../http";
-import type { Rec } from "../store";
+import { CUSTOMER_SETS, SETS } from "../schema";
+import type { Rec, Tenant } from "../store";
 import { bool, num, ref, str } from "./forms";
 import { actionForm, button, checkbox, esc, fmtMoney, input, page, select, withQuery, yesNo, type UiCtx } from "./layout";
 
@@ -16,6 +17,12 @@ const PAGE_SIZE = 50;
 
 export function activitySet(kind: ActKind): string {
   return K[kind].set;
+}
+
+/** The customer of an invoice or sales order: the relation of its relationship. */
+function customerOf(t: Tenant, act: Rec): Rec | undefined {
+  const relationship = act.r.Relationship ? t.byId.get(act.r.Relationship) : undefined;
+  return relationship?.r.Relation ? t.byId.get(relationship.r.Relation) : undefined;
 }
 
 function relationOptions(ctx: UiCtx) {
@@ -74,10 +81,10 @@ export function listActivities(ctx: UiCtx, kind: ActKind) {
   const rows = all.slice((pageNo - 1) * PAGE_SIZE, pageNo * PAGE_SIZE);
   const trs = rows
     .map((r) => {
-      const rel = r.r.Relation ? t.byId.get(r.r.Relation) : undefined;
+      const rel = customerOf(t, r);
       const phase = r.r.Phase ? t.byId.get(r.r.Phase) : undefined;
       return `<tr><td><a href="/${kind}/${r.id}">${esc(r.f.Number)}</a></td><td>${esc(rel ? s.nameOf(t, rel) : "")}</td><td>${esc(r.f.Subject)}</td>
-<td>${esc(r.f[K[kind].dateField])}</td><td>${esc(phase?.f.Name)}</td><td class="num">${fmtMoney(r.f.TotalIncludingVat, String(r.f.Currency ?? "EUR"))}</td>
+<td>${esc(r.f[K[kind].dateField])}</td><td>${esc(phase?.f.Name)}</td><td class="num">${fmtMoney(s.activityTotals(t, r).includingVat, String(r.f.Currency ?? "EUR"))}</td>
 ${kind === "invoices" ? `<td>${yesNo(r.f.IsPaid)}</td>` : ""}</tr>`;
     })
     .join("");
@@ -114,21 +121,27 @@ ${button(kind === "invoices" ? "Factuur aanmaken" : "Verkooporder aanmaken")}
 
 export function createActivity(ctx: UiCtx, kind: ActKind) {
   const form = ctx.form!;
+  const s = ctx.state.store;
+  const t = ctx.tenant;
+  const def = SETS.get(K[kind].set)!;
   try {
     const rel = ref(form, "Relation");
     if (!rel) throw new Error("Kies een klant.");
+    const customer = CUSTOMER_SETS.flatMap((set) => s.referencing(t, set, "Relation", rel.ID))[0];
+    if (!customer) throw new Error("Deze relatie is geen klant.");
     const body: Record<string, unknown> = {
-      Relation: rel,
+      Relationship: { ID: customer.id },
       Subject: str(form, "Subject"),
       IsVatIncluded: bool(form, "IsVatIncluded"),
     };
+    // invoice date, payment term and subscription exist only with the assumedActivityFields setting
     const date = str(form, "Date");
-    if (date) body[K[kind].dateField] = date;
+    if (date && s.exists(def, K[kind].dateField)) body[K[kind].dateField] = date;
     const term = num(form, "PaymentTermInDays");
-    if (term != null) body.PaymentTermInDays = term;
+    if (term != null && s.exists(def, "PaymentTermInDays")) body.PaymentTermInDays = term;
     if (kind === "invoices") {
       const sub = ref(form, "Subscription");
-      if (sub) body.Subscription = sub;
+      if (sub && s.exists(def, "Subscription")) body.Subscription = sub;
     } else {
       body.CustomerReference = str(form, "CustomerReference");
       const d = str(form, "DeliveryDate");
@@ -136,7 +149,7 @@ export function createActivity(ctx: UiCtx, kind: ActKind) {
     }
     const line = lineBody(form);
     if (line) body.ProductLines = [line];
-    const rec = ctx.state.store.create(ctx.tenant, K[kind].set, body);
+    const rec = s.create(t, K[kind].set, body);
     redirect(ctx.res, withQuery(`/${kind}/${rec.id}`, { msg: "Aangemaakt." }));
   } catch (err) {
     redirect(ctx.res, withQuery(`/${kind}/new`, { error: err instanceof Error ? err.message : String(err) }));
@@ -147,7 +160,8 @@ export function activityDetail(ctx: UiCtx, kind: ActKind, rec: Rec) {
   const s = ctx.state.store;
   const t = ctx.tenant;
   const f = rec.f;
-  const rel = rec.r.Relation ? t.byId.get(rec.r.Relation) : undefined;
+  const rel = customerOf(t, rec);
+  const totals = s.activityTotals(t, rec);
   const relShip = rec.r.Relationship ? t.byId.get(rec.r.Relationship) : undefined;
   const phase = rec.r.Phase ? t.byId.get(rec.r.Phase) : undefined;
   const sub = rec.r.Subscription ? t.byId.get(rec.r.Subscription) : undefined;
@@ -182,9 +196,9 @@ export function activityDetail(ctx: UiCtx, kind: ActKind, rec: Rec) {
           ["Leverdatum", esc(f.DeliveryDate)],
         ] as [string, string][])),
     ["Prijzen incl. BTW", yesNo(f.IsVatIncluded)],
-    ["Totaal excl. BTW", fmtMoney(f.TotalExcludingVat, cur)],
-    ["BTW", fmtMoney(f.VatAmount, cur)],
-    ["Totaal incl. BTW", `<strong>${fmtMoney(f.TotalIncludingVat, cur)}</strong>`],
+    ["Totaal excl. BTW (Amount)", fmtMoney(totals.excludingVat, cur)],
+    ["BTW", fmtMoney(totals.vat, cur)],
+    ["Totaal incl. BTW", `<strong>${fmtMoney(totals.includingVat, cur)}</strong>`],
     ["Gewijzigd", esc(rec.modified)],
   ];
   const body = `<p><a href="/${kind}">← ${K[kind].title}</a></p>

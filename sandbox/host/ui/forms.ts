@@ -42,14 +42,3 @@ export function diff(rec: Rec | undefined, body: Record<string, unknown>): Recor
   }
   return out;
 }
-
-export const COUNTRIES = [
-  { value: "", label: "—" },
-  { value: "NL", label: "Nederland (NL)" },
-  { value: "BE", label: "België (BE)" },
-  { value: "NO", label: "Noorwegen (NO)" },
-  { value: "DE", label: "Duitsland (DE)" },
-  { value: "FR", label: "Frankrijk (FR)" },
-  { value: "LU", label: "Luxemburg (LU)" },
-  { value: "GB", label: "Verenigd Koninkrijk (GB)" },
-];

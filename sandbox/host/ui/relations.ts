@@ -1,9 +1,11 @@
 // Organizations and persons: list, create, edit (with visiting address, customer and supplier roles), delete.
+// The form has separate house number fields; without the houseNumberFields setting they are written into
+// `Street` ("Keizersgracht 123 A"), as Tribe keeps them.
 
 import { HttpError } from "../errors";
 import { redirect, sendHtml } from "../http";
 import type { Rec } from "../store";
-import { COUNTRIES, bool, diff, num, str } from "./forms";
+import { bool, diff, num, str } from "./forms";
 import { actionForm, button, checkbox, esc, input, page, select, withQuery, type UiCtx } from "./layout";
 
 export type RelKind = "organizations" | "persons";
@@ -35,9 +37,7 @@ function parts(ctx: UiCtx, kind: RelKind, rec: Rec | undefined) {
   const s = ctx.state.store;
   const t = ctx.tenant;
   if (!rec) return { address: undefined, customer: undefined, supplier: undefined };
-  const addresses = s.children(t, rec, "Addresses");
-  const visiting = s.byCode(t, "Datastore_AddressType", "Visiting");
-  const address = addresses.find((a) => a.r.AddressType === visiting?.id) ?? addresses[0];
+  const address = rec.r.VisitingAddress ? t.byId.get(rec.r.VisitingAddress) : undefined;
   const customer = s.referencing(t, K[kind].customer, "Relation", rec.id)[0];
   const supplier = s.referencing(t, K[kind].supplier, "Relation", rec.id)[0];
   return { address, customer, supplier };
@@ -79,6 +79,8 @@ export function relationForm(ctx: UiCtx, kind: RelKind, rec?: Rec) {
   const p = parts(ctx, kind, rec);
   const f = rec?.f ?? {};
   const a = p.address?.f ?? {};
+  const country = p.address?.r.Country ? t.byId.get(p.address.r.Country) : undefined;
+  const countries = [{ value: "", label: "—" }, ...[...s.table(t, "Datastore_Country").rows.values()].map((c) => ({ value: String(c.f.Code), label: `${String(c.f.Name)} (${String(c.f.Code)})` }))];
   const action = rec ? `/${kind}/${rec.id}` : `/${kind}/new`;
   const main =
     kind === "organizations"
@@ -111,7 +113,7 @@ ${input("Huisnummer / House number", "HouseNumber", a.HouseNumber)}
 ${input("Toevoeging / Addition", "HouseNumberAddition", a.HouseNumberAddition)}
 ${input("Postcode / Postal code", "Postalcode", a.Postalcode)}
 ${input("Plaats / City", "City", a.City)}
-${select("Land / Country", "CountryCode", COUNTRIES, (a.CountryCode as string | null) ?? (rec ? "" : "NL"))}
+${select("Land / Country", "CountryCode", countries, (country?.f.Code as string | undefined) ?? (rec ? "" : "NL"))}
 </fieldset>
 <fieldset><legend>Relatietype</legend>
 ${checkbox("Klant / Customer", "IsCustomer", isCustomer)}
@@ -154,22 +156,23 @@ export function saveRelation(ctx: UiCtx, kind: RelKind, rec?: Rec) {
     fields.IsActive = bool(form, "IsActive");
     const body = diff(rec, fields);
 
+    const number = { HouseNumber: str(form, "HouseNumber"), HouseNumberAddition: str(form, "HouseNumberAddition") };
+    const countryCode = str(form, "CountryCode");
+    const country = countryCode ? s.byCode(t, "Datastore_Country", countryCode) : undefined;
+    if (countryCode && !country) throw new Error(`Onbekend land ${countryCode}`);
     const addr: Record<string, unknown> = {
-      Street: str(form, "Street"),
-      HouseNumber: str(form, "HouseNumber"),
-      HouseNumberAddition: str(form, "HouseNumberAddition"),
+      ...(ctx.state.config.houseNumberFields
+        ? { Street: str(form, "Street"), ...number }
+        : { Street: [str(form, "Street"), number.HouseNumber, number.HouseNumberAddition].filter(Boolean).join(" ") || null }),
       Postalcode: str(form, "Postalcode"),
       City: str(form, "City"),
-      CountryCode: str(form, "CountryCode"),
+      Country: country ? { ID: country.id } : null,
     };
     const anyAddr = ["Street", "HouseNumber", "Postalcode", "City"].some((k) => addr[k] != null);
     if (p.address) {
       const d = diff(p.address, addr);
-      if (Object.keys(d).length) body.Addresses = [{ ID: p.address.id, ...d }];
-    } else if (anyAddr) {
-      const visiting = s.byCode(t, "Datastore_AddressType", "Visiting");
-      body.Addresses = [{ ...addr, ...(visiting ? { AddressType: { ID: visiting.id } } : {}) }];
-    }
+      if (Object.keys(d).length) body.VisitingAddress = { ID: p.address.id, ...d };
+    } else if (anyAddr) body.VisitingAddress = addr;
 
     const relationships: Record<string, unknown>[] = [];
     const debtor = str(form, "DebtorNumber");

@@ -1,7 +1,7 @@
 /**
- * SnelStart keeps street, house number and addition in one `straat` string; the CRM keeps
- * them apart (and the duplicate check matches on house number + addition). These two
- * functions convert between the two.
+ * The canonical model keeps street, house number and addition apart (the duplicate check matches
+ * on house number + addition); SnelStart's `straat` and Tribe's `Street` hold all three in one
+ * string. These two functions convert between the two.
  */
 
 export interface StreetParts {
