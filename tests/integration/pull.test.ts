@@ -87,11 +87,13 @@ describe("the hourly pull", () => {
 
   it("keeps the CRM's postcode when SnelStart writes the same one otherwise, and writes a changed one in the country's format", async () => {
     const orgId = hostOf.get(SNEL.relatie.linde1006)!;
-    const postcodes = async () => ((await api.get(`Relation_Organization(${orgId})?$expand=Addresses`)).Addresses as Array<{ Postalcode: string }>).map((a) => a.Postalcode);
+    const addresses = async () => {
+      const org = await api.get(`Relation_Organization(${orgId})?$expand=VisitingAddress,PostalAddress`);
+      return [org.VisitingAddress, org.PostalAddress].filter(Boolean) as Array<{ ID: string; Postalcode: string }>;
+    };
+    const postcodes = async () => (await addresses()).map((a) => a.Postalcode);
     // the CRM's user writes it without a space; that goes to SnelStart as it is
-    for (const a of (await api.get(`Relation_Organization(${orgId})?$expand=Addresses`)).Addresses as Array<{ ID: string }>) {
-      await api.put(`Address(${a.ID})`, { Postalcode: "6821AB" });
-    }
+    for (const a of await addresses()) await api.put(`Address(${a.ID})`, { Postalcode: "6821AB" });
     await runForEvents("snelstart-push-relations", await world.takeEvents(), "ledgerlink/relation.changed");
     expect((await sim.api("GET", `/relaties/${SNEL.relatie.linde1006}`)).json.vestigingsAdres.postcode).toBe("6821AB");
 

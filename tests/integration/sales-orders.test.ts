@@ -108,7 +108,7 @@ describe("sales-order mode", () => {
       PaymentTermInDays: 14,
       Currency: "EUR",
       IsVatIncluded: false,
-      Relation: { ID: CRM.org.goudenKorf },
+      Relationship: { ID: CRM.customer.goudenKorf },
       ProductLines: [{ Description: "Advies", Quantity: 3, Price: 95, VatGroup: { ID: CRM.vatGroup.NL21 }, Product: { ID: consultancy } }],
     });
     await api.put(`Activity_SalesOrder(${so.ID})`, { Phase: { ID: CRM.salesOrderPhase.linked } });
