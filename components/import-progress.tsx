@@ -10,6 +10,11 @@ export async function ImportProgress({ entities }: { entities: Progress[] }) {
       <h2 id="progress-heading" className="mb-3 font-medium">
         {t("overview.progress")}
       </h2>
+      {entities.some((p) => p.resuming) ? (
+        <p role="status" data-testid="import-resuming" className="mb-3 rounded-md bg-amber-50 p-2 text-sm text-amber-900">
+          {t("overview.importResuming")}
+        </p>
+      ) : null}
       <ul className="space-y-4">
         {entities.map((p) => {
           const entity = t(`entities.${p.entity as "relation"}`);

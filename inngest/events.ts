@@ -37,6 +37,8 @@ export const importPage = eventType("ledgerlink/import.page", {
     connector: z.string(),
     runId: z.string(),
     entity: z.string(),
+    /** where the import stood when this page was asked for: a page overtaken by another run of it does nothing */
+    position: z.string().optional(),
   }),
 });
 

@@ -1,9 +1,14 @@
 import { inngest } from "@/inngest/client";
 import { importPage as importPageEvent, installationActivated } from "@/inngest/events";
-import { beginImport, completeImport, importEntities, importPage } from "@/lib/sync/import";
+import { getDb } from "@/lib/db";
+import { beginImport, completeImport, importEntities, importPage, markResumed, stalledImports, type ImportEntity } from "@/lib/sync/import";
 import { cancelOnDeactivation, withContext, type AnyConnector } from "./shared";
 
-/** Activation starts the import; each page is its own run, so a crash resumes at the last page. */
+/**
+ * Activation starts the import; each page is its own run, so a crash resumes at the last page.
+ * An import that stops making progress (its process died, an event was lost) is picked up again
+ * by a watchdog, without the user doing anything.
+ */
 export function importFunctions(connector: AnyConnector) {
   const start = inngest.createFunction(
     {
@@ -35,19 +40,22 @@ export function importFunctions(connector: AnyConnector) {
     },
     async ({ event, step }) => {
       if (event.data.connector !== connector.id) return { skipped: "other connector" };
-      const { installationId, entity } = event.data as { installationId: string; entity: "relation" | "product" };
+      const { installationId, entity, position } = event.data as { installationId: string; entity: ImportEntity; position?: string };
       const result = await step.run("import-page", () =>
         withContext(installationId, async (ctx) => {
-          const r = await importPage(ctx, entity);
+          const r = await importPage(ctx, entity, position);
           const order = importEntities(ctx);
           return { ...r, nextEntity: r.done ? (order[order.indexOf(entity) + 1] ?? null) : entity };
         }),
       );
       if ("skipped" in result) return result;
+      // a run of the same page that was only slow got there first: this one ends here
+      if (result.superseded) return { superseded: true };
       if (result.nextEntity) {
+        const next = result.nextEntity === entity ? { position: result.position } : {};
         await step.sendEvent("import-next-page", {
           name: importPageEvent.name,
-          data: { ...event.data, entity: result.nextEntity },
+          data: { installationId, connector: connector.id, runId: event.data.runId, entity: result.nextEntity, ...next },
         });
         return { processed: result.processed, next: result.nextEntity };
       }
@@ -55,5 +63,27 @@ export function importFunctions(connector: AnyConnector) {
       return { processed: result.processed, done: true };
     },
   );
-  return [start, page];
+
+  const resume = inngest.createFunction(
+    { id: `${connector.id}-resume-stalled-imports`, triggers: [{ cron: "* * * * *" }], concurrency: [{ limit: 1 }], retries: 1 },
+    async ({ step }) => {
+      const stalled = await step.run("find-stalled-imports", async () => {
+        const db = await getDb();
+        const found = await stalledImports(db, connector);
+        for (const s of found) if (s.runId) await markResumed(db, s.runId);
+        return found;
+      });
+      if (stalled.length === 0) return { resumed: 0 };
+      await step.sendEvent(
+        "resume-imports",
+        stalled.map((s) =>
+          s.entity
+            ? { name: importPageEvent.name, data: { installationId: s.installationId, connector: connector.id, runId: s.runId ?? "", entity: s.entity, position: s.position ?? undefined } }
+            : { name: installationActivated.name, data: { installationId: s.installationId, connector: connector.id } },
+        ),
+      );
+      return { resumed: stalled.length };
+    },
+  );
+  return [start, page, resume];
 }

@@ -42,7 +42,12 @@ export type ImportProgress = {
   processed: number;
   total: number | null;
   counts: RunCounts;
+  /** the import stopped (a crash, a restart) and was picked up again by itself, lately */
+  resuming: boolean;
 };
+
+/** How long after being picked up again an import says so. */
+const RESUMED_NOTICE_MS = 10 * 60_000;
 
 function importProgress(latestImports: Run[], phases: Map<string, ImportCursor["phase"]>): ImportProgress[] | null {
   if (!latestImports.some((r) => r.status === "running")) return null;
@@ -52,7 +57,8 @@ function importProgress(latestImports: Run[], phases: Map<string, ImportCursor["
     const earlierRunning = ordered.slice(0, i).some((r) => r.status === "running");
     const stage: ImportProgress["stage"] =
       run.status !== "running" ? "done" : earlierRunning ? "waiting" : phases.get(run.entity) === "index" ? "indexing" : "importing";
-    return { entity: run.entity, stage, processed: run.processed, total: run.total, counts: run.counts };
+    const resuming = run.status === "running" && run.resumedAt !== null && Date.now() - +run.resumedAt < RESUMED_NOTICE_MS;
+    return { entity: run.entity, stage, processed: run.processed, total: run.total, counts: run.counts, resuming };
   });
 }
 
