@@ -9,6 +9,7 @@ const env: Record<string, string> = {
   ...(process.env as Record<string, string>),
   LEDGERLINK_APP_URL: appUrl,
   HOST_API_URL: hostUrl,
+  HOST_AUTH_URL: hostUrl,
   HOST_ALLOWED_ORIGINS: hostUrl,
   SANDBOX_HOST_PORT: "4110",
   SNELSTART_SIM_PORT: "4120",

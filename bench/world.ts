@@ -280,6 +280,9 @@ export async function startBenchWorld(): Promise<BenchWorld> {
   simOrigin = new URL(simUrl).origin;
   Object.assign(process.env, SECRETS, {
     HOST_API_URL: hostUrl,
+    HOST_AUTH_URL: hostUrl,
+    // a token a minute either way: the bench measures the sync, not the sign-in
+    HOST_AUTH_FLOW: "client_credentials",
     SNELSTART_API_URL: `${simUrl}/v2`,
     SNELSTART_AUTH_URL: `${simUrl}/b2b/token`,
   });

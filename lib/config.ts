@@ -12,6 +12,11 @@ const configSchema = z.object({
   LEDGERLINK_APP_SECRET: z.string().min(16).default("dev-app-secret-change-me"),
   HOST_ALLOWED_ORIGINS: csv.default(["http://localhost:4010"]),
   HOST_API_URL: z.url().default("http://localhost:4010"),
+  /** Tribe's auth server, a host of its own (production https://auth.tribecrm.nl, staging https://auth-staging.tribecrm.nl) */
+  HOST_AUTH_URL: z.url().default("http://localhost:4010"),
+  /** how the app gets the CRM's tokens: the organisation's consent (Tribe's marketplace flow) or client credentials */
+  HOST_AUTH_FLOW: z.enum(["authorization_code", "client_credentials"]).default("authorization_code"),
+  HOST_OAUTH_SCOPE: z.string().min(1).default("read write offline"),
   HOST_CLIENT_ID: z.string().min(1).default("ledgerlink"),
   HOST_CLIENT_SECRET: z.string().min(1).default("sandbox-client-secret"),
   HOST_WEBHOOK_SECRET: z.string().min(8).default("dev-webhook-secret"),

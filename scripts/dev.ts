@@ -14,6 +14,7 @@ const env = {
   ...process.env,
   LEDGERLINK_APP_URL: appUrl,
   HOST_API_URL: process.env.HOST_API_URL ?? hostUrl,
+  HOST_AUTH_URL: process.env.HOST_AUTH_URL ?? hostUrl,
   HOST_ALLOWED_ORIGINS: process.env.HOST_ALLOWED_ORIGINS ?? hostUrl,
   SANDBOX_HOST_PORT: hostPort,
   SNELSTART_SIM_PORT: snelstartPort,

@@ -320,3 +320,30 @@ export const usedHostTokens = pgTable("used_host_tokens", {
   tokenId: text("token_id").primaryKey(),
   expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
 });
+
+/**
+ * A tenant's CRM connection made through the host's authorization-code flow: the refresh token
+ * the organisation's consent gave, sealed by lib/crypto (the tenant id is its associated data),
+ * and who gave it.
+ */
+export const hostConnections = pgTable("host_connections", {
+  tenantId: text("tenant_id")
+    .primaryKey()
+    .references(() => tenants.id, { onDelete: "cascade" }),
+  keyId: text("key_id").notNull(),
+  sealed: text("sealed").notNull(),
+  /** the host user who consented, as the host names them */
+  connectedBy: text("connected_by"),
+  connectedAt: timestamp("connected_at", { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: updatedAt(),
+});
+
+/** Consent requests under way: the `state` a callback must bring back, once, before it expires. */
+export const oauthStates = pgTable("oauth_states", {
+  state: text("state").primaryKey(),
+  tenantId: text("tenant_id")
+    .notNull()
+    .references(() => tenants.id, { onDelete: "cascade" }),
+  locale: text("locale").notNull(),
+  expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+});

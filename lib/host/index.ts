@@ -1,10 +1,11 @@
 import { eq } from "drizzle-orm";
 import { config } from "@/lib/config";
-import { schema, type Db } from "@/lib/db";
+import { getDb, schema, type Db } from "@/lib/db";
 import type { HostAdapter } from "@/lib/sync/types";
 import { createTribeClient, type TribeClient } from "./tribe/client";
 import { createTribeHostAdapter } from "./tribe/adapter";
 import { RateGate } from "./tribe/rate-gate";
+import { refreshingTokenSource } from "./tribe/connection";
 import { ENTITY_TYPE_HEADER, TENANT_HEADER, WEBHOOK_ENTITY_TYPES } from "./tribe/webhook";
 
 type RequestInfo = { method: string; path: string; status: number };
@@ -17,7 +18,7 @@ const gates = new Map<string, RateGate>();
 
 function clientFor(tenantId: string, onRequest?: (info: RequestInfo) => void): TribeClient {
   const c = config();
-  const key = JSON.stringify([tenantId, c.HOST_API_URL, c.HOST_CLIENT_ID]);
+  const key = JSON.stringify([tenantId, c.HOST_API_URL, c.HOST_AUTH_URL, c.HOST_AUTH_FLOW, c.HOST_CLIENT_ID]);
   const cached = onRequest ? undefined : clients.get(key);
   if (cached) return cached;
   const application = JSON.stringify([c.HOST_API_URL, c.HOST_CLIENT_ID]);
@@ -25,9 +26,13 @@ function clientFor(tenantId: string, onRequest?: (info: RequestInfo) => void): T
   if (!gate) gates.set(application, (gate = new RateGate()));
   const client = createTribeClient({
     apiUrl: c.HOST_API_URL,
+    authUrl: c.HOST_AUTH_URL,
     clientId: c.HOST_CLIENT_ID,
     clientSecret: c.HOST_CLIENT_SECRET,
+    scope: c.HOST_OAUTH_SCOPE,
     organizationId: tenantId,
+    // the organisation's consent, refreshed; or, where a deployment uses them, client credentials
+    ...(c.HOST_AUTH_FLOW === "authorization_code" ? { token: refreshingTokenSource(getDb, tenantId) } : {}),
     onRequest,
     rateGate: gate,
   });
@@ -77,3 +82,7 @@ export async function unsubscribeHostWebhooks(db: Db, tenantId: string): Promise
   for (const row of rows) await client.webhooks.remove(row.id);
   await db.delete(schema.hostWebhooks).where(eq(schema.hostWebhooks.tenantId, tenantId));
 }
+
+/** How the app signs in to the tenant's CRM: with the organisation's consent, or client credentials. */
+export const hostSignIn = () => config().HOST_AUTH_FLOW;
+export { beginConsent as beginHostConsent, completeConsent as completeHostConsent, hostConnectionOf, forgetHostConnection } from "./tribe/connection";

@@ -44,6 +44,7 @@ export async function startFaultWorld(opts: { driver?: "pg" | "pglite"; hostConf
         ...env,
         ...secrets,
         HOST_API_URL: world.host.url,
+        HOST_AUTH_URL: world.host.url,
         SNELSTART_API_URL: `${world.snelstart.url}/v2`,
         SNELSTART_AUTH_URL: `${world.snelstart.url}/b2b/token`,
         ...(world.dbUrl ? { DATABASE_URL: world.dbUrl } : {}),

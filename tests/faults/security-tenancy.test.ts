@@ -124,6 +124,7 @@ const actionFiles = files.filter((f) => /\.(ts|tsx)$/.test(f) && /^\s*["']use se
 const KNOWN_ROUTES = [
   "app/api/auth/[...nextauth]/route.ts",
   "app/api/host/manifest/route.ts",
+  "app/api/host/oauth/callback/route.ts",
   "app/api/host/session/route.ts",
   "app/api/host/webhooks/route.ts",
   "app/api/inngest/route.ts",
@@ -322,6 +323,22 @@ describe("route handlers take the tenant from a verified credential only", () =>
     const { decode } = await import("next-auth/jwt");
     const jwt = await decode({ token: cookie, secret: secrets.AUTH_SECRET, salt: "ledgerlink.session" });
     expect(jwt?.tenantId).toBe(TENANT_B);
+  });
+
+  it("/api/host/oauth/callback: a consent counts for the tenant its state was issued to, once; a state nobody issued changes nothing", async () => {
+    const { GET } = await import("@/app/api/host/oauth/callback/route");
+    const { beginHostConsent } = await import("@/lib/host");
+    const before = await tenantAState();
+    const forged = await GET(new Request(`https://ledgerlink.test/api/host/oauth/callback?state=${"x".repeat(32)}&code=c&tenant=${TENANT_A}`));
+    expect(forged.status).toBe(400);
+    // B's own consent, declined: consumed, and nothing of A's touched
+    const stateOfB = new URL(await beginHostConsent(world.db, TENANT_B, "nl")).searchParams.get("state")!;
+    const declined = await GET(new Request(`https://ledgerlink.test/api/host/oauth/callback?state=${stateOfB}&error=access_denied&tenant_id=${TENANT_A}`));
+    expect(declined.status).toBe(403);
+    const again = await GET(new Request(`https://ledgerlink.test/api/host/oauth/callback?state=${stateOfB}&code=c`));
+    expect(again.status, "a state works once").toBe(400);
+    expect(await tenantAState()).toEqual(before);
+    expect(await world.db.select().from(schema.hostConnections)).toEqual([]);
   });
 
   it("/api/host/webhooks: the tenant is the one whose subscription the signed body names, never a query or header", async () => {

@@ -64,6 +64,8 @@ export type WorldOptions = {
   hostConfig?: Record<string, unknown>;
   /** how long takeEvents waits for pending webhook deliveries */
   webhookWaitMs?: number;
+  /** how the app signs in to the CRM (default client credentials) */
+  signIn?: "authorization_code" | "client_credentials";
 };
 
 export async function startWorld(opts: WorldOptions = {}): Promise<World> {
@@ -110,6 +112,9 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
 
   Object.assign(process.env, s, {
     HOST_API_URL: host.url,
+    HOST_AUTH_URL: host.url,
+    // the consent flow has tests of its own (host-sign-in); the others sign in with client credentials
+    HOST_AUTH_FLOW: opts.signIn ?? "client_credentials",
     HOST_WEBHOOK_URL: receiverUrl,
     SNELSTART_API_URL: `${snelstart.url}/v2`,
     SNELSTART_AUTH_URL: `${snelstart.url}/b2b/token`,

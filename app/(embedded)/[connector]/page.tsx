@@ -5,10 +5,12 @@ import { z } from "zod";
 import { requireSession } from "@/lib/auth/guard";
 import { getConnector } from "@/lib/connectors";
 import { getDb } from "@/lib/db";
+import { beginHostConsent, hostConnectionOf, hostSignIn } from "@/lib/host";
 import { installationOverview, pendingSettingsTabs } from "@/lib/installations";
 import { StatusBadge } from "@/components/status-badge";
 import { AutoRefresh } from "@/components/auto-refresh";
 import { DeactivateButton } from "@/components/deactivate-button";
+import { HostConsent } from "@/components/host-consent";
 import { ImportProgress } from "@/components/import-progress";
 import { LastRuns } from "@/components/last-runs";
 import { PendingSettings } from "@/components/pending-settings";
@@ -38,6 +40,9 @@ export default async function Overview({
     pendingSettingsTabs(db, { tenantId: session.tenantId, connector }),
   ]);
   const { installation, lastRuns, importProgress, syncing, pull, log } = overview;
+  // with Tribe's marketplace flow, syncing needs the organisation's consent, which can be withdrawn
+  const consent = hostSignIn() === "authorization_code" && installation && installation.status !== "inactive";
+  const connection = consent ? await hostConnectionOf(db, session.tenantId) : null;
   const t = await getTranslations();
   const status = installation?.status ?? "inactive";
   const tabLabel = (key: string) => t(`connectors.${connector.id}.${key}` as "app.name");
@@ -75,6 +80,16 @@ export default async function Overview({
           )}
         </div>
       </section>
+
+      {consent && !connection ? (
+        <div className="rounded-xl border border-red-200 bg-red-50 p-5">
+          <HostConsent consentUrl={await beginHostConsent(db, session.tenantId, session.locale)} title="overview.hostDisconnected" />
+        </div>
+      ) : connection ? (
+        <p data-testid="host-connected" className="text-sm text-slate-600">
+          {t("overview.hostConnectedBy", { who: connection.connectedBy ?? "—" })}
+        </p>
+      ) : null}
 
       {pendingTabs.length > 0 ? (
         <PendingSettings links={connector.settings.tabs.filter((tab) => pendingTabs.includes(tab.id)).map((tab) => ({ href: `/${connector.id}/settings/${tab.id}`, label: tabLabel(tab.label) }))} />

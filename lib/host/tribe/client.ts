@@ -17,7 +17,9 @@ import https from "node:https";
 import { z } from "zod";
 import { parseRetryAfter } from "@/lib/http/retry-after";
 import { MaybeWrittenError, type LogMessage } from "@/lib/sync/types";
+import { createTokenCache, type TokenSource } from "@/lib/http/token-cache";
 import { RateGate } from "./rate-gate";
+import { requestTribeToken } from "./auth";
 
 export type TribeRequestInfo = {
   method: string;
@@ -33,8 +35,13 @@ export type TribeRequestInfo = {
 
 export type TribeClientOptions = {
   apiUrl: string;
+  /** the app's OAuth client at Tribe (client credentials, when no `token` is given) */
   clientId: string;
   clientSecret: string;
+  /** Tribe's auth server, a host of its own (default: apiUrl, as the sandbox serves both) */
+  authUrl?: string;
+  /** where access tokens come from (the tenant's consent, refreshed); default: client credentials */
+  token?: TokenSource;
   /** the tenant id (Tribe's organization) the token is asked for */
   organizationId: string;
   /** the transport; by default node:http(s) over kept-alive connections (see nodeExchange) */
@@ -199,12 +206,6 @@ export const odata = {
 };
 
 // ------------------------------------------------------------------ helpers
-
-const tokenResponse = z.object({
-  access_token: z.string().min(1),
-  token_type: z.string().optional(),
-  expires_in: z.coerce.number().positive().default(3600),
-});
 
 /** A webhook subscription as `/v1/webhooks` answers it (its shape is not documented: see docs/host-api.md). */
 const webhookSubscription = z.looseObject({ id: z.union([z.string().min(1), z.number()]).transform(String), entityType: z.string().min(1), url: z.string() });
@@ -398,64 +399,18 @@ export function createTribeClient(opts: TribeClientOptions) {
 
   // ---------------------------------------------------------------- token
 
-  let cached: { token: string; refreshAt: number } | null = null;
-  let inFlight: Promise<string> | null = null;
-
-  function getToken(): Promise<string> {
-    if (cached && now() < cached.refreshAt) return Promise.resolve(cached.token);
-    inFlight ??= requestToken().finally(() => {
-      inFlight = null;
-    });
-    return inFlight;
-  }
-
-  function invalidate(token: string) {
-    if (cached?.token === token) cached = null;
-  }
-
-  async function requestToken(): Promise<string> {
-    const path = "/oauth2/token";
-    const form = new URLSearchParams({
-      grant_type: "client_credentials",
-      client_id: opts.clientId,
-      client_secret: opts.clientSecret,
-      scope,
-      organization_id: opts.organizationId,
-    });
-    for (let attempt = 1; ; attempt++) {
-      await throughGate();
-      let ex: Exchange;
-      try {
-        ex = await exchange(`${apiUrl}${path}`, {
-          method: "POST",
-          headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
-          body: form.toString(),
-        });
-      } catch (err) {
-        report({ method: "POST", path, status: 0, set: null, attempt });
-        if (attempt <= maxRetries) {
-          await sleep(errDelay(attempt));
-          continue;
-        }
-        throw new TribeNetworkError(`token request failed: ${(err as Error).message}`, "POST", path, { cause: err });
-      }
-      report({ method: "POST", path, status: ex.status, set: null, attempt });
-      if (ex.status >= 200 && ex.status < 300) {
-        const tok = parseJson(ex, tokenResponse, "POST", path);
-        const lifeMs = tok.expires_in * 1000;
-        cached = { token: tok.access_token, refreshAt: now() + lifeMs - Math.min(60_000, lifeMs / 10) };
-        return tok.access_token;
-      }
-      const gateWait = ex.status === 429 ? refused(ex) : 0;
-      if ((ex.status === 429 || ex.status >= 500) && attempt <= maxRetries) {
-        if (ex.status >= 500) await sleep(errDelay(attempt));
-        continue;
-      }
-      const { code, message } = errorMessage(ex);
-      if (ex.status === 429) throw new TribeRateLimitError(message, "POST", path, gateWait);
-      throw new TribeApiError(ex.status, code, message, "POST", path);
-    }
-  }
+  // what a deployment gives (the tenant's consent, refreshed), or Tribe's client-credentials grant
+  const tokens = createTokenCache(
+    opts.token ??
+      (async () => {
+        const server = { url: opts.authUrl ?? apiUrl, clientId: opts.clientId, clientSecret: opts.clientSecret, scope };
+        const tok = await requestTribeToken(server, { grant_type: "client_credentials", organization_id: opts.organizationId }, { fetch: fetchImpl, onRequest: report });
+        return { accessToken: tok.access_token, expiresInSeconds: tok.expires_in };
+      }),
+    now,
+  );
+  const getToken = () => tokens.get();
+  const invalidate = (token: string) => tokens.invalidate(token);
 
   function parseJson<T>(ex: Exchange, schema: z.ZodType<T>, method: string, path: string): T {
     let json: unknown;
