@@ -12,7 +12,6 @@ import { pullChanges } from "@/lib/sync/pull";
 import { pullPayments } from "@/lib/sync/payments";
 import { PULL_OVERLAP_MS, writeCursor } from "@/lib/sync/store";
 import { beginImport, completeImport, importPage } from "@/lib/sync/import";
-import type { HostChangeEvent as OutgoingEvent } from "@/lib/host/receive-webhook";
 import { emit, KORENSCHOOF_ADM, peakRssMB, postJson, rssMB, SANDBOX_TENANT, SECRETS, sleep } from "./common";
 import {
   meters,
@@ -29,6 +28,7 @@ import {
   callLog,
   type BenchWorld,
 } from "./world";
+import type { Runner } from "@/inngest/runner";
 
 const [, , scenario, sizeArg] = process.argv;
 const size = Number(sizeArg ?? 0);
@@ -224,6 +224,9 @@ const v2Routes = (stats: { byRoute: Record<string, number> }) => Object.fromEntr
 async function importScenario(world: BenchWorld) {
   const rss = rssSampler();
   rss.mark("start");
+  // with the CRM delivering its webhooks to the app as production does: every write of the import
+  // comes back as webhooks, which the app's own functions sort and handle while the import runs
+  const runner = process.env.BENCH_WEBHOOKS === "1" ? await world.handleWebhooks() : null;
   await world.resetStats();
   resetMeters();
   const cpu0 = ownCpuS();
@@ -259,6 +262,8 @@ async function importScenario(world: BenchWorld) {
     const file = (await import("node:v8")).writeHeapSnapshot(process.env.BENCH_HEAP_SNAPSHOT);
     log(`heap snapshot: ${file}`);
   }
+  const webhooks = runner ? { drainS: round((await webhooksHandled(world, runner)) / 1000, 1), received: world.webhooksReceived(), sorting: sortsOf(runner), hostCallsAfterDrain: (await world.hostStats()).total } : null;
+  runner?.stop();
   const counts = await runCounts(world);
   const c = counts.relation?.counts ?? { created: 0, updated: 0, linked: 0, unchanged: 0, skipped: 0, failed: 0 };
   const relWallMs = (p.relationsDoneAt ?? Date.now()) - p.startedAt;
@@ -268,6 +273,8 @@ async function importScenario(world: BenchWorld) {
   const result = {
     scenario: "import",
     size,
+    /** the CRM's webhooks delivered to the app and handled during the import (null: none sent) */
+    webhooks,
     driver: world.driver,
     jobDriver: process.env.BENCH_DRIVER === "inngest" ? "@inngest/test (the app's functions)" : "direct (lib/sync/import steps)",
     timedOut: p.timedOut,
@@ -283,6 +290,8 @@ async function importScenario(world: BenchWorld) {
     hostCalls,
     hostCallsByMethodAndSet: hostAtRelEnd!.byMethodAndEntitySet,
     hostCallsPerRelation: c.created + c.linked ? round(hostCalls / (c.created + c.linked), 3) : null,
+    /** the import's calls and those of handling its webhooks, until every webhook was handled */
+    hostCallsPerRelationWithWebhooks: webhooks && c.created + c.linked ? round(webhooks.hostCallsAfterDrain / (c.created + c.linked), 3) : null,
     hostTokenRequests: relMeters!.http.hostToken.count,
     vendorRequests: v2(simAtRelEnd!),
     vendorRequestsByRoute: v2Routes(simAtRelEnd!),
@@ -444,72 +453,6 @@ async function pullScenario(world: BenchWorld) {
   };
 }
 
-/** Inngest's flow control for the push function, as far as it decides latency. */
-class Dispatcher {
-  private queue: Array<{ e: OutgoingEvent; at: number }> = [];
-  private running = 0;
-  private busy = new Set<string>();
-  private tat = 0;
-  private timer: NodeJS.Timeout | null = null;
-  retries = 0;
-  completions: Array<{ at: number; queuedMs: number; runMs: number; ok: boolean; result: unknown; event: OutgoingEvent }> = [];
-  constructor(
-    private readonly concurrency: number,
-    private readonly throttle: { limit: number; periodMs: number },
-  ) {}
-  push(events: OutgoingEvent[]) {
-    for (const e of events) this.queue.push({ e, at: Date.now() });
-    this.pump();
-  }
-  get idle() {
-    return this.queue.length === 0 && this.running === 0;
-  }
-  private pump() {
-    const interval = this.throttle.periodMs / this.throttle.limit;
-    while (this.running < this.concurrency) {
-      const i = this.queue.findIndex((q) => !this.busy.has(this.key(q.e)));
-      if (i < 0) return;
-      // GCRA: `limit` runs may start at once, then one every period/limit
-      const now = Date.now();
-      const tat = Math.max(this.tat, now);
-      if (tat - now > (this.throttle.limit - 1) * interval) {
-        if (!this.timer) this.timer = setTimeout(() => ((this.timer = null), this.pump()), tat - now - (this.throttle.limit - 1) * interval + 1);
-        return;
-      }
-      this.tat = tat + interval;
-      const [q] = this.queue.splice(i, 1);
-      this.start(q!);
-    }
-  }
-  private key(e: OutgoingEvent) {
-    return `${e.data.tenantId}-${e.data.entityId}`;
-  }
-  private start(q: { e: OutgoingEvent; at: number }) {
-    const key = this.key(q.e);
-    this.busy.add(key);
-    this.running++;
-    const started = Date.now();
-    const fn = q.e.data.entity === "product" ? "snelstart-push-products" : "snelstart-push-relations";
-    void (async () => {
-      let ok = false;
-      let result: unknown = null;
-      for (let attempt = 0; attempt < 4 && !ok; attempt++) {
-        const out = await runFunction(fn, { name: q.e.name, data: q.e.data });
-        ok = !out.error;
-        result = out.error ? String((out.error as Error).message ?? out.error) : out.result;
-        if (!ok) {
-          this.retries++;
-          await sleep(requestedRetryDelayMs(out.error) ?? 1000 * 2 ** attempt);
-        }
-      }
-      this.completions.push({ at: Date.now(), queuedMs: started - q.at, runMs: Date.now() - started, ok, result, event: q.e });
-      this.busy.delete(key);
-      this.running--;
-      this.pump();
-    })();
-  }
-}
-
 const pct = (xs: number[], p: number) => {
   if (!xs.length) return null;
   const s = [...xs].sort((a, b) => a - b);
@@ -519,7 +462,6 @@ const pct = (xs: number[], p: number) => {
 async function latencyScenario(world: BenchWorld) {
   const changes = Number(process.env.BENCH_EVENTS ?? 200);
   const perSec = Number(process.env.BENCH_EVENT_RATE ?? 10);
-  const poolSize = Number(process.env.BENCH_POOL ?? 10);
   const p = await driveImport(world);
   if (p.timedOut) throw new Error("import did not finish");
   const links = await world.db
@@ -527,13 +469,7 @@ async function latencyScenario(world: BenchWorld) {
     .from(schema.syncLinks)
     .where(and(eq(schema.syncLinks.installationId, world.installationId), eq(schema.syncLinks.entity, "relation")))
     .limit(changes);
-  await world.subscribeWebhooks();
-  const dispatcher = new Dispatcher(poolSize, { limit: 600, periodMs: 60_000 });
-  let events = 0;
-  world.onEvents((e) => {
-    events += e.length;
-    dispatcher.push(e);
-  });
+  const runner = await world.handleWebhooks();
   // the bench's own CRM client
   const tok = await rawFetch(`${world.hostUrl}/oauth2/token`, {
     method: "POST",
@@ -571,47 +507,38 @@ async function latencyScenario(world: BenchWorld) {
       written.set(rec.ID, { t0, kind: "create" });
     }
   }
-  // drain: webhooks delivered, every run finished
-  const drainStart = Date.now();
-  let quietSince = 0;
-  while (Date.now() - drainStart < 180_000) {
-    const pending = (await (await rawFetch(`${world.hostUrl}/__admin/webhooks?status=pending`)).json()).deliveries.length;
-    if (pending === 0 && dispatcher.idle) {
-      quietSince ||= Date.now();
-      if (Date.now() - quietSince > 1500) break;
-    } else quietSince = 0;
-    await sleep(200);
-  }
+  await webhooksHandled(world, runner);
+  const pushes = runner.runs.filter((r) => r.functionId.endsWith("push-relations"));
   const latencies: Record<"create" | "update", number[]> = { create: [], update: [] };
   const done = new Set<string>();
-  for (const c of [...dispatcher.completions].sort((a, b) => a.at - b.at)) {
-    const r = c.result as { outcome?: string; hostId?: string } | null;
-    if (!c.ok || !r?.hostId || done.has(r.hostId)) continue;
+  for (const run of [...pushes].sort((a, b) => (a.finishedAt ?? 0) - (b.finishedAt ?? 0))) {
+    const r = run.result as { outcome?: string; hostId?: string } | undefined;
+    if (run.status !== "completed" || !r?.hostId || done.has(r.hostId)) continue;
     if (!["created", "updated", "linked"].includes(r.outcome ?? "")) continue;
     const w = written.get(r.hostId);
     if (!w) continue;
     done.add(r.hostId);
-    latencies[w.kind].push(c.at - w.t0);
+    latencies[w.kind].push(run.finishedAt! - w.t0);
   }
   const all = [...latencies.create, ...latencies.update];
   const outcomes: Record<string, number> = {};
-  for (const c of dispatcher.completions) {
-    const r = c.result as { outcome?: string; skipped?: string } | string | null;
-    const k = !c.ok ? "error" : typeof r === "object" && r ? (r.outcome ?? r.skipped ?? "?") : "?";
+  for (const run of pushes) {
+    const r = run.result as { outcome?: string; skipped?: string } | undefined;
+    const k = run.status !== "completed" ? run.status : (r?.outcome ?? r?.skipped ?? "?");
     outcomes[k] = (outcomes[k] ?? 0) + 1;
   }
   const host = await world.hostStats();
   const sim = await world.simStats();
+  runner.stop();
   return {
     scenario: "latency",
     driver: world.driver,
     changes,
     changesPerSec: perSec,
-    pool: poolSize,
-    events,
-    runs: dispatcher.completions.length,
-    runRetries: dispatcher.retries,
-    runOutcomes: outcomes,
+    webhookSortings: sortsOf(runner),
+    pushRuns: pushes.length,
+    pushRetries: pushes.reduce((n, r) => n + r.errors.length, 0),
+    pushOutcomes: outcomes,
     measured: all.length,
     missing: changes - all.length,
     p50Ms: pct(all, 50),
@@ -619,9 +546,6 @@ async function latencyScenario(world: BenchWorld) {
     maxMs: pct(all, 100),
     create: { n: latencies.create.length, p50Ms: pct(latencies.create, 50), p95Ms: pct(latencies.create, 95) },
     update: { n: latencies.update.length, p50Ms: pct(latencies.update, 50), p95Ms: pct(latencies.update, 95) },
-    queuedP95Ms: pct(dispatcher.completions.map((c) => c.queuedMs), 95),
-    runP50Ms: pct(dispatcher.completions.map((c) => c.runMs), 50),
-    runP95Ms: pct(dispatcher.completions.map((c) => c.runMs), 95),
     // the bench's own writes (one per change) are not the app's
     appHostCalls: host.total - changes,
     appHostCallsByMethodAndSet: host.byMethodAndEntitySet,
@@ -632,6 +556,28 @@ async function latencyScenario(world: BenchWorld) {
     dbQueries: meters.db.count,
     peakRssMB: peakRssMB(),
   };
+}
+
+/** Waits until the CRM has delivered every webhook and the app's functions have handled each (up to 10 minutes). */
+async function webhooksHandled(world: BenchWorld, runner: Runner) {
+  const started = Date.now();
+  let quietSince = 0;
+  while (Date.now() - started < 600_000) {
+    const pending = (await (await rawFetch(`${world.hostUrl}/__admin/webhooks?status=pending`)).json()).deliveries.length;
+    if (pending === 0 && runner.runs.every((r) => r.status !== "running")) {
+      quietSince ||= Date.now();
+      if (Date.now() - quietSince > 1500) return Date.now() - started;
+    } else quietSince = 0;
+    await sleep(200);
+  }
+  return Date.now() - started;
+}
+
+/** What sorting the CRM's webhooks found: echoes, pushes, changes that waited for a page. */
+function sortsOf(runner: Runner) {
+  const sorts = runner.runs.filter((r) => r.functionId.endsWith("sort-host-changes"));
+  const sum = (k: string) => sorts.reduce((n, r) => n + Number((r.result as Record<string, number> | undefined)?.[k] ?? 0), 0);
+  return { runs: sorts.length, failed: sorts.filter((r) => r.status === "failed").length, echoes: sum("echoes"), waited: sum("later"), relations: sum("relations"), products: sum("products"), ignored: sum("ignored") };
 }
 
 // ── main ────────────────────────────────────────────────────────────────

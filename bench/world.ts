@@ -11,7 +11,10 @@ import type { AddressInfo } from "node:net";
 import { InngestTestEngine } from "@inngest/test";
 import { setDbHandle, schema, type Db } from "@/lib/db";
 import { resetConfigForTests } from "@/lib/config";
-import { receiveHostWebhook, type HostChangeEvent as OutgoingEvent } from "@/lib/host/receive-webhook";
+import { webhookReceiver, type HostChangeEvent, type WebhookReceiver } from "@/lib/host/receive-webhook";
+import { subscribeHostWebhooks } from "@/lib/host";
+import { inngest } from "@/inngest/client";
+import { startInProcessRunner, type Runner } from "@/inngest/runner";
 import { storeCredentials } from "@/lib/installations/credentials";
 import { upsertTenant } from "@/lib/tenancy";
 import { functions } from "@/inngest/functions";
@@ -253,9 +256,10 @@ export type BenchWorld = {
   serversPid: number;
   driver: string;
   installationId: string;
-  /** where the CRM's webhooks arrive (after subscribeWebhooks) */
-  onEvents: (fn: (events: OutgoingEvent[]) => void) => void;
-  subscribeWebhooks(): Promise<void>;
+  /** subscribes to the CRM's webhooks as activation does, and has the app's own functions handle them as they arrive */
+  handleWebhooks(): Promise<Runner>;
+  /** webhook deliveries the app has received (retries included) */
+  webhooksReceived(): number;
   hostStats(): Promise<{ total: number; rateLimited: number; byMethodAndEntitySet: Record<string, number> }>;
   simStats(): Promise<{ total: number; byRoute: Record<string, number>; byStatus: Record<string, number>; refusedByRateLimit: number }>;
   resetStats(): Promise<void>;
@@ -278,7 +282,23 @@ export async function startBenchWorld(): Promise<BenchWorld> {
   if (!hostUrl || !simUrl) throw new Error("BENCH_HOST_URL and BENCH_SIM_URL are needed (bench/run.ts sets them)");
   hostOrigin = new URL(hostUrl).origin;
   simOrigin = new URL(simUrl).origin;
+  const receiver = http.createServer(async (req, res) => {
+    received++;
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const headers = new Headers(Object.entries(req.headers).map(([k, v]) => [k, String(v)] as [string, string]));
+    try {
+      receive ??= webhookReceiver(db, { secret: SECRETS.HOST_WEBHOOK_SECRET, signatureHeader: "x-tribe-signature", send: (e) => sink(e) });
+      const result = await receive(Buffer.concat(chunks).toString("utf8"), headers);
+      res.writeHead(result.status, { "content-type": "application/json" }).end(JSON.stringify(result.body));
+    } catch (err) {
+      res.writeHead(500).end(String(err));
+    }
+  });
+  await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
+  const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/api/host/webhooks`;
   Object.assign(process.env, SECRETS, {
+    HOST_WEBHOOK_URL: receiverUrl,
     HOST_API_URL: hostUrl,
     HOST_AUTH_URL: hostUrl,
     // a token a minute either way: the bench measures the sync, not the sign-in
@@ -292,25 +312,10 @@ export async function startBenchWorld(): Promise<BenchWorld> {
   setDbHandle(Promise.resolve(dbHandle));
   const db = dbHandle.db;
 
-  // webhook receiver: the app's own handling, events handed to the bench
-  let sink: (events: OutgoingEvent[]) => void = () => {};
-  const receiver = http.createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const headers = new Headers(Object.entries(req.headers).map(([k, v]) => [k, String(v)] as [string, string]));
-    try {
-      const result = await receiveHostWebhook(db, Buffer.concat(chunks).toString("utf8"), headers, {
-        secret: SECRETS.HOST_WEBHOOK_SECRET,
-        signatureHeader: "x-tribe-signature",
-        send: async (e) => sink(e),
-      });
-      res.writeHead(result.status, { "content-type": "application/json" }).end(JSON.stringify(result.body));
-    } catch (err) {
-      res.writeHead(500).end(String(err));
-    }
-  });
-  await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
-  const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/api/host/webhooks`;
+  // webhook receiver: the app's own handling, its events to the app's functions once handleWebhooks is on
+  let sink: (events: HostChangeEvent[]) => Promise<unknown> = async () => {};
+  let received = 0;
+  let receive: WebhookReceiver | null = null;
 
   // the installation, as activation leaves it (like tests/helpers/world.ts installSnelStart)
   const tenantId = SANDBOX_TENANT;
@@ -330,7 +335,6 @@ export async function startBenchWorld(): Promise<BenchWorld> {
     .returning();
   await storeCredentials(db, row.id, credentials);
 
-  const manifest = JSON.parse(fs.readFileSync("manifest.json", "utf8")) as { webhooks: { events: string[] } };
   return {
     db,
     hostUrl,
@@ -338,14 +342,13 @@ export async function startBenchWorld(): Promise<BenchWorld> {
     serversPid,
     driver: dbHandle.driver,
     installationId: row.id,
-    onEvents: (fn) => void (sink = fn),
-    async subscribeWebhooks() {
-      await postJson(`${hostUrl}/__admin/install`, {
-        tenant: tenantId,
-        listingId: "snelstart",
-        appId: "ledgerlink",
-        webhooks: { url: receiverUrl, events: manifest.webhooks.events },
-      });
+    webhooksReceived: () => received,
+    async handleWebhooks() {
+      await subscribeHostWebhooks(db, tenantId);
+      // what production runs for a webhook: the sorting, the pushes and bookings it sends on
+      const runner = startInProcessRunner(functions.filter((f) => /sort-host-changes|push-relations|push-products|book-/.test(f.id())), { crons: false, log: () => {} });
+      sink = (events) => inngest.send(events);
+      return runner;
     },
     async hostStats() {
       const s = await (await rawFetch(`${hostUrl}/__admin/stats`)).json();

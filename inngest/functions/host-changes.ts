@@ -19,30 +19,29 @@ export function hostChangeFunction(connector: AnyConnector) {
       retries: 6,
     },
     async ({ events, step }) => {
-      const tenantId = events[0]!.data.tenantId;
-      const installationId = await step.run("find-installation", () => installationFor(tenantId, connector.id));
-      const sorted = installationId
-        ? await step.run("sort-changes", () => withContext(installationId, (ctx) => sortHostChanges(ctx, events.map((e) => e.data))))
-        : null;
-      if (sorted && installationId && !("skipped" in sorted)) {
-        const record = (hostId: string) => ({ installationId, connector: connector.id, hostId });
-        const later = sorted.later.map((change) => {
-          const data = events.find((e) => e.data.entityId === change.entityId)!.data;
-          const waited = (change.waited ?? 0) + 1;
-          return { name: hostChanged.name, data: { ...data, waited }, ts: Date.now() + waitDelayMs(waited) };
-        });
-        const next = [
-          ...sorted.relations.map((id) => ({ name: relationChanged.name, data: record(id) })),
-          ...sorted.products.map((id) => ({ name: productChanged.name, data: record(id) })),
-          ...sorted.invoices.map((id) => ({ name: invoicePhaseChanged.name, data: record(id) })),
-          ...sorted.salesOrders.map((id) => ({ name: salesOrderPhaseChanged.name, data: record(id) })),
-          ...later,
-        ];
-        if (next.length) await step.sendEvent("send-changes", next);
-      }
-      await step.run("close-deliveries", async () => closeDeliveries(await getDb(), events.map((e) => e.data.delivery)));
-      if (!sorted || "skipped" in sorted) return { skipped: "not installed" };
-      const { echoes, ignored, relations, products, invoices, salesOrders, later } = sorted;
+      const sorted = await step.run("sort-changes", async () => {
+        const installationId = await installationFor(events[0]!.data.tenantId, connector.id);
+        const result = installationId ? await withContext(installationId, (ctx) => sortHostChanges(ctx, events.map((e) => e.data))) : null;
+        // a redelivery from now on is a new change (sorting read nothing that it would change)
+        await closeDeliveries(await getDb(), events.map((e) => e.data.delivery));
+        return result && !("skipped" in result) ? { installationId: installationId!, ...result } : null;
+      });
+      if (!sorted) return { skipped: "not installed" };
+      const record = (hostId: string) => ({ installationId: sorted.installationId, connector: connector.id, hostId });
+      const later = sorted.later.map((change) => {
+        const data = events.find((e) => e.data.entityId === change.entityId)!.data;
+        const waited = (change.waited ?? 0) + 1;
+        return { name: hostChanged.name, data: { ...data, waited }, ts: Date.now() + waitDelayMs(waited) };
+      });
+      const next = [
+        ...sorted.relations.map((id) => ({ name: relationChanged.name, data: record(id) })),
+        ...sorted.products.map((id) => ({ name: productChanged.name, data: record(id) })),
+        ...sorted.invoices.map((id) => ({ name: invoicePhaseChanged.name, data: record(id) })),
+        ...sorted.salesOrders.map((id) => ({ name: salesOrderPhaseChanged.name, data: record(id) })),
+        ...later,
+      ];
+      if (next.length) await step.sendEvent("send-changes", next);
+      const { echoes, ignored, relations, products, invoices, salesOrders } = sorted;
       return { echoes, ignored, relations: relations.length, products: products.length, documents: invoices.length + salesOrders.length, later: later.length };
     },
   );

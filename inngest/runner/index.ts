@@ -15,6 +15,8 @@ export type RunRecord = {
   error?: string;
   /** the error of each failed attempt, in order */
   errors: string[];
+  /** when it ended (ms since the epoch) */
+  finishedAt?: number;
 };
 
 export type Runner = {
@@ -218,6 +220,7 @@ export function startInProcessRunner(
         record.error = String(e);
       })
       .finally(() => {
+        record.finishedAt = Date.now();
         pending--;
         if (key && chains.get(key) === chained) chains.delete(key);
         settle();

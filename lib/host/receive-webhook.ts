@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { microBatch } from "@/lib/micro-batch";
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db";
 import { schema } from "@/lib/db";
@@ -23,63 +24,89 @@ export type ReceiveOptions = {
  * body is then received as new.
  */
 const STUCK_AFTER = "1 hour";
+/** How long a subscription's tenant and entity type are known without asking the database. */
+const SUBSCRIPTION_TTL_MS = 60_000;
+
+export type WebhookReceiver = (rawBody: string, headers: Headers) => Promise<WebhookResult>;
+
+type Accepted = { delivery: string; event: HostChangeEvent };
 
 /**
- * Parse, verify, drop a delivery already received, and hand the change on. A delivery is kept
- * only once its change is handed on, so a failed hand-off is retried by the host, not lost.
- * A redelivery is answered 2xx; a forged or unsigned one 401, and nothing is written for it.
+ * Parse, verify, drop a delivery already received, and hand the change on. A redelivery is
+ * answered 2xx; a forged or unsigned one 401, and nothing is written for it. Deliveries that
+ * arrive together (an import's writes send thousands) are recorded in one statement and handed on
+ * in one send; a delivery is kept only once its change is handed on, so a failed hand-off is
+ * retried by the host, not lost.
  */
-export async function receiveHostWebhook(db: Db, rawBody: string, headers: Headers, opts: ReceiveOptions): Promise<WebhookResult> {
-  const parsed = parseTribeWebhook(rawBody);
-  if (!parsed.ok) {
-    // unsigned junk is refused as unauthenticated; only a signed body gets told what is wrong with it
-    if (!tribeSignatureValid(opts.secret, rawBody, headers.get(opts.signatureHeader))) return { status: 401, body: { error: "bad_signature" } };
-    return { status: 400, body: { error: "bad_body", detail: parsed.detail } };
-  }
-  if (!tribeSignatureValid(opts.secret, rawBody, headers.get(opts.signatureHeader))) {
-    return { status: 401, body: { error: headers.get(opts.signatureHeader) ? "bad_signature" : "missing_signature" } };
-  }
-  const { webhook } = parsed;
-  const subscription = await subscriptionOf(db, webhook.webhookId, headers);
-  // a subscription Ledgerlink did not make (or has dropped): nothing to attribute it to, and nothing to retry
-  if (!subscription) return { status: 202, body: { ignored: "unknown_subscription" } };
-  const entity = WEBHOOK_ENTITY_TYPES[subscription.entityType];
-  if (!entity) return { status: 202, body: { ignored: "unknown_entity_type" } };
-
-  const headerId = opts.deliveryHeader ? headers.get(opts.deliveryHeader) : null;
-  const delivery = headerId ? `id:${headerId}` : `body:${createHash("sha256").update(`${webhook.webhookId}\n${rawBody}`).digest("base64url")}`;
-  const d = schema.webhookDeliveries;
-  const accepted = await db
-    .insert(d)
-    .values({ deliveryId: delivery, tenantId: subscription.tenantId, entityType: subscription.entityType })
-    .onConflictDoUpdate({
-      target: d.deliveryId,
-      set: { pending: true, receivedAt: new Date() },
-      // an equal body is the same delivery while it waits to be sorted; after, it is a new change
-      setWhere: sql`${d.deliveryId} like 'body:%' and (not ${d.pending} or ${d.receivedAt} < now() - ${STUCK_AFTER}::interval)`,
-    })
-    .returning({ id: d.deliveryId });
-  if (accepted.length === 0) return { status: 200, body: { duplicate: true } };
-
-  const event: HostChangeEvent = {
-    name: "ledgerlink/host.changed",
-    data: {
-      tenantId: subscription.tenantId,
-      entity,
-      entityType: subscription.entityType,
-      entityId: webhook.entityId,
-      mutation: webhook.mutation,
-      changedFields: webhook.changedFields,
-      delivery,
-    },
+export function webhookReceiver(db: Db, opts: ReceiveOptions): WebhookReceiver {
+  const subscriptions = new Map<string, { at: number; value: { tenantId: string; entityType: string } | null }>();
+  const subscription = async (webhookId: string, headers: Headers) => {
+    const hit = subscriptions.get(webhookId);
+    if (hit?.value && Date.now() - hit.at < SUBSCRIPTION_TTL_MS) return hit.value;
+    const value = await subscriptionOf(db, webhookId, headers);
+    if (value) subscriptions.set(webhookId, { at: Date.now(), value });
+    return value;
   };
+  const record = microBatch((items: Accepted[]) => recordAndSend(db, items, opts.send), { maxSize: 200, maxWaitMs: 5 });
+
+  return async (rawBody, headers) => {
+    const signature = headers.get(opts.signatureHeader);
+    const parsed = parseTribeWebhook(rawBody);
+    if (!parsed.ok) {
+      // unsigned junk is refused as unauthenticated; only a signed body gets told what is wrong with it
+      if (!tribeSignatureValid(opts.secret, rawBody, signature)) return { status: 401, body: { error: "bad_signature" } };
+      return { status: 400, body: { error: "bad_body", detail: parsed.detail } };
+    }
+    if (!tribeSignatureValid(opts.secret, rawBody, signature)) return { status: 401, body: { error: signature ? "bad_signature" : "missing_signature" } };
+    const { webhook } = parsed;
+    const sub = await subscription(webhook.webhookId, headers);
+    // a subscription Ledgerlink did not make (or has dropped): nothing to attribute it to, and nothing to retry
+    if (!sub) return { status: 202, body: { ignored: "unknown_subscription" } };
+    const entity = WEBHOOK_ENTITY_TYPES[sub.entityType];
+    if (!entity) return { status: 202, body: { ignored: "unknown_entity_type" } };
+    const headerId = opts.deliveryHeader ? headers.get(opts.deliveryHeader) : null;
+    const delivery = headerId ? `id:${headerId}` : `body:${createHash("sha256").update(`${webhook.webhookId}\n${rawBody}`).digest("base64url")}`;
+    const event: HostChangeEvent = {
+      name: "ledgerlink/host.changed",
+      data: { tenantId: sub.tenantId, entity, entityType: sub.entityType, entityId: webhook.entityId, mutation: webhook.mutation, changedFields: webhook.changedFields, delivery },
+    };
+    const handedOn = await record({ delivery, event });
+    return handedOn ? { status: 202, body: { ok: true } } : { status: 200, body: { duplicate: true } };
+  };
+}
+
+/**
+ * Records a batch of deliveries and hands on the changes of those not received before: answers,
+ * per item, whether it was handed on (false: a redelivery). When the hand-off fails, the new
+ * deliveries are forgotten again and the error thrown, so the host delivers them once more.
+ */
+async function recordAndSend(db: Db, items: Accepted[], send: ReceiveOptions["send"]): Promise<boolean[]> {
+  // the same delivery twice in one batch is one delivery and a redelivery
+  const first = new Map<string, Accepted>();
+  for (const item of items) if (!first.has(item.delivery)) first.set(item.delivery, item);
+  const rows = [...first.values()].map((i) => ({ deliveryId: i.delivery, tenantId: i.event.data.tenantId, entityType: i.event.data.entityType }));
+  const d = schema.webhookDeliveries;
+  const result = await db.execute<{ delivery_id: string }>(sql`
+    insert into ${d} (delivery_id, tenant_id, entity_type)
+    select "deliveryId", "tenantId", "entityType" from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r("deliveryId" text, "tenantId" text, "entityType" text)
+    on conflict (delivery_id) do update set pending = true, received_at = now()
+      -- an equal body is the same delivery while it waits to be sorted; after, it is a new change
+      where ${d}.delivery_id like 'body:%' and (not ${d}.pending or ${d}.received_at < now() - ${STUCK_AFTER}::interval)
+    returning delivery_id`);
+  const accepted = new Set(rowsOf<{ delivery_id: string }>(result).map((r) => r.delivery_id));
+  const events = [...first.values()].filter((i) => accepted.has(i.delivery)).map((i) => i.event);
   try {
-    await opts.send([event]);
+    if (events.length) await send(events);
   } catch (err) {
-    await db.delete(d).where(eq(d.deliveryId, delivery));
+    await db.delete(d).where(sql`${d.deliveryId} = any(${sql.param([...accepted])}::text[])`);
     throw err;
   }
-  return { status: 202, body: { ok: true } };
+  return items.map((item) => first.get(item.delivery) === item && accepted.has(item.delivery));
+}
+
+/** node-postgres answers `{rows}`, PGlite an array-like with `rows` too. */
+function rowsOf<T>(result: unknown): T[] {
+  return ((result as { rows?: T[] }).rows ?? (result as T[])) as T[];
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import type { SyncContext } from "./context";
 import { indexedOwners, relationSpec } from "./entities";
-import { takeEchoes, writesPending } from "./own-writes";
+import { hostIdKey, pendingKeys, takeEchoes, writesPending } from "./own-writes";
 
 export type HostChangeEntity = "relation" | "product" | "invoice" | "salesOrder";
 
@@ -64,17 +64,24 @@ export async function sortHostChanges(ctx: SyncContext, changes: HostChange[]): 
     } else left.push(c);
   }
 
-  // 2. relations: the record each webhook is about, from the local index when it knows the entity
+  // 2. relations: the record each webhook is about, from the local index when it knows the entity.
+  //    While a page writes that record (or, for an entity the index has not seen, any record), the
+  //    webhook may be an echo whose expectation the page has not saved yet: it is sorted again later.
   const aboutRelations = left.filter((c) => c.entity === "relation");
   const owners = await indexedOwners(ctx, relationSpec, aboutRelations.map((c) => c.entityId));
+  const beingWritten = await pendingKeys(ctx.db, ctx.installation.id, relationSpec.entity, [...new Set(owners.values())].map(hostIdKey));
   const relations = new Set<string>();
   let writing: boolean | null = null;
   for (const c of aboutRelations) {
+    const canWait = (c.waited ?? 0) < MAX_WAITS;
     let owner = owners.get(c.entityId) ?? null;
+    if (owner && beingWritten.has(hostIdKey(owner)) && canWait) {
+      out.later.push(c);
+      continue;
+    }
     if (!owner) {
-      // an entity the index has not seen may be part of a record a page is creating right now
       writing ??= await writesPending(ctx.db, ctx.installation.id, relationSpec.entity, "any");
-      if (writing && (c.waited ?? 0) < MAX_WAITS) {
+      if (writing && canWait) {
         out.later.push(c);
         continue;
       }

@@ -67,6 +67,17 @@ export async function settleWrites(db: Db, installationId: string, writer: strin
     .where(and(eq(schema.pendingHostWrites.installationId, installationId), eq(schema.pendingHostWrites.writer, writer)));
 }
 
+/** Which of these keys a page now writing has announced. */
+export async function pendingKeys(db: Db, installationId: string, entity: string, keys: string[]): Promise<Set<string>> {
+  if (keys.length === 0) return new Set();
+  const p = schema.pendingHostWrites;
+  const rows = await db
+    .selectDistinct({ key: p.key })
+    .from(p)
+    .where(and(eq(p.installationId, installationId), eq(p.entity, entity), gt(p.expiresAt, sql`now()`), sql`${p.key} = any(${sql.param(keys)}::text[])`));
+  return new Set(rows.map((r) => r.key));
+}
+
 /** Whether a page now writing may concern any of these keys (or, with no keys, whether any page writes this entity). */
 export async function writesPending(db: Db, installationId: string, entity: string, keys: string[] | "any"): Promise<boolean> {
   const p = schema.pendingHostWrites;

@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import { InngestTestEngine } from "@inngest/test";
 import { setDbHandle, type Db } from "@/lib/db";
 import { resetConfigForTests } from "@/lib/config";
-import { receiveHostWebhook, type HostChangeEvent } from "@/lib/host/receive-webhook";
+import { webhookReceiver, type HostChangeEvent } from "@/lib/host/receive-webhook";
 import { storeCredentials } from "@/lib/installations/credentials";
 import { subscribeHostWebhooks } from "@/lib/host";
 import { upsertTenant } from "@/lib/tenancy";
@@ -75,16 +75,17 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
   let sink: ((events: HostChangeEvent[]) => Promise<unknown>) | null = null;
   const dbHandle = await createTestDatabase(opts.driver);
   setDbHandle(Promise.resolve(dbHandle));
+  const receive = webhookReceiver(dbHandle.db, {
+    secret: s.HOST_WEBHOOK_SECRET,
+    signatureHeader: "x-tribe-signature",
+    send: async (e) => (sink ? sink(e) : void events.push(...e)),
+  });
   const receiver = http.createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const headers = new Headers(Object.entries(req.headers).map(([k, v]) => [k, String(v)] as [string, string]));
     try {
-      const result = await receiveHostWebhook(dbHandle.db, Buffer.concat(chunks).toString("utf8"), headers, {
-        secret: s.HOST_WEBHOOK_SECRET,
-        signatureHeader: "x-tribe-signature",
-        send: async (e) => (sink ? sink(e) : void events.push(...e)),
-      });
+      const result = await receive(Buffer.concat(chunks).toString("utf8"), headers);
       res.writeHead(result.status, { "content-type": "application/json" }).end(JSON.stringify(result.body));
     } catch (err) {
       res.writeHead(500).end(String(err));

@@ -46,7 +46,7 @@ async function crmRelations() {
 }
 
 /** Imports `relaties` generated relaties with every webhook handled meanwhile; answers what happened. */
-async function importUnderWebhooks(relaties: number, seed: number) {
+async function importUnderWebhooks(relaties: number, seed: number, opts: { inCrm?: "half" } = {}) {
   // a fresh start on both sides: the CRM's seed, and no installation yet
   await world.db.delete(schema.installations);
   await world.db.delete(schema.hostWebhooks);
@@ -61,6 +61,24 @@ async function importUnderWebhooks(relaties: number, seed: number) {
     body: JSON.stringify({ administratie: "boekhouding@korenschoof.test", relaties, seed }),
   });
   const before = (await sim.state()).relaties as Relatie[];
+  if (opts.inCrm === "half") {
+    // every second generated relatie is already in the CRM: same number, name and address, an older e-mail address
+    await fetch(`${world.host.url}/__admin/seed`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        tenant: SANDBOX_TENANT,
+        Relation_Organization: before
+          .filter((r, i) => r.relatiecode > 2004 && i % 2 === 0 && !r.nonactief)
+          .map((r) => ({
+            Name: r.naam,
+            EmailAddress: `oud.${r.relatiecode}@voorbeeld.nl`,
+            Relationships: [r.relatiesoort.includes("Klant") ? { _Type: "Relationship.Organization.CommercialRelationship.Customer", DebtorNumber: String(r.relatiecode) } : { _Type: "Relationship.Organization.Supplier", CreditorNumber: String(r.relatiecode) }],
+            VisitingAddress: { Street: (r as { vestigingsAdres?: { straat?: string } }).vestigingsAdres?.straat ?? null, Postalcode: r.vestigingsAdres?.postcode ?? null, City: (r as { vestigingsAdres?: { plaats?: string } }).vestigingsAdres?.plaats ?? null },
+          })),
+      }),
+    }).then(async (res) => expect(res.status, await res.text()).toBe(200));
+  }
   const installationId = await installSnelStart(world, { status: "importing" });
 
   runner = startInProcessRunner(webhookFunctions, { crons: false, backoffMs: 100, log: (m) => void log.push(m) });
@@ -89,6 +107,7 @@ function expectNothingDoubled(r: Awaited<ReturnType<typeof importUnderWebhooks>>
     "records the import wrote pushed back to SnelStart as new",
   ).toEqual([]);
   expect(r.after.length, "SnelStart got no relatie from the webhooks").toBe(r.before.length);
+  expect(pushes.map((x) => x.result), "every webhook of the import's own writes is an echo: none is pushed, none read from the CRM").toEqual([]);
 
   const active = r.before.filter((x) => !x.nonactief);
   const inCrm = new Map<string, number>();
@@ -113,6 +132,11 @@ describe("the initial import while the CRM delivers its webhooks", () => {
     const sorts = r.runs.filter((x) => x.functionId.endsWith("sort-host-changes") && x.status === "completed");
     expect(sorts.reduce((n, x) => n + Number((x.result as { echoes?: number }).echoes ?? 0), 0)).toBeGreaterThan(40);
   }, 120_000);
+
+  it("half of them already in the CRM: linked and updated, nothing pushed back, no number moved to a copy", async () => {
+    const r = await importUnderWebhooks(600, 9, { inCrm: "half" });
+    expectNothingDoubled(r);
+  }, 300_000);
 
   it("several pages: nothing is pushed back as new, nothing doubled, every link its own", async () => {
     expectNothingDoubled(await importUnderWebhooks(1300, 8));

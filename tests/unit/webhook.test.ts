@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { schema } from "@/lib/db";
-import { closeDeliveries, receiveHostWebhook, type HostChangeEvent } from "@/lib/host/receive-webhook";
+import { closeDeliveries, webhookReceiver, type HostChangeEvent } from "@/lib/host/receive-webhook";
 import { ENTITY_TYPE_HEADER, signTribeWebhook, TENANT_HEADER } from "@/lib/host/tribe/webhook";
 import { createTestDatabase } from "../helpers/db";
 
@@ -29,7 +29,7 @@ function delivery(body: object, opts: { secret?: string; headers?: Record<string
 
 async function receive(raw: string, headers: Headers, deliveryHeader: string | null = null) {
   const sent: HostChangeEvent[] = [];
-  const result = await receiveHostWebhook(handle.db, raw, headers, { secret, signatureHeader, deliveryHeader, send: async (e) => void sent.push(...e) });
+  const result = await webhookReceiver(handle.db, { secret, signatureHeader, deliveryHeader, send: async (e) => void sent.push(...e) })(raw, headers);
   return { ...result, sent };
 }
 
@@ -81,7 +81,7 @@ describe("host webhooks as Tribe documents them", () => {
 
   it("forgets a delivery it could not hand on, so the host's retry is not lost", async () => {
     const d = delivery({ webhookId: "wh-product", payload: { entityId: "p-flaky" } });
-    await expect(receiveHostWebhook(handle.db, d.raw, d.headers, { secret, signatureHeader, send: async () => Promise.reject(new Error("queue down")) })).rejects.toThrow("queue down");
+    await expect(webhookReceiver(handle.db, { secret, signatureHeader, send: async () => Promise.reject(new Error("queue down")) })(d.raw, d.headers)).rejects.toThrow("queue down");
     expect((await receive(d.raw, d.headers)).sent).toHaveLength(1);
   });
 
@@ -90,6 +90,15 @@ describe("host webhooks as Tribe documents them", () => {
     const r = await receive(d.raw, d.headers);
     expect(r.status).toBe(400);
     expect(String(r.body.detail)).toContain("entityId or relationshipId");
+  });
+
+  it("records deliveries that arrive together in one go, and answers each its own way", async () => {
+    const sent: HostChangeEvent[][] = [];
+    const receiveOne = webhookReceiver(handle.db, { secret, signatureHeader, send: async (e) => void sent.push(e) });
+    const bodies = ["a1", "a2", "a3"].map((id) => delivery({ webhookId: "wh-product", payload: { entityId: `together-${id}` } }));
+    const results = await Promise.all([...bodies, bodies[0]!].map((d) => receiveOne(d.raw, d.headers)));
+    expect(results.map((r) => r.status)).toEqual([202, 202, 202, 200]);
+    expect(sent.map((batch) => batch.length), "one hand-off for the three new deliveries").toEqual([3]);
   });
 
   it("ignores a subscription it has no record of, unless its custom headers name a known tenant", async () => {
