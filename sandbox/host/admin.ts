@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { badRequest, HttpError, notFound } from "./errors";
 import { parseJson, readBody, sendJson } from "./http";
 import { CUSTOMER_SETS, SETS } from "./schema";
+import { consentRefusal, decide, validateAuthorizationRequest } from "./oauth";
 import { DEFAULT_CONFIG, type HostConfig, type HostState } from "./state";
 import type { SeedDocument, Tenant } from "./store";
 
@@ -30,7 +31,16 @@ const NULLABLE_CONFIG: Partial<Record<keyof HostConfig, "string" | "number">> = 
   webhookUrlOverride: "string",
   webhookDeliveryHeader: "string",
   retryAfterSeconds: "number",
+  refreshTokenTtlSeconds: "number",
 };
+
+function isAbsoluteUrl(v: string): boolean {
+  try {
+    return /^https?:$/.test(new URL(v).protocol);
+  } catch {
+    return false;
+  }
+}
 
 function applyConfig(state: HostState, body: Record<string, unknown>) {
   const c: HostConfig = { ...state.config };
@@ -40,6 +50,12 @@ function applyConfig(state: HostState, body: Record<string, unknown>) {
     const nullable = NULLABLE_CONFIG[key];
     if (v === null && nullable) {
       (c[key] as unknown) = null;
+      continue;
+    }
+    if (Array.isArray(DEFAULT_CONFIG[key])) {
+      if (!Array.isArray(v) || !v.every((x) => typeof x === "string")) throw badRequest(`Config '${k}' must be an array of strings`);
+      if (key === "oauthRedirectUris" && !v.every(isAbsoluteUrl)) throw badRequest(`Config '${k}' must hold absolute http(s) URLs`);
+      (c[key] as unknown) = [...v];
       continue;
     }
     const want = nullable ?? typeof DEFAULT_CONFIG[key];
@@ -180,6 +196,29 @@ async function seedGenerated(state: HostState, t: Tenant, body: Record<string, u
   return counts;
 }
 
+/**
+ * The consent screen's decision without a browser: `{client_id, redirect_uri, state, scope,
+ * response_type?, tenant?, user?, allow?}` (allow defaults to true); answers `{location}`, where the
+ * consent screen would send the browser.
+ */
+function consentWithoutBrowser(state: HostState, body: Record<string, unknown>): { location: string } {
+  const text = (k: string) => (typeof body[k] === "string" ? (body[k] as string) : undefined);
+  const params = new URLSearchParams();
+  for (const k of ["client_id", "redirect_uri", "state", "scope"]) params.set(k, text(k) ?? "");
+  params.set("response_type", text("response_type") ?? "code");
+  const checked = validateAuthorizationRequest(state, params);
+  if ("problems" in checked) throw badRequest(checked.problems.join("; "), "InvalidAuthorizationRequest");
+  if (body.allow !== undefined && typeof body.allow !== "boolean") throw badRequest("allow must be a boolean");
+  const allow = body.allow !== false;
+  const t = findTenant(state, text("tenant"));
+  const userRef = text("user");
+  const user = userRef ? t.users.find((u) => u.id === userRef || u.name === userRef || u.email === userRef) : t.users[0];
+  if (!user) throw notFound(userRef ? `No user '${userRef}' in ${t.name}` : `${t.name} has no users`);
+  const refusal = allow ? consentRefusal(state, t) : null;
+  if (refusal) throw new HttpError(403, "NotActivated", refusal);
+  return { location: decide(state, checked.request, t, user, allow) };
+}
+
 export async function handleAdmin(state: HostState, req: IncomingMessage, res: ServerResponse, url: URL) {
   const method = (req.method ?? "GET").toUpperCase();
   const path = url.pathname.replace(/\/+$/, "");
@@ -198,7 +237,7 @@ export async function handleAdmin(state: HostState, req: IncomingMessage, res: S
     case "POST /__admin/config": {
       const body = await jsonBody(req);
       if (body.reset === true) {
-        state.config = { ...DEFAULT_CONFIG };
+        state.config = state.defaultConfig();
         delete body.reset;
       }
       applyConfig(state, body);
@@ -268,6 +307,18 @@ export async function handleAdmin(state: HostState, req: IncomingMessage, res: S
       for (const id of typeof body.listingId === "string" ? [body.listingId] : [...t.installations.keys()]) state.deactivate(t, id);
       return sendJson(res, 200, { ok: true });
     }
+    case "POST /__admin/oauth/consent":
+      return sendJson(res, 200, consentWithoutBrowser(state, await jsonBody(req)));
+    case "GET /__admin/tokens":
+      return sendJson(res, 200, {
+        requests: Object.fromEntries(state.tokenRequests),
+        accessTokens: state.tokens.size,
+        refreshTokens: state.refreshTokens.size,
+        authorizationCodes: state.authCodes.size,
+      });
+    case "POST /__admin/tokens/reset":
+      state.tokenRequests.clear();
+      return sendJson(res, 200, { ok: true });
     case "GET /__admin/tenants":
       return sendJson(
         res,

@@ -1,8 +1,8 @@
-// The Tribe-style API: POST /oauth2/token, /v1/odata/{Set}, /v1/webhooks.
+// The Tribe-style API: /v1/odata/{Set}, /v1/webhooks (the auth server is oauth.ts).
 
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { badRequest, HttpError, notFound } from "./errors";
-import { parseJson, readBody, sendError, sendJson, sleep } from "./http";
+import { parseJson, readBody, sendJson, sleep } from "./http";
 import { CURRENT_EMPLOYEE, currentEmployee } from "./odata/functions";
 import { parseOptions, type QueryOptions } from "./odata/query";
 import { activityPdf } from "./pdf";
@@ -10,43 +10,7 @@ import { SETS, type SetDef } from "./schema";
 import type { HostState } from "./state";
 import { isGuid, type Rec, type Tenant } from "./store";
 
-export async function handleToken(state: HostState, req: IncomingMessage, res: ServerResponse) {
-  if (req.method !== "POST") return sendError(res, 405, "MethodNotAllowed", "Use POST");
-  const raw = await readBody(req, 1024 * 1024);
-  const ctype = req.headers["content-type"] ?? "";
-  let params: URLSearchParams;
-  if (ctype.includes("application/json")) {
-    const j = (parseJson(raw) ?? {}) as Record<string, unknown>;
-    params = new URLSearchParams(Object.entries(j).map(([k, v]) => [k, String(v)]));
-  } else params = new URLSearchParams(raw);
-  const oauthError = (status: number, error: string, description: string) =>
-    sendJson(res, status, { error, error_description: description }, { "cache-control": "no-store" });
-
-  let clientId = params.get("client_id");
-  let clientSecret = params.get("client_secret");
-  const basic = /^Basic\s+(.+)$/i.exec(req.headers.authorization ?? "");
-  if (basic) {
-    const [id, secret] = Buffer.from(basic[1]!, "base64").toString("utf8").split(":");
-    clientId = decodeURIComponent(id ?? "");
-    clientSecret = decodeURIComponent(secret ?? "");
-  }
-  if (params.get("grant_type") !== "client_credentials") {
-    return oauthError(400, "unsupported_grant_type", "Only grant_type=client_credentials is supported by the sandbox");
-  }
-  if (clientId !== state.clientId || clientSecret !== state.clientSecret) {
-    return oauthError(401, "invalid_client", "Unknown client_id or wrong client_secret");
-  }
-  const orgId = params.get("organization_id");
-  if (!orgId) return oauthError(400, "invalid_request", "organization_id (the tenant id) is required");
-  const t = state.store.tenant(orgId.toLowerCase());
-  if (!t) return oauthError(401, "unauthorized_client", `Organization ${orgId} does not exist`);
-  if (state.config.requireActivation && !state.isActivated(t)) {
-    return oauthError(401, "unauthorized_client", `The app '${clientId}' is not activated in the Marketplace of organization ${t.name}`);
-  }
-  sendJson(res, 200, state.issueToken(t.id), { "cache-control": "no-store" });
-}
-
-function authenticate(state: HostState, req: IncomingMessage): { tenant: Tenant; clientId: string } {
+function authenticate(state: HostState, req: IncomingMessage): { tenant: Tenant; clientId: string; userId?: string } {
   const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "");
   const unauthorized = (msg: string) =>
     new HttpError(401, "Unauthorized", msg, { "www-authenticate": 'Bearer error="invalid_token"' });
@@ -59,7 +23,7 @@ function authenticate(state: HostState, req: IncomingMessage): { tenant: Tenant;
   }
   const tenant = state.store.tenant(info.tenantId);
   if (!tenant) throw unauthorized("The organization of this token no longer exists");
-  return { tenant, clientId: info.clientId };
+  return { tenant, clientId: info.clientId, userId: info.userId };
 }
 
 /** Count the call and apply the rate limit and configured latency. */
@@ -115,7 +79,7 @@ async function readEntityBody(req: IncomingMessage): Promise<Record<string, unkn
 }
 
 export async function handleOData(state: HostState, req: IncomingMessage, res: ServerResponse, url: URL) {
-  const { tenant, clientId } = authenticate(state, req);
+  const { tenant, clientId, userId } = authenticate(state, req);
   const method = (req.method ?? "GET").toUpperCase();
   const rest = decodeURIComponent(url.pathname.replace(/^\/v1\/odata\/?/, ""));
   const m = /^([A-Za-z_]\w*)(?:\(([^)]*)\))?(?:\/([A-Za-z_]\w*))?\/?$/.exec(rest);
@@ -131,7 +95,7 @@ export async function handleOData(state: HostState, req: IncomingMessage, res: S
   }
   if (rest === CURRENT_EMPLOYEE) {
     if (method !== "GET") throw new HttpError(405, "MethodNotAllowed", `${method} is not allowed on a function`);
-    return sendJson(res, 200, currentEmployee(state, tenant, singleOptions(url), ctxBase));
+    return sendJson(res, 200, currentEmployee(state, tenant, userId, singleOptions(url), ctxBase));
   }
   if (!m) throw notFound(`No resource at /v1/odata/${rest}`);
   const def = getSet(m[1]!);

@@ -1,12 +1,13 @@
-// The sandbox host CRM (a stand-in for Tribe CRM): OData API, webhooks, Marketplace and web UI.
+// The sandbox host CRM (a stand-in for Tribe CRM): OData API, its auth server, webhooks, Marketplace and web UI.
 // See docs/host-api.md for the contract and sandbox/host/README.md for how to run it.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { handleAdmin } from "./admin";
-import { handleOData, handleToken, handleWebhooksApi } from "./api";
+import { handleOData, handleWebhooksApi } from "./api";
 import { HttpError } from "./errors";
 import { sendError, sendHtml } from "./http";
+import { handleAuthorize, handleDecision, handleToken } from "./oauth";
 import { HostState, type HostOptions } from "./state";
 import type { SeedDocument } from "./store";
 import { handleUi } from "./ui/index";
@@ -30,9 +31,13 @@ export interface HostSandbox {
 async function route(state: HostState, req: IncomingMessage, res: ServerResponse) {
   const url = new URL(req.url ?? "/", "http://localhost");
   const p = url.pathname;
-  const isApi = p.startsWith("/v1/") || p === "/v1" || p.startsWith("/oauth2/") || p.startsWith("/__admin");
+  // the authorization endpoint is a browser page: its errors are HTML
+  const isAuthPage = p === "/oauth2/auth" || p.startsWith("/oauth2/auth/");
+  const isApi = p.startsWith("/v1/") || p === "/v1" || (p.startsWith("/oauth2/") && !isAuthPage) || p.startsWith("/__admin");
   try {
     if (p === "/oauth2/token" || p === "/oauth2/token/") return await handleToken(state, req, res);
+    if (p === "/oauth2/auth" || p === "/oauth2/auth/") return await handleAuthorize(state, req, res, url);
+    if (p === "/oauth2/auth/decision") return await handleDecision(state, req, res);
     if (p.startsWith("/v1/odata")) return await handleOData(state, req, res, url);
     if (p === "/v1/webhooks" || p.startsWith("/v1/webhooks/")) return await handleWebhooksApi(state, req, res, url);
     if (p.startsWith("/__admin/")) return await handleAdmin(state, req, res, url);

@@ -52,9 +52,20 @@ export interface HostConfig extends EntityConfig {
   webhookPayloadExtras: boolean;
   /** Activate in the Marketplace also subscribes the manifest's webhooks (not a Tribe feature: apps subscribe through /v1/webhooks) */
   subscribeOnActivate: boolean;
+  /** access-token lifetime (Tribe's: NOT FOUND, clients read `expires_in`) */
   tokenTtlSeconds: number;
-  /** tokens only for organizations where the app is activated */
+  /** tokens and consents only for organizations where the app is activated */
   requireActivation: boolean;
+  /** redirect URIs registered for the app; per instance the default is `<appUrl>/api/host/oauth/callback` (HostState.defaultConfig) */
+  oauthRedirectUris: string[];
+  /** scopes the authorization endpoint accepts (Tribe's list: NOT FOUND; these are the ones Efficy's code sends) */
+  oauthScopes: string[];
+  /** an authorization code expires this long after the consent */
+  authCodeTtlSeconds: number;
+  /** each refresh answers a new refresh token and invalidates the one used (Hydra's behaviour) */
+  rotateRefreshTokens: boolean;
+  /** refresh-token lifetime; null = until used or revoked (Tribe's: NOT FOUND) */
+  refreshTokenTtlSeconds: number | null;
 }
 
 export const DEFAULT_CONFIG: HostConfig = {
@@ -71,6 +82,11 @@ export const DEFAULT_CONFIG: HostConfig = {
   subscribeOnActivate: false,
   tokenTtlSeconds: 3600,
   requireActivation: true,
+  oauthRedirectUris: [],
+  oauthScopes: ["read", "write", "offline"],
+  authCodeTtlSeconds: 600,
+  rotateRefreshTokens: true,
+  refreshTokenTtlSeconds: null,
   ...DEFAULT_ENTITY_CONFIG,
 };
 
@@ -78,6 +94,34 @@ export interface TokenInfo {
   tenantId: string;
   clientId: string;
   expiresAt: number;
+  /** the user who consented (authorization-code and refresh grants); client-credentials tokens have none */
+  userId?: string;
+}
+
+/** What a consent granted: the grant behind an authorization code and its refresh tokens. */
+export interface Grant {
+  clientId: string;
+  tenantId: string;
+  userId: string;
+  scopes: string[];
+}
+
+export interface AuthorizationCode extends Grant {
+  redirectUri: string;
+  expiresAt: number;
+}
+
+export interface RefreshToken extends Grant {
+  /** null: no expiry */
+  expiresAt: number | null;
+}
+
+export interface TokenResponse {
+  access_token: string;
+  token_type: "bearer";
+  expires_in: number;
+  refresh_token?: string;
+  scope?: string;
 }
 
 export interface OrgStats {
@@ -129,6 +173,10 @@ export class HostState {
   readonly webhooks: WebhookDispatcher;
   config: HostConfig = { ...DEFAULT_CONFIG };
   tokens = new Map<string, TokenInfo>();
+  authCodes = new Map<string, AuthorizationCode>();
+  refreshTokens = new Map<string, RefreshToken>();
+  /** token requests per grant_type: answered with a token, or refused */
+  tokenRequests = new Map<string, { issued: number; refused: number }>();
   private windows = new Map<string, SlidingWindow>();
   stats = new Map<string, OrgStats>();
   statsSince = new Date().toISOString();
@@ -166,14 +214,21 @@ export class HostState {
 
   /** Back to the seed (or to `doc`) and the default config. Only the manifest cache survives. */
   reset(doc?: SeedDocument) {
-    this.config = { ...DEFAULT_CONFIG };
+    this.config = this.defaultConfig();
     this.webhooks.reset();
     this.store.clear();
     this.tokens.clear();
+    this.authCodes.clear();
+    this.refreshTokens.clear();
+    this.tokenRequests.clear();
     this.windows.clear();
     this.locales.clear();
     this.resetStats();
     this.store.load(doc ?? this.seedDoc);
+  }
+
+  defaultConfig(): HostConfig {
+    return { ...DEFAULT_CONFIG, oauthRedirectUris: [`${this.appUrl}/api/host/oauth/callback`] };
   }
 
   resetStats() {
@@ -183,11 +238,32 @@ export class HostState {
 
   // ------------------------------------------------------------ tokens and limits
 
-  issueToken(tenantId: string): { access_token: string; token_type: "bearer"; expires_in: number } {
+  issueToken(tenantId: string, userId?: string): TokenResponse {
     const token = randomBytes(32).toString("base64url");
     const ttl = this.config.tokenTtlSeconds;
-    this.tokens.set(token, { tenantId, clientId: this.clientId, expiresAt: Date.now() + ttl * 1000 });
+    this.tokens.set(token, { tenantId, clientId: this.clientId, expiresAt: Date.now() + ttl * 1000, ...(userId ? { userId } : {}) });
     return { access_token: token, token_type: "bearer", expires_in: ttl };
+  }
+
+  /**
+   * An access token for a consent's grant, and a refresh token when the grant has the `offline` scope
+   * (as Hydra does): a new one, or `keptRefreshToken` again when refresh tokens do not rotate.
+   */
+  issueGrantTokens(grant: Grant, keptRefreshToken?: string): TokenResponse {
+    const out: TokenResponse = { ...this.issueToken(grant.tenantId, grant.userId), scope: grant.scopes.join(" ") };
+    if (!grant.scopes.includes("offline")) return out;
+    if (keptRefreshToken) return { ...out, refresh_token: keptRefreshToken };
+    const refresh = randomBytes(32).toString("base64url");
+    const ttl = this.config.refreshTokenTtlSeconds;
+    this.refreshTokens.set(refresh, { ...grant, expiresAt: ttl == null ? null : Date.now() + ttl * 1000 });
+    return { ...out, refresh_token: refresh };
+  }
+
+  countTokenRequest(grantType: string, issued: boolean) {
+    let c = this.tokenRequests.get(grantType);
+    if (!c) this.tokenRequests.set(grantType, (c = { issued: 0, refused: 0 }));
+    if (issued) c.issued++;
+    else c.refused++;
   }
 
   isActivated(t: Tenant): boolean {
@@ -277,7 +353,9 @@ export class HostState {
     if (remaining.length === 0) {
       for (const [id, w] of t.webhooks) if (w.installationId) t.webhooks.delete(id);
     }
-    if (t.installations.size === 0) for (const [tok, info] of this.tokens) if (info.tenantId === t.id) this.tokens.delete(tok);
+    if (t.installations.size === 0) {
+      for (const map of [this.tokens, this.authCodes, this.refreshTokens]) for (const [tok, info] of map) if (info.tenantId === t.id) map.delete(tok);
+    }
   }
 
   subscribe(t: Tenant, entityType: string, url: string, installationId?: string, headers?: Record<string, string>): WebhookSubscription {

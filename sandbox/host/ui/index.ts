@@ -3,7 +3,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parseCookies, readBody, redirect, sendHtml } from "../http";
 import type { HostState } from "../state";
-import type { Tenant } from "../store";
+import type { Tenant, User } from "../store";
 import { activityPdf } from "../pdf";
 import { activityDetail, activitySet, addLine, createActivity, deleteActivity, deleteLine, listActivities, newActivityForm, setPhase, type ActKind } from "./activities";
 import { button, esc, page, select, type UiCtx } from "./layout";
@@ -13,10 +13,25 @@ import { deleteRelation, listRelations, RELATION_SET, relationForm, saveRelation
 
 const TENANT_COOKIE = "sandbox_tenant";
 
-function pickTenant(state: HostState, ref: string | undefined): Tenant | undefined {
+/** A tenant by id, 1-based index or name (`?tenant=`, the `sandbox_tenant` cookie). */
+export function pickTenant(state: HostState, ref: string | null | undefined): Tenant | undefined {
   if (!ref) return undefined;
   const list = [...state.store.tenants.values()];
   return state.store.tenant(ref.toLowerCase()) ?? (/^\d+$/.test(ref) ? list[Number(ref) - 1] : list.find((t) => t.name === ref));
+}
+
+/** The tenant the browser is working in: its `sandbox_tenant` cookie, else the first tenant. */
+export function cookieTenant(state: HostState, req: IncomingMessage): Tenant {
+  return pickTenant(state, parseCookies(req)[TENANT_COOKIE]) ?? state.store.firstTenant();
+}
+
+export function tenantCookie(t: Tenant): string {
+  return `${TENANT_COOKIE}=${encodeURIComponent(t.id)}; Path=/; SameSite=Lax`;
+}
+
+/** The sandbox has no login: a tenant's first user is the one signed in. */
+export function signedInUser(tenant: Tenant): User {
+  return tenant.users[0] ?? { id: "00000000-0000-4000-8000-000000000001", name: "Sandbox Gebruiker", locale: "nl" };
 }
 
 function notFoundPage(ctx: UiCtx) {
@@ -41,15 +56,14 @@ ${select("Organisatie / Organization", "tenant", tenants, ctx.tenant.id)}
 
 export async function handleUi(state: HostState, req: IncomingMessage, res: ServerResponse, url: URL) {
   const method = (req.method ?? "GET").toUpperCase();
-  const cookies = parseCookies(req);
   const switchTo = url.searchParams.get("tenant");
   if (switchTo != null && method === "GET") {
     const t = pickTenant(state, switchTo);
     url.searchParams.delete("tenant");
-    return redirect(res, url.pathname + url.search, t ? { "set-cookie": `${TENANT_COOKIE}=${encodeURIComponent(t.id)}; Path=/; SameSite=Lax` } : {});
+    return redirect(res, url.pathname + url.search, t ? { "set-cookie": tenantCookie(t) } : {});
   }
-  const tenant = pickTenant(state, cookies[TENANT_COOKIE]) ?? state.store.firstTenant();
-  const user = tenant.users[0] ?? { id: "00000000-0000-4000-8000-000000000001", name: "Sandbox Gebruiker", locale: "nl" as const };
+  const tenant = cookieTenant(state, req);
+  const user = signedInUser(tenant);
   const ctx: UiCtx = { state, tenant, user, locale: state.locale(tenant, user), req, res, url };
   if (method === "POST") ctx.form = new URLSearchParams(await readBody(req, 10 * 1024 * 1024));
   const seg = url.pathname.split("/").filter(Boolean).map(decodeURIComponent);
@@ -81,7 +95,7 @@ export async function handleUi(state: HostState, req: IncomingMessage, res: Serv
         const u = t.users[0];
         if (u && (locale === "nl" || locale === "fr" || locale === "en")) state.locales.set(`${t.id}:${u.id}`, locale);
       }
-      return redirect(res, "/settings?msg=Opgeslagen.", t ? { "set-cookie": `${TENANT_COOKIE}=${encodeURIComponent(t.id)}; Path=/; SameSite=Lax` } : {});
+      return redirect(res, "/settings?msg=Opgeslagen.", t ? { "set-cookie": tenantCookie(t) } : {});
     }
     return settingsPage(ctx);
   }

@@ -60,7 +60,7 @@ export function actionForm(action: string, label: string, cls = ""): string {
   return `<form method="post" action="${esc(action)}" class="inline">${button(label, cls ? { class: cls } : {})}</form>`;
 }
 
-const CSS = `
+export const CSS = `
 *{box-sizing:border-box}body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2933;background:#f4f6f8}
 a{color:#1d5fbf}header.top{display:flex;align-items:center;gap:16px;height:48px;padding:0 16px;background:#16324f;color:#fff}
 header.top .brand{font-weight:700;font-size:16px;letter-spacing:.3px}header.top .tenant{opacity:.85}header.top .spacer{flex:1}

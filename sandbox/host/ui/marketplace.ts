@@ -12,7 +12,7 @@ const TABS: { id: string; label: string; category: string | null }[] = [
   { id: "identity", label: "Identiteitsbeheer / Identity management", category: "Identity" },
 ];
 
-function tr(m: Record<string, string> | undefined, locale: string): string {
+export function tr(m: Record<string, string> | undefined, locale: string): string {
   if (!m) return "";
   return m[locale] ?? m.en ?? m.nl ?? Object.values(m)[0] ?? "";
 }
