@@ -94,9 +94,11 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
   await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
   const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/api/host/webhooks`;
 
+  // nothing listens there: the tests call the app's handlers themselves
+  const appUrl = "http://127.0.0.1:9";
   const host = await startHostSandbox({
     port: 0,
-    appUrl: "http://127.0.0.1:9",
+    appUrl,
     appSecret: s.LEDGERLINK_APP_SECRET,
     webhookSecret: s.HOST_WEBHOOK_SECRET,
     clientId: s.HOST_CLIENT_ID,
@@ -112,6 +114,7 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
   const stopListening = onEventsSent(() => {});
 
   Object.assign(process.env, s, {
+    LEDGERLINK_APP_URL: appUrl,
     HOST_API_URL: host.url,
     HOST_AUTH_URL: host.url,
     // the consent flow has tests of its own (host-sign-in); the others sign in with client credentials
