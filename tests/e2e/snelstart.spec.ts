@@ -37,8 +37,16 @@ test("SnelStart, as the help page walks it: activate, settings, import, relation
   await page.getByRole("button", { name: "Activeren", exact: true }).click();
   let app = page.frameLocator('iframe[title="Ledgerlink"]');
 
-  // credentials: a wrong password is refused in Dutch, the right one connects
+  // first the organisation gives Ledgerlink access to the CRM, on the CRM's own consent page (a window of its own)
   await app.getByRole("link", { name: "Activeren" }).click({ timeout: 120_000 });
+  const [consentPage] = await Promise.all([page.context().waitForEvent("page"), app.getByTestId("host-consent").click({ timeout: 120_000 })]);
+  await consentPage.getByRole("button", { name: "Toestaan / Allow" }).click();
+  await expect(consentPage.getByText("Ledgerlink heeft nu toegang tot Tribe CRM")).toBeVisible({ timeout: 60_000 });
+  await consentPage.close();
+  // the activation page sees the consent by itself, and names who gave it
+  await expect(app.getByTestId("host-connected")).toContainText("Sanne de Vries", { timeout: 30_000 });
+
+  // credentials: a wrong password is refused in Dutch, the right one connects
   await hydrated(app);
   // every label in Dutch, the optional subscription key too
   await expect(app.getByLabel(/^Abonnementssleutel/)).toBeVisible();
