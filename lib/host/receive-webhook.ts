@@ -17,6 +17,8 @@ export type ReceiveOptions = {
   /** a header naming the delivery, when the host sends one: then a delivery is recognised by it alone */
   deliveryHeader?: string | null;
   send: (events: HostChangeEvent[]) => Promise<unknown>;
+  /** how long a delivery waits for others to be recorded with it (default 5 ms) */
+  batchWaitMs?: number;
 };
 
 /**
@@ -47,7 +49,7 @@ export function webhookReceiver(db: Db, opts: ReceiveOptions): WebhookReceiver {
     if (value) subscriptions.set(webhookId, { at: Date.now(), value });
     return value;
   };
-  const record = microBatch((items: Accepted[]) => recordAndSend(db, items, opts.send), { maxSize: 200, maxWaitMs: 5 });
+  const record = microBatch((items: Accepted[]) => recordAndSend(db, items, opts.send), { maxSize: 200, maxWaitMs: opts.batchWaitMs ?? 5 });
 
   return async (rawBody, headers) => {
     const signature = headers.get(opts.signatureHeader);
