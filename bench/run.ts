@@ -249,6 +249,15 @@ function rows(results: Record<string, any>[]): Row[] {
         target: "≥ 70 % of the rate without",
         gap: share == null ? "n/a" : atLeast(share, 70),
       });
+      const cpu = r.cpuMsPerRelation ?? {};
+      const without = plain?.cpuMsPerRelation ?? {};
+      out.push({
+        ...base,
+        figure: "CPU ms per relation: app / sandboxes / PostgreSQL",
+        value: `${fmt(cpu.app, 2)} / ${fmt(cpu.sandboxes, 2)} / ${fmt(cpu.postgres, 2)} (without webhooks ${fmt(without.app, 2)} / ${fmt(without.sandboxes, 2)} / ${fmt(without.postgres, 2)}; ${fmt(w.received / Math.max(r.counts.created + r.counts.linked + r.counts.updated + r.counts.unchanged, 1), 1)} webhooks per relation)`,
+        target: "",
+        gap: "",
+      });
       out.push({
         ...base,
         figure: "host calls per relation, echo handling included",
@@ -258,8 +267,8 @@ function rows(results: Record<string, any>[]): Row[] {
       });
       out.push({
         ...base,
-        figure: "webhooks received / echoes / pushed / waited for a page",
-        value: `${fmt(w.received, 0)} / ${fmt(w.sorting.echoes, 0)} / ${fmt(w.sorting.relations + w.sorting.products, 0)} / ${fmt(w.sorting.waited, 0)} (${fmt(w.sorting.runs, 0)} sortings, ${w.sorting.failed} failed)`,
+        figure: "webhooks received / echoes (on arrival + sorted) / pushed / waited for a page",
+        value: `${fmt(w.received, 0)} / ${fmt(w.echoesOnArrival + w.sorting.echoes, 0)} (${fmt(w.echoesOnArrival, 0)} + ${fmt(w.sorting.echoes, 0)}) / ${fmt(w.sorting.relations + w.sorting.products, 0)} / ${fmt(w.sorting.waited, 0)} (${fmt(w.sorting.runs, 0)} sortings, ${w.sorting.failed} failed)`,
         target: "0 pushed",
         gap: w.sorting.relations + w.sorting.products === 0 ? "meets" : "fails",
       });

@@ -262,7 +262,7 @@ async function importScenario(world: BenchWorld) {
     const file = (await import("node:v8")).writeHeapSnapshot(process.env.BENCH_HEAP_SNAPSHOT);
     log(`heap snapshot: ${file}`);
   }
-  const webhooks = runner ? { drainS: round((await webhooksHandled(world, runner)) / 1000, 1), received: world.webhooksReceived(), sorting: sortsOf(runner), hostCallsAfterDrain: (await world.hostStats()).total } : null;
+  const webhooks = runner ? { drainS: round((await webhooksHandled(world, runner)) / 1000, 1), received: world.webhooksReceived(), echoesOnArrival: world.echoesOnArrival(), sorting: sortsOf(runner), hostCallsAfterDrain: (await world.hostStats()).total } : null;
   runner?.stop();
   const counts = await runCounts(world);
   const c = counts.relation?.counts ?? { created: 0, updated: 0, linked: 0, unchanged: 0, skipped: 0, failed: 0 };

@@ -260,6 +260,8 @@ export type BenchWorld = {
   handleWebhooks(): Promise<Runner>;
   /** webhook deliveries the app has received (retries included) */
   webhooksReceived(): number;
+  /** deliveries the receipt found to be the import's own writes (taken as echoes on arrival) */
+  echoesOnArrival(): number;
   hostStats(): Promise<{ total: number; rateLimited: number; byMethodAndEntitySet: Record<string, number> }>;
   simStats(): Promise<{ total: number; byRoute: Record<string, number>; byStatus: Record<string, number>; refusedByRateLimit: number }>;
   resetStats(): Promise<void>;
@@ -290,6 +292,7 @@ export async function startBenchWorld(): Promise<BenchWorld> {
     try {
       receive ??= webhookReceiver(db, { secret: SECRETS.HOST_WEBHOOK_SECRET, signatureHeader: "x-tribe-signature", send: (e) => sink(e) });
       const result = await receive(Buffer.concat(chunks).toString("utf8"), headers);
+      if (result.body.echo) echoes++;
       res.writeHead(result.status, { "content-type": "application/json" }).end(JSON.stringify(result.body));
     } catch (err) {
       res.writeHead(500).end(String(err));
@@ -315,6 +318,7 @@ export async function startBenchWorld(): Promise<BenchWorld> {
   // webhook receiver: the app's own handling, its events to the app's functions once handleWebhooks is on
   let sink: (events: HostChangeEvent[]) => Promise<unknown> = async () => {};
   let received = 0;
+  let echoes = 0;
   let receive: WebhookReceiver | null = null;
 
   // the installation, as activation leaves it (like tests/helpers/world.ts installSnelStart)
@@ -343,6 +347,7 @@ export async function startBenchWorld(): Promise<BenchWorld> {
     driver: dbHandle.driver,
     installationId: row.id,
     webhooksReceived: () => received,
+    echoesOnArrival: () => echoes,
     async handleWebhooks() {
       await subscribeHostWebhooks(db, tenantId);
       // what production runs for a webhook: the sorting, the pushes and bookings it sends on

@@ -14,6 +14,8 @@ export const hostChanged = eventType("ledgerlink/host.changed", {
     delivery: z.string(),
     /** times it was put back to wait for a page writing to the host */
     waited: z.number().int().optional(),
+    /** installations whose own write it was found to be on receipt */
+    echoOf: z.array(z.string()).optional(),
   }),
 });
 

@@ -2,7 +2,7 @@ import { NonRetriableError, RetryAfterError } from "inngest";
 import { installationDeactivated } from "@/inngest/events";
 import { getDb } from "@/lib/db";
 import { InstallationInactiveError, loadSyncContext, type SyncContext } from "@/lib/sync/context";
-import { findInstallation } from "@/lib/tenancy";
+import { findInstallation, isSyncing } from "@/lib/tenancy";
 import { rateLimitedFor, type Connector } from "@/lib/sync/types";
 
 export type AnyConnector = Connector<unknown, unknown>;
@@ -43,5 +43,5 @@ export async function withContext<T>(installationId: string, fn: (ctx: SyncConte
 /** The tenant's installation of this connector, if it syncs. */
 export async function installationFor(tenantId: string, connectorId: string): Promise<string | null> {
   const inst = await findInstallation(await getDb(), tenantId, connectorId);
-  return inst && (inst.status === "active" || inst.status === "importing") ? inst.id : null;
+  return inst && isSyncing(inst.status) ? inst.id : null;
 }

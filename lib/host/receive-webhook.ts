@@ -4,6 +4,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db";
 import { schema } from "@/lib/db";
 import type { HostChange } from "@/lib/sync/host-changes";
+import { takeEchoesOnReceipt } from "@/lib/sync/own-writes";
 import { ENTITY_TYPE_HEADER, parseTribeWebhook, TENANT_HEADER, tribeSignatureValid, WEBHOOK_ENTITY_TYPES } from "@/lib/host/tribe/webhook";
 
 export type HostChangeEvent = { name: "ledgerlink/host.changed"; data: HostChange & { tenantId: string; delivery: string } };
@@ -72,38 +73,52 @@ export function webhookReceiver(db: Db, opts: ReceiveOptions): WebhookReceiver {
       name: "ledgerlink/host.changed",
       data: { tenantId: sub.tenantId, entity, entityType: sub.entityType, entityId: webhook.entityId, mutation: webhook.mutation, changedFields: webhook.changedFields, delivery },
     };
-    const handedOn = await record({ delivery, event });
-    return handedOn ? { status: 202, body: { ok: true } } : { status: 200, body: { duplicate: true } };
+    const outcome = await record({ delivery, event });
+    if (outcome === "duplicate") return { status: 200, body: { duplicate: true } };
+    return { status: 202, body: outcome === "echo" ? { ok: true, echo: true } : { ok: true } };
   };
 }
 
 /**
  * Records a batch of deliveries and hands on the changes of those not received before: answers,
- * per item, whether it was handed on (false: a redelivery). When the hand-off fails, the new
- * deliveries are forgotten again and the error thrown, so the host delivers them once more.
+ * per item, whether it was handed on, an echo, or a redelivery. Ledgerlink's own writes coming back are
+ * taken as echoes here and handed on to no one (a change only some installations wrote goes on,
+ * marked for those). All of it is one transaction with the hand-off: when the hand-off fails,
+ * nothing is recorded and no echo taken, so the host's retry is received as new.
  */
-async function recordAndSend(db: Db, items: Accepted[], send: ReceiveOptions["send"]): Promise<boolean[]> {
+type Outcome = "handed-on" | "echo" | "duplicate";
+
+async function recordAndSend(db: Db, items: Accepted[], send: ReceiveOptions["send"]): Promise<Outcome[]> {
   // the same delivery twice in one batch is one delivery and a redelivery
   const first = new Map<string, Accepted>();
   for (const item of items) if (!first.has(item.delivery)) first.set(item.delivery, item);
   const rows = [...first.values()].map((i) => ({ deliveryId: i.delivery, tenantId: i.event.data.tenantId, entityType: i.event.data.entityType }));
   const d = schema.webhookDeliveries;
-  const result = await db.execute<{ delivery_id: string }>(sql`
-    insert into ${d} (delivery_id, tenant_id, entity_type)
-    select "deliveryId", "tenantId", "entityType" from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r("deliveryId" text, "tenantId" text, "entityType" text)
-    on conflict (delivery_id) do update set pending = true, received_at = now()
-      -- an equal body is the same delivery while it waits to be sorted; after, it is a new change
-      where ${d}.delivery_id like 'body:%' and (not ${d}.pending or ${d}.received_at < now() - ${STUCK_AFTER}::interval)
-    returning delivery_id`);
-  const accepted = new Set(rowsOf<{ delivery_id: string }>(result).map((r) => r.delivery_id));
-  const events = [...first.values()].filter((i) => accepted.has(i.delivery)).map((i) => i.event);
-  try {
+  const { fresh, echoes } = await db.transaction(async (tx) => {
+    const result = await tx.execute<{ delivery_id: string }>(sql`
+      insert into ${d} (delivery_id, tenant_id, entity_type)
+      select "deliveryId", "tenantId", "entityType" from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r("deliveryId" text, "tenantId" text, "entityType" text)
+      on conflict (delivery_id) do update set pending = true, received_at = now()
+        -- an equal body is the same delivery while it waits to be sorted; after, it is a new change
+        where ${d}.delivery_id like 'body:%' and (not ${d}.pending or ${d}.received_at < now() - ${STUCK_AFTER}::interval)
+      returning delivery_id`);
+    const fresh = new Set(rowsOf<{ delivery_id: string }>(result).map((r) => r.delivery_id));
+    const news = [...first.values()].filter((i) => fresh.has(i.delivery));
+    const live = news.filter((i) => i.event.data.mutation !== "deleted");
+    const { echoOf, allEchoes } = await takeEchoesOnReceipt(tx, live.map((i) => i.event.data));
+    const echoes = live.filter((_, n) => allEchoes[n]);
+    // an echo is sorted already: an equal body arriving now is a new change
+    await closeDeliveries(tx, echoes.map((i) => i.delivery));
+    const events = news
+      .filter((i) => !echoes.includes(i))
+      .map((i) => {
+        const n = live.indexOf(i);
+        return n >= 0 && echoOf[n]!.length ? { ...i.event, data: { ...i.event.data, echoOf: echoOf[n]! } } : i.event;
+      });
     if (events.length) await send(events);
-  } catch (err) {
-    await db.delete(d).where(sql`${d.deliveryId} = any(${sql.param([...accepted])}::text[])`);
-    throw err;
-  }
-  return items.map((item) => first.get(item.delivery) === item && accepted.has(item.delivery));
+    return { fresh, echoes: new Set(echoes.map((i) => i.delivery)) };
+  });
+  return items.map((item) => (first.get(item.delivery) !== item || !fresh.has(item.delivery) ? "duplicate" : echoes.has(item.delivery) ? "echo" : "handed-on"));
 }
 
 /** node-postgres answers `{rows}`, PGlite an array-like with `rows` too. */

@@ -21,6 +21,8 @@ export type HostChange = {
   changedFields?: string[] | null;
   /** times this change already waited for a page writing to the host */
   waited?: number;
+  /** installations whose echo this change was found to be when it arrived (takeEchoesOnReceipt) */
+  echoOf?: string[];
 };
 
 /** A change waits for pages writing to the host at most this often; then it is attributed by asking the host. */
@@ -53,10 +55,13 @@ export async function sortHostChanges(ctx: SyncContext, changes: HostChange[]): 
   const live = changes.filter((c) => c.mutation !== "deleted");
   out.ignored += changes.length - live.length;
 
-  // 1. echoes: one expectation answers one webhook
-  const echoes = await takeEchoes(ctx.db, ctx.installation.id, live.map((c) => c.entityId));
+  // 1. echoes: one expectation answers one webhook (taken on receipt, or now)
+  const mine = (c: HostChange) => c.echoOf?.includes(ctx.installation.id) ?? false;
+  out.echoes += live.filter(mine).length;
+  const unsure = live.filter((c) => !mine(c));
+  const echoes = await takeEchoes(ctx.db, ctx.installation.id, unsure.map((c) => c.entityId));
   const left: HostChange[] = [];
-  for (const c of live) {
+  for (const c of unsure) {
     const n = echoes.get(c.entityId) ?? 0;
     if (n > 0) {
       echoes.set(c.entityId, n - 1);

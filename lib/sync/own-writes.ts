@@ -8,9 +8,10 @@
  *   are announced; a change that may be one of them waits until the page has saved its links
  *   and echoes (the webhook can arrive before the write's own answer does).
  */
-import { and, eq, gt, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db";
 import { schema } from "@/lib/db";
+import { SYNCING_STATUSES } from "@/lib/tenancy";
 
 /** How long an expected echo is waited for. A webhook that never comes hides a later change no longer than this. */
 export const ECHO_TTL_MS = 5 * 60_000;
@@ -48,6 +49,36 @@ export async function takeEchoes(db: Db, installationId: string, entityIds: stri
     select entity_id, count(*)::int as n from gone group by entity_id`);
   for (const r of rowsOf<{ entity_id: string; n: number }>(rows)) taken.set(r.entity_id, Number(r.n));
   return taken;
+}
+
+/**
+ * Takes, as webhooks arrive, the echoes they are for every syncing installation of their tenant
+ * (each installation expects its own writes; another's write is a real change to it). Answers,
+ * per change, the installations that took one: a change all of them took is nobody's work, and
+ * an installation that took one does not look at that change again.
+ */
+export async function takeEchoesOnReceipt(db: Db, changes: Array<{ tenantId: string; entityId: string }>): Promise<{ echoOf: string[][]; allEchoes: boolean[] }> {
+  const i = schema.installations;
+  const tenants = [...new Set(changes.map((c) => c.tenantId))];
+  const syncing = tenants.length
+    ? await db
+        .select({ id: i.id, tenantId: i.tenantId })
+        .from(i)
+        .where(and(inArray(i.tenantId, tenants), inArray(i.status, [...SYNCING_STATUSES])))
+    : [];
+  const echoOf = changes.map(() => [] as string[]);
+  for (const inst of syncing) {
+    const mine = changes.flatMap((c, n) => (c.tenantId === inst.tenantId ? [n] : []));
+    const taken = await takeEchoes(db, inst.id, mine.map((n) => changes[n]!.entityId));
+    for (const n of mine) {
+      const left = taken.get(changes[n]!.entityId) ?? 0;
+      if (left === 0) continue;
+      taken.set(changes[n]!.entityId, left - 1);
+      echoOf[n]!.push(inst.id);
+    }
+  }
+  const count = (tenantId: string) => syncing.filter((s) => s.tenantId === tenantId).length;
+  return { echoOf, allEchoes: changes.map((c, n) => echoOf[n]!.length > 0 && echoOf[n]!.length === count(c.tenantId)) };
 }
 
 /** Announces a page's host writes before they start: the host ids it updates and the keys of what it creates. */

@@ -16,6 +16,10 @@ export async function upsertTenant(db: Db, s: Pick<HostSession, "tenantId" | "te
 
 export type Installation = typeof schema.installations.$inferSelect;
 
+/** The statuses in which an installation syncs: its functions act on host changes only then. */
+export const SYNCING_STATUSES = ["active", "importing"] as const satisfies ReadonlyArray<Installation["status"]>;
+export const isSyncing = (status: Installation["status"]) => (SYNCING_STATUSES as ReadonlyArray<string>).includes(status);
+
 /** The tenant's installation of a connector; always scoped by tenant, never by id alone. */
 export async function findInstallation(db: Db, tenantId: string, connector: string): Promise<Installation | null> {
   const [row] = await db

@@ -50,6 +50,10 @@ export type World = {
   takeEvents(): Promise<SentEvent[]>;
   /** what each sorting of takeEvents answered (echoes, ignored, …) */
   sorted: Array<Record<string, unknown>>;
+  /** what the webhook receipt answered, per delivery (`{echo: true}`: an echo taken on arrival) */
+  receipts: Array<Record<string, unknown>>;
+  /** webhooks found to be Ledgerlink's own writes so far: on arrival, or when takeEvents sorted them */
+  echoes(): number;
   /** hands the host changes of later webhooks to `sink` (an Inngest runner, say) instead of keeping them for takeEvents; null: keep them again */
   forward(sink: ((events: HostChangeEvent[]) => Promise<unknown>) | null): void;
   close(): Promise<void>;
@@ -72,6 +76,7 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
   const s = { ...secrets, ...opts.secrets };
   const events: HostChangeEvent[] = [];
   const sorted: Array<Record<string, unknown>> = [];
+  const receipts: Array<Record<string, unknown>> = [];
   let sink: ((events: HostChangeEvent[]) => Promise<unknown>) | null = null;
   const dbHandle = await createTestDatabase(opts.driver);
   setDbHandle(Promise.resolve(dbHandle));
@@ -86,6 +91,7 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
     const headers = new Headers(Object.entries(req.headers).map(([k, v]) => [k, String(v)] as [string, string]));
     try {
       const result = await receive(Buffer.concat(chunks).toString("utf8"), headers);
+      receipts.push(result.body);
       res.writeHead(result.status, { "content-type": "application/json" }).end(JSON.stringify(result.body));
     } catch (err) {
       res.writeHead(500).end(String(err));
@@ -134,6 +140,8 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
     receiverUrl,
     events,
     sorted,
+    receipts,
+    echoes: () => receipts.filter((b) => b.echo).length + sorted.reduce((n, s) => n + Number(s.echoes ?? 0), 0),
     forward: (to) => void (sink = to),
     async takeEvents() {
       await host.waitForWebhooks(opts.webhookWaitMs ?? 10_000);

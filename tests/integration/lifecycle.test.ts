@@ -71,10 +71,10 @@ describe("lifecycle", () => {
 
     await sim.resetStats();
     await fetch(`${world.host.url}/__admin/stats/reset`, { method: "POST" });
-    const webhooks = world.events.length;
     const events = await world.takeEvents();
+    const webhooks = world.host.state.webhooks.deliveries.length;
     // every webhook about what the import wrote is an echo: none becomes a push, none costs a CRM call
-    const echoes = world.sorted.reduce((n, s) => n + Number(s.echoes ?? 0), 0);
+    const echoes = world.echoes();
     expect(echoes).toBeGreaterThan(0);
     expect(events, "no record goes back to SnelStart").toEqual([]);
     expect(((await (await fetch(`${world.host.url}/__admin/stats`)).json()) as { total: number }).total).toBe(0);

@@ -65,6 +65,7 @@ describe("the hourly pull", () => {
       r.telefoon = "033 123 45 67";
       r.vestigingsAdres = { ...r.vestigingsAdres, straat: "Stationsstraat 12-B" };
     });
+    const echoesBefore = world.echoes();
     await pull("relations");
     const org = await api.get(`Relation_Organization(${hostOf.get(SNEL.relatie.zonnetje1001)})?$expand=VisitingAddress($expand=Country)`);
     expect(org.EmailAddress).toBe("nieuw@hetzonnetje.test");
@@ -76,7 +77,7 @@ describe("the hourly pull", () => {
     // the CRM's webhooks for that update come back as echoes: nothing is pushed to SnelStart
     await sim.resetStats();
     const echoes = await world.takeEvents();
-    expect(Number(world.sorted.at(-1)?.echoes)).toBeGreaterThanOrEqual(1);
+    expect(world.echoes() - echoesBefore).toBeGreaterThanOrEqual(1);
     expect(echoes).toEqual([]);
     expect(writes(await sim.stats())).toBe(0);
 

@@ -74,10 +74,11 @@ describe("pushing relations", () => {
   it("drops the echo webhooks of its own write (the new debtor number) without a CRM call: SnelStart gets no second write", async () => {
     await sim.resetStats();
     await fetch(`${world.host.url}/__admin/stats/reset`, { method: "POST" });
+    const sorts = world.sorted.length;
     const sorted = await world.takeEvents();
-    // writing SnelStart's number into the CRM fired webhooks of its own: each one an echo
-    expect(world.sorted.at(-1)).toMatchObject({ echoes: expect.any(Number), relations: 0 });
-    expect((world.sorted.at(-1) as { echoes: number }).echoes).toBeGreaterThanOrEqual(1);
+    // writing SnelStart's number into the CRM fired webhooks of its own: each one an echo (the previous test's writes made none)
+    expect(world.echoes()).toBeGreaterThanOrEqual(1);
+    expect(world.sorted.slice(sorts).filter((s) => Number(s.relations) > 0), "no sorting found a relation to push").toEqual([]);
     expect(sorted.filter((e) => e.name === "ledgerlink/relation.changed")).toEqual([]);
     const crmCalls = ((await (await fetch(`${world.host.url}/__admin/stats`)).json()) as { total: number }).total;
     expect(crmCalls, "recognising the echoes read nothing from the CRM").toBe(0);

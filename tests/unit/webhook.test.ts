@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eq, sql } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import { schema } from "@/lib/db";
 import { closeDeliveries, webhookReceiver, type HostChangeEvent } from "@/lib/host/receive-webhook";
 import { ENTITY_TYPE_HEADER, signTribeWebhook, TENANT_HEADER } from "@/lib/host/tribe/webhook";
+import { expectEchoes } from "@/lib/sync/own-writes";
+import { sortHostChanges } from "@/lib/sync/host-changes";
+import type { SyncContext } from "@/lib/sync/context";
 import { createTestDatabase } from "../helpers/db";
 
 const secret = "webhook-secret-for-tests";
@@ -112,5 +115,33 @@ describe("host webhooks as Tribe documents them", () => {
     expect((await receive(other.raw, other.headers)).sent).toEqual([]);
     const rows = await handle.db.select().from(schema.webhookDeliveries).where(eq(schema.webhookDeliveries.tenantId, "not-a-tenant"));
     expect(rows).toEqual([]);
+  });
+
+  it("knows Ledgerlink's own writes on arrival: hands on nothing for them, and to another installation what is news to it", async () => {
+    const [a, b] = await handle.db
+      .insert(schema.installations)
+      .values([
+        { tenantId: TENANT, connector: "package-a", status: "active" },
+        { tenantId: TENANT, connector: "package-b", status: "importing" },
+      ])
+      .returning();
+    await expectEchoes(handle.db, a!.id, ["both-wrote", "a-wrote"]);
+    await expectEchoes(handle.db, b!.id, ["both-wrote"]);
+    const [both, onlyA, nobody] = ["both-wrote", "a-wrote", "someone-else"].map((id) => delivery({ webhookId: "wh-org", payload: { entityId: id } }));
+
+    const echo = await receive(both!.raw, both!.headers);
+    expect(echo).toMatchObject({ status: 202, body: { ok: true, echo: true }, sent: [] });
+    expect((await receive(both!.raw, both!.headers)).status, "an echo's redelivery, after: a new change").toBe(202);
+
+    const forB = await receive(onlyA!.raw, onlyA!.headers);
+    expect(forB.sent.map((e) => e.data)).toEqual([expect.objectContaining({ entityId: "a-wrote", echoOf: [a!.id] })]);
+    // what installation A's sorting needs of its context here: its database and itself
+    const ctxOfA = { db: handle.db, installation: a! } as unknown as SyncContext;
+    const sorted = await sortHostChanges(ctxOfA, forB.sent.map((e) => e.data));
+    expect(sorted, "installation A does not look at its own write again").toMatchObject({ echoes: 1, relations: [] });
+
+    const news = await receive(nobody!.raw, nobody!.headers);
+    expect(news.sent.map((e) => e.data.echoOf)).toEqual([undefined]);
+    await handle.db.delete(schema.installations).where(inArray(schema.installations.id, [a!.id, b!.id]));
   });
 });
