@@ -4,7 +4,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db";
 import { schema } from "@/lib/db";
 import type { HostChange } from "@/lib/sync/host-changes";
-import { takeEchoesOnReceipt } from "@/lib/sync/own-writes";
+import { expectEchoes, takeEchoesOnReceipt } from "@/lib/sync/own-writes";
 import { ENTITY_TYPE_HEADER, parseTribeWebhook, TENANT_HEADER, tribeSignatureValid, WEBHOOK_ENTITY_TYPES } from "@/lib/host/tribe/webhook";
 
 export type HostChangeEvent = { name: "ledgerlink/host.changed"; data: HostChange & { tenantId: string; delivery: string } };
@@ -81,10 +81,10 @@ export function webhookReceiver(db: Db, opts: ReceiveOptions): WebhookReceiver {
 
 /**
  * Records a batch of deliveries and hands on the changes of those not received before: answers,
- * per item, whether it was handed on, an echo, or a redelivery. Ledgerlink's own writes coming back are
- * taken as echoes here and handed on to no one (a change only some installations wrote goes on,
- * marked for those). All of it is one transaction with the hand-off: when the hand-off fails,
- * nothing is recorded and no echo taken, so the host's retry is received as new.
+ * per item, whether it was handed on, an echo, or a redelivery. Ledgerlink's own writes coming
+ * back are taken as echoes here and handed on to no one (a change only some installations wrote
+ * goes on, marked for those). When the hand-off fails, what was to be handed on is forgotten and
+ * its echoes given back, so the host's retry is received as new.
  */
 type Outcome = "handed-on" | "echo" | "duplicate";
 
@@ -94,31 +94,33 @@ async function recordAndSend(db: Db, items: Accepted[], send: ReceiveOptions["se
   for (const item of items) if (!first.has(item.delivery)) first.set(item.delivery, item);
   const rows = [...first.values()].map((i) => ({ deliveryId: i.delivery, tenantId: i.event.data.tenantId, entityType: i.event.data.entityType }));
   const d = schema.webhookDeliveries;
-  const { fresh, echoes } = await db.transaction(async (tx) => {
-    const result = await tx.execute<{ delivery_id: string }>(sql`
-      insert into ${d} (delivery_id, tenant_id, entity_type)
-      select "deliveryId", "tenantId", "entityType" from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r("deliveryId" text, "tenantId" text, "entityType" text)
-      on conflict (delivery_id) do update set pending = true, received_at = now()
-        -- an equal body is the same delivery while it waits to be sorted; after, it is a new change
-        where ${d}.delivery_id like 'body:%' and (not ${d}.pending or ${d}.received_at < now() - ${STUCK_AFTER}::interval)
-      returning delivery_id`);
-    const fresh = new Set(rowsOf<{ delivery_id: string }>(result).map((r) => r.delivery_id));
-    const news = [...first.values()].filter((i) => fresh.has(i.delivery));
-    const live = news.filter((i) => i.event.data.mutation !== "deleted");
-    const { echoOf, allEchoes } = await takeEchoesOnReceipt(tx, live.map((i) => i.event.data));
-    const echoes = live.filter((_, n) => allEchoes[n]);
-    // an echo is sorted already: an equal body arriving now is a new change
-    await closeDeliveries(tx, echoes.map((i) => i.delivery));
-    const events = news
-      .filter((i) => !echoes.includes(i))
-      .map((i) => {
-        const n = live.indexOf(i);
-        return n >= 0 && echoOf[n]!.length ? { ...i.event, data: { ...i.event.data, echoOf: echoOf[n]! } } : i.event;
-      });
-    if (events.length) await send(events);
-    return { fresh, echoes: new Set(echoes.map((i) => i.delivery)) };
+  const result = await db.execute<{ delivery_id: string }>(sql`
+    insert into ${d} (delivery_id, tenant_id, entity_type)
+    select "deliveryId", "tenantId", "entityType" from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r("deliveryId" text, "tenantId" text, "entityType" text)
+    on conflict (delivery_id) do update set pending = true, received_at = now()
+      -- an equal body is the same delivery while it waits to be sorted; after, it is a new change
+      where ${d}.delivery_id like 'body:%' and (not ${d}.pending or ${d}.received_at < now() - ${STUCK_AFTER}::interval)
+    returning delivery_id`);
+  const fresh = new Set(rowsOf<{ delivery_id: string }>(result).map((r) => r.delivery_id));
+  const news = [...first.values()].filter((i) => fresh.has(i.delivery));
+  const live = news.filter((i) => i.event.data.mutation !== "deleted");
+  const { echoOf, allEchoes } = await takeEchoesOnReceipt(db, live.map((i) => i.event.data));
+  const echoes = new Set(live.filter((_, n) => allEchoes[n]));
+  // an echo is sorted already: an equal body arriving now is a new change
+  await closeDeliveries(db, [...echoes].map((i) => i.delivery));
+  const handOn = news.filter((i) => !echoes.has(i));
+  const marked = handOn.map((i) => {
+    const of = echoOf[live.indexOf(i)] ?? [];
+    return of.length ? { ...i.event, data: { ...i.event.data, echoOf: of } } : i.event;
   });
-  return items.map((item) => (first.get(item.delivery) !== item || !fresh.has(item.delivery) ? "duplicate" : echoes.has(item.delivery) ? "echo" : "handed-on"));
+  try {
+    if (marked.length) await send(marked);
+  } catch (err) {
+    await db.delete(d).where(sql`${d.deliveryId} = any(${sql.param(handOn.map((i) => i.delivery))}::text[])`);
+    for (const e of marked) for (const installationId of e.data.echoOf ?? []) await expectEchoes(db, installationId, [e.data.entityId]);
+    throw err;
+  }
+  return items.map((item) => (first.get(item.delivery) !== item || !fresh.has(item.delivery) ? "duplicate" : echoes.has(item) ? "echo" : "handed-on"));
 }
 
 /** node-postgres answers `{rows}`, PGlite an array-like with `rows` too. */

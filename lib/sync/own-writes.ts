@@ -8,7 +8,7 @@
  *   are announced; a change that may be one of them waits until the page has saved its links
  *   and echoes (the webhook can arrive before the write's own answer does).
  */
-import { and, eq, gt, inArray, sql } from "drizzle-orm";
+import { and, eq, gt, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db";
 import { schema } from "@/lib/db";
 import { SYNCING_STATUSES } from "@/lib/tenancy";
@@ -53,31 +53,48 @@ export async function takeEchoes(db: Db, installationId: string, entityIds: stri
 
 /**
  * Takes, as webhooks arrive, the echoes they are for every syncing installation of their tenant
- * (each installation expects its own writes; another's write is a real change to it). Answers,
- * per change, the installations that took one: a change all of them took is nobody's work, and
- * an installation that took one does not look at that change again.
+ * (each installation expects its own writes; another's write is a real change to it), in one
+ * statement. Answers, per change, the installations that took one: a change all of them took is
+ * nobody's work, and an installation that took one does not look at that change again.
  */
 export async function takeEchoesOnReceipt(db: Db, changes: Array<{ tenantId: string; entityId: string }>): Promise<{ echoOf: string[][]; allEchoes: boolean[] }> {
-  const i = schema.installations;
-  const tenants = [...new Set(changes.map((c) => c.tenantId))];
-  const syncing = tenants.length
-    ? await db
-        .select({ id: i.id, tenantId: i.tenantId })
-        .from(i)
-        .where(and(inArray(i.tenantId, tenants), inArray(i.status, [...SYNCING_STATUSES])))
-    : [];
   const echoOf = changes.map(() => [] as string[]);
-  for (const inst of syncing) {
-    const mine = changes.flatMap((c, n) => (c.tenantId === inst.tenantId ? [n] : []));
-    const taken = await takeEchoes(db, inst.id, mine.map((n) => changes[n]!.entityId));
-    for (const n of mine) {
-      const left = taken.get(changes[n]!.entityId) ?? 0;
-      if (left === 0) continue;
-      taken.set(changes[n]!.entityId, left - 1);
-      echoOf[n]!.push(inst.id);
+  if (changes.length === 0) return { echoOf, allEchoes: [] };
+  const input = changes.map((c) => ({ t: c.tenantId, e: c.entityId }));
+  const rows = rowsOf<{ installation_id: string; tenant_id: string; entity_id: string | null; n: number }>(
+    await db.execute(sql`
+      with syncing as (
+        select id, tenant_id from ${schema.installations}
+        where tenant_id in (select distinct t from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as c(t text))
+          and status in (${sql.join(SYNCING_STATUSES.map((s) => sql`${s}`), sql`, `)})
+      ), wanted as (
+        select s.id as installation_id, c.e as entity_id, count(*) as n
+        from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as c(t text, e text) join syncing s on s.tenant_id = c.t
+        group by 1, 2
+      ), ranked as (
+        select h.id, h.installation_id, h.entity_id, row_number() over (partition by h.installation_id, h.entity_id order by h.id) as rn
+        from ${schema.hostEchoes} h join wanted w on h.installation_id = w.installation_id and h.entity_id = w.entity_id
+        where h.expires_at > now()
+      ), gone as (
+        delete from ${schema.hostEchoes} h using ranked r, wanted w
+        where h.id = r.id and w.installation_id = r.installation_id and w.entity_id = r.entity_id and r.rn <= w.n
+        returning h.installation_id, h.entity_id
+      )
+      select s.id::text as installation_id, s.tenant_id, g.entity_id, count(g.entity_id)::int as n
+      from syncing s left join gone g on g.installation_id = s.id
+      group by 1, 2, 3`),
+  );
+  const syncing = new Map<string, string>(rows.map((r) => [r.installation_id, r.tenant_id]));
+  const left = new Map(rows.filter((r) => r.entity_id !== null).map((r) => [`${r.installation_id} ${r.entity_id}`, Number(r.n)]));
+  changes.forEach((c, n) => {
+    for (const [installationId, tenantId] of syncing) {
+      const key = `${installationId} ${c.entityId}`;
+      if (tenantId !== c.tenantId || !left.get(key)) continue;
+      left.set(key, left.get(key)! - 1);
+      echoOf[n]!.push(installationId);
     }
-  }
-  const count = (tenantId: string) => syncing.filter((s) => s.tenantId === tenantId).length;
+  });
+  const count = (tenantId: string) => [...syncing.values()].filter((t) => t === tenantId).length;
   return { echoOf, allEchoes: changes.map((c, n) => echoOf[n]!.length > 0 && echoOf[n]!.length === count(c.tenantId)) };
 }
 

@@ -133,6 +133,9 @@ describe("host webhooks as Tribe documents them", () => {
     expect(echo).toMatchObject({ status: 202, body: { ok: true, echo: true }, sent: [] });
     expect((await receive(both!.raw, both!.headers)).status, "an echo's redelivery, after: a new change").toBe(202);
 
+    // a hand-off that fails gives the echo back: the host's retry finds it again
+    const down = webhookReceiver(handle.db, { secret, signatureHeader, send: async () => Promise.reject(new Error("queue down")) });
+    await expect(down(onlyA!.raw, onlyA!.headers)).rejects.toThrow("queue down");
     const forB = await receive(onlyA!.raw, onlyA!.headers);
     expect(forB.sent.map((e) => e.data)).toEqual([expect.objectContaining({ entityId: "a-wrote", echoOf: [a!.id] })]);
     // what installation A's sorting needs of its context here: its database and itself
