@@ -354,6 +354,8 @@ function rows(results: Record<string, any>[]): Row[] {
     } else if (r.scenario === "latency") {
       out.push({ ...base, figure: `host event → vendor write p50 (ms, ${r.measured}/${r.changes} changes)`, value: fmt(r.p50Ms, 0), target: "", gap: "" });
       out.push({ ...base, figure: "host event → vendor write p95 (ms)", value: fmt(r.p95Ms, 0), target: "< 2,000", gap: atMost(r.p95Ms, 2000) });
+      // a change made in the CRM that never reaches the package is lost, however fast the others were
+      out.push({ ...base, figure: "CRM changes that reached SnelStart", value: `${fmt(r.measured, 0)} of ${fmt(r.changes, 0)}`, target: "all", gap: r.measured === r.changes ? "meets" : "fails" });
     }
   }
   return out;

@@ -18,13 +18,20 @@ export const ECHO_TTL_MS = 5 * 60_000;
 /** How long a page's announcement holds when the page never settles (its process died and nothing resumed it). */
 export const PENDING_WRITE_TTL_MS = 15 * 60_000;
 
-/** Expects one webhook for each entity id (the same id twice: two webhooks). */
+/**
+ * Expects one webhook for each entity id (the same id twice: two webhooks), where the host sends
+ * the tenant webhooks at all: an expectation no webhook comes for would take a real change made
+ * in the host meanwhile for an echo.
+ */
 export async function expectEchoes(db: Db, installationId: string, entityIds: string[]): Promise<void> {
   if (entityIds.length === 0) return;
   const expiresAt = new Date(Date.now() + ECHO_TTL_MS).toISOString();
   await db.execute(sql`
     insert into ${schema.hostEchoes} (installation_id, entity_id, expires_at)
-    select ${installationId}::uuid, e, ${expiresAt}::timestamptz from unnest(${sql.param(entityIds)}::text[]) as e`);
+    select ${installationId}::uuid, e, ${expiresAt}::timestamptz from unnest(${sql.param(entityIds)}::text[]) as e
+    where exists (
+      select 1 from ${schema.hostWebhooks} w join ${schema.installations} i on i.tenant_id = w.tenant_id
+      where i.id = ${installationId}::uuid)`);
 }
 
 /**

@@ -131,7 +131,7 @@ describe.skipIf(!HAS_PG)(`faults run: ${RELATIES} relations and ${INVOICES} invo
     await world?.close();
   });
 
-  it("imports every relation exactly once although the worker is killed mid-import, SnelStart keeps failing and every webhook the CRM sends meanwhile is pushed", async () => {
+  it("imports every relation exactly once although the worker is killed mid-import, SnelStart keeps failing and every webhook the CRM sends meanwhile is handled", async () => {
     await postJson(`${world.snelstart.url}/__admin/faults`, FAULTS);
     await postJson(`${world.snelstart.url}/__admin/stats/reset`, {});
     const t0 = Date.now();

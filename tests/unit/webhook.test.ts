@@ -3,7 +3,7 @@ import { eq, inArray, sql } from "drizzle-orm";
 import { schema } from "@/lib/db";
 import { closeDeliveries, webhookReceiver, type HostChangeEvent } from "@/lib/host/receive-webhook";
 import { ENTITY_TYPE_HEADER, signTribeWebhook, TENANT_HEADER } from "@/lib/host/tribe/webhook";
-import { expectEchoes } from "@/lib/sync/own-writes";
+import { expectEchoes, takeEchoesOnReceipt } from "@/lib/sync/own-writes";
 import { sortHostChanges } from "@/lib/sync/host-changes";
 import type { SyncContext } from "@/lib/sync/context";
 import { createTestDatabase } from "../helpers/db";
@@ -146,5 +146,14 @@ describe("host webhooks as Tribe documents them", () => {
     const news = await receive(nobody!.raw, nobody!.headers);
     expect(news.sent.map((e) => e.data.echoOf)).toEqual([undefined]);
     await handle.db.delete(schema.installations).where(inArray(schema.installations.id, [a!.id, b!.id]));
+  });
+
+  it("expects no echo where the host sends the tenant no webhooks: a later change made in the host is not taken for one", async () => {
+    await handle.db.insert(schema.tenants).values({ id: "tenant-without-webhooks", name: "No webhooks" });
+    const [quiet] = await handle.db.insert(schema.installations).values({ tenantId: "tenant-without-webhooks", connector: "package-a", status: "active" }).returning();
+    await expectEchoes(handle.db, quiet!.id, ["written-before-any-subscription"]);
+    const taken = await takeEchoesOnReceipt(handle.db, [{ tenantId: "tenant-without-webhooks", entityId: "written-before-any-subscription" }]);
+    expect(taken.echoOf).toEqual([[]]);
+    await handle.db.delete(schema.installations).where(eq(schema.installations.id, quiet!.id));
   });
 });
