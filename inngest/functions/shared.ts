@@ -1,7 +1,8 @@
 import { NonRetriableError, RetryAfterError } from "inngest";
 import { installationDeactivated } from "@/inngest/events";
 import { getDb } from "@/lib/db";
-import { InstallationInactiveError, loadSyncContext, type SyncContext } from "@/lib/sync/context";
+import { loadSyncContext } from "@/lib/installations/sync-context";
+import { InstallationInactiveError, type SyncContext } from "@/lib/sync/context";
 import { findInstallation, isSyncing } from "@/lib/tenancy";
 import { rateLimitedFor, type Connector } from "@/lib/sync/types";
 

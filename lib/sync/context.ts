@@ -1,9 +1,4 @@
-import { eq } from "drizzle-orm";
 import type { Db } from "@/lib/db";
-import { schema } from "@/lib/db";
-import { getConnector } from "@/lib/connectors";
-import { hostAdapterForTenant } from "@/lib/host";
-import { loadCredentials } from "@/lib/installations/credentials";
 import type { Installation } from "@/lib/tenancy";
 import type { Connector, HostAdapter, HostOptions, RemoteAdapter } from "./types";
 
@@ -33,22 +28,16 @@ function cachedHostOptions(tenantId: string, host: HostAdapter): Promise<HostOpt
   return value;
 }
 
-export type ContextOptions = {
-  hostFor?: (tenantId: string) => HostAdapter;
-  /** allow installations still being set up (the import runs while status is importing) */
-  allowStatuses?: Installation["status"][];
-};
-
-/** Everything one sync step needs; refuses an installation that was deactivated meanwhile. */
-export async function loadSyncContext(db: Db, installationId: string, opts: ContextOptions = {}): Promise<SyncContext> {
-  const [installation] = await db.select().from(schema.installations).where(eq(schema.installations.id, installationId));
-  const allowed = opts.allowStatuses ?? ["active", "importing"];
-  if (!installation || !allowed.includes(installation.status)) throw new InstallationInactiveError(`installation ${installationId} is not active`);
-  const connector = getConnector(installation.connector);
-  if (!connector) throw new Error(`unknown connector ${installation.connector}`);
-  const credentials = await loadCredentials(db, installation.id);
-  if (!credentials) throw new InstallationInactiveError(`installation ${installationId} has no credentials`);
-  const host = (opts.hostFor ?? hostAdapterForTenant)(installation.tenantId);
+/**
+ * The context of one sync step, from parts its caller composed (the jobs and pages know which
+ * connector, host and credentials an installation has; the engine looks none of them up).
+ */
+export async function createSyncContext(
+  db: Db,
+  installation: Installation,
+  parts: { connector: Connector<unknown, unknown>; credentials: unknown; host: HostAdapter },
+): Promise<SyncContext> {
+  const { connector, credentials, host } = parts;
   const hostOptions = await cachedHostOptions(installation.tenantId, host);
   const settings = installation.settings as Record<string, unknown>;
   return {

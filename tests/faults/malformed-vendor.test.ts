@@ -164,7 +164,7 @@ describe("malformed SnelStart answers end that record with a clear message and w
       await A.post("Activity_Invoice", { ID: inv.ID, Phase: { ID: sent.ID } });
       const number = (await A.get(`Activity_Invoice(${inv.ID})?$select=Number`)).Number as string;
       // the customer and the products exist in SnelStart beforehand, so the only write left is the booking itself
-      const { loadSyncContext } = await import("@/lib/sync/context");
+      const { loadSyncContext } = await import("@/lib/installations/sync-context");
       const { productSpec, pushRecord, relationSpec } = await import("@/lib/sync/entities");
       const full = await A.get(`Activity_Invoice(${inv.ID})?$expand=Relationship($expand=Relation($select=ID)),ProductLines($expand=Product)`);
       const ctx = await loadSyncContext(world.db, installationId);
