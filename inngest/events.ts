@@ -1,11 +1,12 @@
 import { eventType } from "inngest";
 import { z } from "zod";
+import { documentKinds, hostChangeKinds, kebabKind, recordKinds, type DocumentKind, type RecordKind } from "@/lib/model";
 
 /** Something changed in a tenant's CRM (one verified webhook): sorted in batches per tenant. */
 export const hostChanged = eventType("ledgerlink/host.changed", {
   schema: z.object({
     tenantId: z.string(),
-    entity: z.enum(["relation", "product", "invoice", "salesOrder"]),
+    entity: z.enum(hostChangeKinds),
     entityType: z.string(),
     entityId: z.string(),
     mutation: z.enum(["created", "updated", "deleted"]).nullable(),
@@ -22,10 +23,14 @@ export const hostChanged = eventType("ledgerlink/host.changed", {
 /** A host record to push or book, once sorting found it is a real change; `waited` counts the times it waited for a page. */
 const recordChange = z.object({ installationId: z.string(), connector: z.string(), hostId: z.string(), waited: z.number().int().optional() });
 
-export const relationChanged = eventType("ledgerlink/relation.changed", { schema: recordChange });
-export const productChanged = eventType("ledgerlink/product.changed", { schema: recordChange });
-export const invoicePhaseChanged = eventType("ledgerlink/invoice.phase-changed", { schema: recordChange });
-export const salesOrderPhaseChanged = eventType("ledgerlink/sales-order.phase-changed", { schema: recordChange });
+/** Per record kind: `ledgerlink/relation.changed`, pushed to the package. */
+export const recordChanged = Object.fromEntries(
+  recordKinds.map((kind) => [kind, eventType(`ledgerlink/${kebabKind(kind)}.changed`, { schema: recordChange })]),
+) as Record<RecordKind, ReturnType<typeof eventType<string, typeof recordChange>>>;
+/** Per document kind: `ledgerlink/invoice.phase-changed`, booked in the package. */
+export const documentPhaseChanged = Object.fromEntries(
+  documentKinds.map((kind) => [kind, eventType(`ledgerlink/${kebabKind(kind)}.phase-changed`, { schema: recordChange })]),
+) as Record<DocumentKind, ReturnType<typeof eventType<string, typeof recordChange>>>;
 
 const installationRef = z.object({ installationId: z.string(), connector: z.string() });
 

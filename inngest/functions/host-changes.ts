@@ -1,5 +1,6 @@
 import { inngest } from "@/inngest/client";
-import { hostChanged, invoicePhaseChanged, productChanged, relationChanged, salesOrderPhaseChanged } from "@/inngest/events";
+import { documentPhaseChanged, hostChanged, recordChanged } from "@/inngest/events";
+import { hostChangeKinds } from "@/lib/model";
 import { getDb } from "@/lib/db";
 import { closeDeliveries } from "@/lib/host/receive-webhook";
 import { sortHostChanges, waitDelayMs } from "@/lib/sync/host-changes";
@@ -33,16 +34,11 @@ export function hostChangeFunction(connector: AnyConnector) {
         const waited = (change.waited ?? 0) + 1;
         return { name: hostChanged.name, data: { ...data, waited }, ts: Date.now() + waitDelayMs(waited) };
       });
-      const next = [
-        ...sorted.relations.map((id) => ({ name: relationChanged.name, data: record(id) })),
-        ...sorted.products.map((id) => ({ name: productChanged.name, data: record(id) })),
-        ...sorted.invoices.map((id) => ({ name: invoicePhaseChanged.name, data: record(id) })),
-        ...sorted.salesOrders.map((id) => ({ name: salesOrderPhaseChanged.name, data: record(id) })),
-        ...later,
-      ];
+      const eventOf = { ...recordChanged, ...documentPhaseChanged };
+      const next = [...hostChangeKinds.flatMap((kind) => sorted.changed[kind].map((id) => ({ name: eventOf[kind].name, data: record(id) }))), ...later];
       if (next.length) await step.sendEvent("send-changes", next);
-      const { echoes, ignored, relations, products, invoices, salesOrders } = sorted;
-      return { echoes, ignored, relations: relations.length, products: products.length, documents: invoices.length + salesOrders.length, later: later.length };
+      const { echoes, ignored, changed } = sorted;
+      return { echoes, ignored, relations: changed.relation.length, products: changed.product.length, documents: changed.invoice.length + changed.salesOrder.length, later: later.length };
     },
   );
 }

@@ -3,6 +3,7 @@ import { inngest } from "@/inngest/client";
 import { pullRequested } from "@/inngest/events";
 import { getDb, schema } from "@/lib/db";
 import { pullPayments } from "@/lib/sync/payments";
+import { recordEntities } from "@/lib/sync/entities";
 import { pullChanges } from "@/lib/sync/pull";
 import type { SyncContext } from "@/lib/sync/context";
 import { withContext, type AnyConnector } from "./shared";
@@ -20,7 +21,7 @@ type Pull = { name: string; cron: string; run: (ctx: SyncContext) => Promise<Rec
 /** What this connector pulls, on which schedule, and what a step reports of it. */
 function pullsOf(connector: AnyConnector): Pull[] {
   const pulls: Pull[] = [];
-  for (const entity of ["relation", "product"] as const) {
+  for (const entity of recordEntities) {
     const schedule = connector.entities[entity]?.pull;
     if (!schedule) continue;
     pulls.push({

@@ -141,5 +141,15 @@ export const payment = z.object({
 });
 export type Payment = z.infer<typeof payment>;
 
-export const entityKind = z.enum(["relation", "product", "invoice", "salesOrder", "payment"]);
+/** Records synced both ways, in the order an import takes them (relations before the products that name them). */
+export const recordKinds = ["relation", "product"] as const;
+export type RecordKind = (typeof recordKinds)[number];
+/** Documents handed to the package once, when their phase says so. */
+export const documentKinds = ["invoice", "salesOrder"] as const;
+export type DocumentKind = (typeof documentKinds)[number];
+/** What the CRM's webhooks can be about. */
+export const hostChangeKinds = [...recordKinds, ...documentKinds] as const;
+export const entityKind = z.enum([...hostChangeKinds, "payment"]);
+/** A kind as it appears in ids and event names: `salesOrder` → `sales-order`. */
+export const kebabKind = (kind: string) => kind.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 export type EntityKind = z.infer<typeof entityKind>;

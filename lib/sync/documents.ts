@@ -2,14 +2,14 @@
  * Booking invoices and sales orders in the package: exactly once, with their document.
  * The booking is looked up before it is made, so a retry after a lost response never books twice.
  */
-import type { Invoice, SalesOrder } from "@/lib/model";
+import type { DocumentKind, Invoice, SalesOrder } from "@/lib/model";
 import type { SyncContext } from "./context";
 import { PendingWritesError, productSpec, pushRecord, relationSpec } from "./entities";
 import { recordHash } from "./hash";
 import { linkByHostId, logEvents, RecordBusyError, remoteIdsOf, resolveFailures, saveLink, withRecordLock, type LogEntry } from "./store";
 import { logMessageOf, mayHaveBeenWritten, RecordRejectedError, type Booker, type BookingResult } from "./types";
 
-export type DocumentKind = "invoice" | "salesOrder";
+export type { DocumentKind };
 
 /** The phase in which the CRM hands a document over to the package. */
 export const bookingPhase: Record<DocumentKind, string> = { invoice: "Sent", salesOrder: "Linked" };

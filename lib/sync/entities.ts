@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { and, eq, sql, type SQL } from "drizzle-orm";
 import { schema } from "@/lib/db";
-import type { Product, Relation } from "@/lib/model";
+import { recordKinds, type Product, type RecordKind, type Relation } from "@/lib/model";
 import { formatPostcode } from "@/lib/model/postcode";
 import { recordHash } from "./hash";
 import { matchRelation, nameAddressKeys, normalizePostcode, numberKeys, type MatchCandidate } from "./matching";
@@ -133,6 +133,19 @@ export const productSpec: EntitySpec<Product> = {
   },
   skipInactiveOnImport: () => false,
 };
+
+/**
+ * The records the engine syncs both ways, in the order an import takes them (relations before the
+ * products that name them). Import, pull, push and retry all walk this one list.
+ */
+export const recordSpecs = { relation: relationSpec, product: productSpec } as const satisfies Record<RecordKind, unknown>;
+export type RecordEntity = RecordKind;
+export const recordEntities: readonly RecordEntity[] = recordKinds;
+
+/** The spec of a synced record kind; null for documents and payments. */
+export function recordSpecOf(entity: string): EntitySpec<unknown> | null {
+  return Object.hasOwn(recordSpecs, entity) ? (recordSpecs[entity as RecordEntity] as EntitySpec<unknown>) : null;
+}
 
 // ── the host index ────────────────────────────────────────────────────
 

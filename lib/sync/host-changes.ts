@@ -4,11 +4,12 @@
  * its role) become one piece of work, and a change that may be a record a page is still writing
  * waits for that page.
  */
+import type { hostChangeKinds } from "@/lib/model";
 import type { SyncContext } from "./context";
 import { indexedOwners, relationSpec } from "./entities";
 import { hostIdKey, pendingKeys, takeEchoes, writesPending } from "./own-writes";
 
-export type HostChangeEntity = "relation" | "product" | "invoice" | "salesOrder";
+export type HostChangeEntity = (typeof hostChangeKinds)[number];
 
 /** One host webhook, as the receipt understood it. */
 export type HostChange = {
@@ -38,11 +39,8 @@ export type SortedChanges = {
   echoes: number;
   /** deletions (never propagated) and entities that belong to no record Ledgerlink syncs */
   ignored: number;
-  /** host record ids to push, one each */
-  relations: string[];
-  products: string[];
-  invoices: string[];
-  salesOrders: string[];
+  /** per kind, the host record ids to push or book, one each */
+  changed: Record<HostChangeEntity, string[]>;
   /** changes that cannot be attributed while a page writes to the host: sort them again later */
   later: HostChange[];
 };
@@ -51,7 +49,7 @@ export type SortedChanges = {
 const PHASE_FIELD = "Phase";
 
 export async function sortHostChanges(ctx: SyncContext, changes: HostChange[]): Promise<SortedChanges> {
-  const out: SortedChanges = { echoes: 0, ignored: 0, relations: [], products: [], invoices: [], salesOrders: [], later: [] };
+  const out: SortedChanges = { echoes: 0, ignored: 0, changed: { relation: [], product: [], invoice: [], salesOrder: [] }, later: [] };
   const live = changes.filter((c) => c.mutation !== "deleted");
   out.ignored += changes.length - live.length;
 
@@ -95,16 +93,16 @@ export async function sortHostChanges(ctx: SyncContext, changes: HostChange[]): 
     if (owner) relations.add(owner);
     else out.ignored++;
   }
-  out.relations = [...relations];
+  out.changed.relation = [...relations];
 
   // 3. products and documents name their own record
   const ids = (entity: HostChangeEntity, keep: (c: HostChange) => boolean = () => true) => [
     ...new Set(left.filter((c) => c.entity === entity && keep(c)).map((c) => c.entityId)),
   ];
   const mayHandOver = (c: HostChange) => c.mutation !== "updated" || !c.changedFields?.length || c.changedFields.includes(PHASE_FIELD);
-  out.products = ids("product");
-  out.invoices = ids("invoice", mayHandOver);
-  out.salesOrders = ids("salesOrder", mayHandOver);
+  out.changed.product = ids("product");
+  out.changed.invoice = ids("invoice", mayHandOver);
+  out.changed.salesOrder = ids("salesOrder", mayHandOver);
   out.ignored += left.filter((c) => (c.entity === "invoice" || c.entity === "salesOrder") && !mayHandOver(c)).length;
   return out;
 }

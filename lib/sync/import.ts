@@ -6,7 +6,7 @@
 import { and, eq } from "drizzle-orm";
 import { schema, type Db } from "@/lib/db";
 import type { SyncContext } from "./context";
-import { applyRemotePage, indexCreatedSince, indexHostPage, productSpec, refreshImportStatistics, relationSpec, type EntitySpec } from "./entities";
+import { applyRemotePage, indexCreatedSince, indexHostPage, recordEntities, recordSpecOf, refreshImportStatistics, type RecordEntity } from "./entities";
 import { addToRun, emptyCounts, finishRun, readCursor, startRun, writeCursor } from "./store";
 
 export type ImportCursor = {
@@ -27,12 +27,11 @@ async function afterPage(ctx: SyncContext, pages: number) {
   if (n === 1) await refreshImportStatistics(ctx);
 }
 
-const specs = { relation: relationSpec, product: productSpec } as const;
-export type ImportEntity = keyof typeof specs;
+export type ImportEntity = RecordEntity;
 
 /** The entities this connector imports, in order (relations before products). */
 export function importEntities(ctx: { connector: Pick<SyncContext["connector"], "entities"> }): ImportEntity[] {
-  return (Object.keys(specs) as ImportEntity[]).filter((e) => ctx.connector.entities[e]?.import);
+  return recordEntities.filter((e) => ctx.connector.entities[e]?.import);
 }
 
 /** Creates (or resumes) the import runs; returns the first entity to work on. */
@@ -72,7 +71,7 @@ export type PageResult = { done: boolean; processed: number; position?: string; 
  * slow, not dead), nothing is done, so a resumed import never runs as two.
  */
 export async function importPage(ctx: SyncContext, entity: ImportEntity, expected?: string): Promise<PageResult> {
-  const spec = specs[entity] as EntitySpec<unknown>;
+  const spec = recordSpecOf(entity)!;
   const state = await readCursor<ImportCursor>(ctx.db, ctx.installation.id, entity, "import");
   if (!state || state.phase === "done") return { done: true, processed: 0 };
   if (expected && importPosition(state) !== expected) return { done: false, processed: 0, superseded: true };

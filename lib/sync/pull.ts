@@ -1,18 +1,16 @@
 import type { SyncContext } from "./context";
-import { applyRemotePage, productSpec, relationSpec, type EntitySpec } from "./entities";
+import { applyRemotePage, recordSpecOf, type RecordEntity } from "./entities";
 import { nextPullSince, readCursor, withRun, writeCursor, type LogEntry } from "./store";
 
 /** `startedAt`: when the pull that is paging began (a resumed run keeps it, so the next `since` is not later than that) */
 type PullCursor = { since: string | null; page: string | null; maxSeen?: string | null; startedAt?: number };
 
-const specs = { relation: relationSpec, product: productSpec } as const;
-
 /**
  * The scheduled pull: everything the package changed since the cursor, page by page.
  * When nothing changed it costs one request.
  */
-export async function pullChanges(ctx: SyncContext, entity: keyof typeof specs) {
-  const spec = specs[entity] as EntitySpec<unknown>;
+export async function pullChanges(ctx: SyncContext, entity: RecordEntity) {
+  const spec = recordSpecOf(entity)!;
   const remote = spec.remote(ctx);
   if (!remote) return { pages: 0, entries: [] as LogEntry[] };
   const cursor: PullCursor = (await readCursor<PullCursor>(ctx.db, ctx.installation.id, entity, "pull")) ?? { since: null, page: null };

@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { schema } from "@/lib/db";
 import type { SyncContext } from "./context";
 import { bookDocument } from "./documents";
-import { applyRemotePage, productSpec, pushRecord, relationSpec, type EntitySpec } from "./entities";
+import { applyRemotePage, pushRecord, recordSpecOf } from "./entities";
 import type { LogEntry } from "./store";
 
 /** Runs one failed record of the sync log again, the way it first ran. */
@@ -12,7 +12,7 @@ export async function retryRecord(ctx: SyncContext, syncEventId: number): Promis
     .from(schema.syncEvents)
     .where(and(eq(schema.syncEvents.id, syncEventId), eq(schema.syncEvents.installationId, ctx.installation.id)));
   if (!event) return null;
-  const spec = (event.entity === "relation" ? relationSpec : event.entity === "product" ? productSpec : null) as EntitySpec<unknown> | null;
+  const spec = recordSpecOf(event.entity);
   if (event.direction === "host_to_remote" && event.hostId) {
     if (event.entity === "invoice" || event.entity === "salesOrder") return bookDocument(ctx, event.entity, event.hostId);
     if (spec) return pushRecord(ctx, spec, event.hostId, { force: true });

@@ -141,7 +141,7 @@ describe("host webhooks as Tribe documents them", () => {
     // what installation A's sorting needs of its context here: its database and itself
     const ctxOfA = { db: handle.db, installation: a! } as unknown as SyncContext;
     const sorted = await sortHostChanges(ctxOfA, forB.sent.map((e) => e.data));
-    expect(sorted, "installation A does not look at its own write again").toMatchObject({ echoes: 1, relations: [] });
+    expect(sorted, "installation A does not look at its own write again").toMatchObject({ echoes: 1, changed: { relation: [] } });
 
     const news = await receive(nobody!.raw, nobody!.headers);
     expect(news.sent.map((e) => e.data.echoOf)).toEqual([undefined]);

@@ -7,6 +7,7 @@ import { getConnector } from "@/lib/connectors";
 import { getDb } from "@/lib/db";
 import { beginHostConsent, hostConnectionOf, hostSignIn } from "@/lib/host";
 import { installationOverview, pendingSettingsTabs } from "@/lib/installations";
+import { entityKind } from "@/lib/model";
 import { StatusBadge } from "@/components/status-badge";
 import { AutoRefresh } from "@/components/auto-refresh";
 import { DeactivateButton } from "@/components/deactivate-button";
@@ -18,7 +19,7 @@ import { PullNow } from "@/components/pull-now";
 import { SyncLog } from "@/components/sync-log";
 
 const filters = z.object({
-  entity: z.enum(["relation", "product", "invoice", "salesOrder", "payment"]).optional().catch(undefined),
+  entity: entityKind.optional().catch(undefined),
   outcome: z.enum(["created", "updated", "linked", "unchanged", "skipped", "failed"]).optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(100_000).optional().catch(undefined),
 });
