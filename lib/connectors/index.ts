@@ -1,10 +1,15 @@
 import type { Connector } from "@/lib/sync/types";
 import { snelstart } from "./snelstart";
 
-/** Every connector the app offers; adding a package adds a folder and a line here. */
-export const connectors = { snelstart } as unknown as Record<string, Connector<unknown, unknown>>;
-export const connectorIds = ["snelstart"] as const;
-export type ConnectorId = (typeof connectorIds)[number];
+/**
+ * Every connector the app offers, one folder each. Adding a package adds its folder and its
+ * import here; the Marketplace listings, the catalogue, the functions and the pages follow.
+ */
+const registry = { snelstart };
+
+export const connectors = registry as unknown as Record<string, Connector<unknown, unknown>>;
+export type ConnectorId = keyof typeof registry;
+export const connectorIds = Object.keys(registry) as [ConnectorId, ...ConnectorId[]];
 
 export function getConnector(id: string): Connector<unknown, unknown> | null {
   return Object.hasOwn(connectors, id) ? connectors[id] : null;

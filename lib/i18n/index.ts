@@ -1,9 +1,7 @@
 import nl from "./messages/nl.json";
 import fr from "./messages/fr.json";
 import en from "./messages/en.json";
-import snelstartNl from "@/lib/connectors/snelstart/messages/nl.json";
-import snelstartFr from "@/lib/connectors/snelstart/messages/fr.json";
-import snelstartEn from "@/lib/connectors/snelstart/messages/en.json";
+import { connectors } from "@/lib/connectors";
 
 /** Dutch first: it is what most of our users speak. */
 export const locales = ["nl", "fr", "en"] as const;
@@ -11,10 +9,11 @@ export type Locale = (typeof locales)[number];
 export const defaultLocale: Locale = "nl";
 
 // Each connector brings its own strings, kept beside its code, read under connectors.<id>.
+const connectorMessages = (locale: "nl" | "fr" | "en") => Object.fromEntries(Object.values(connectors).map((c) => [c.id, c.messages[locale]]));
 export const catalogues = {
-  nl: { ...nl, connectors: { snelstart: snelstartNl } },
-  fr: { ...fr, connectors: { snelstart: snelstartFr } },
-  en: { ...en, connectors: { snelstart: snelstartEn } },
+  nl: { ...nl, connectors: connectorMessages("nl") },
+  fr: { ...fr, connectors: connectorMessages("fr") },
+  en: { ...en, connectors: connectorMessages("en") },
 };
 export type Messages = (typeof catalogues)["nl"];
 

@@ -223,6 +223,8 @@ export type ConnectResult =
 export interface Connector<Credentials = unknown, Settings = unknown> {
   id: string;
   name: string;
+  /** how the CRM's Marketplace lists it (under Financial), the icon a path below public/ */
+  listing: { name: Localized; description: Localized; icon: string };
   /** the vendor's rate limit, for Inngest throttles */
   rateLimit: { limit: number; period: "1s" | "1m" };
   entities: EntityRules;

@@ -171,6 +171,15 @@ export const snelstart: Connector<SnelStartCredentialsForm, SnelStartSettings> =
     },
   },
   messages: { nl, fr, en },
+  listing: {
+    name: { nl: "SnelStart", fr: "SnelStart", en: "SnelStart" },
+    description: {
+      nl: "Synchroniseer klanten, leveranciers, producten en facturen met SnelStart (InKaart, InBalans, InZicht, InControle).",
+      fr: "Synchronisez clients, fournisseurs, produits et factures avec SnelStart (InKaart, InBalans, InZicht, InControle).",
+      en: "Sync customers, suppliers, products and invoices with SnelStart (InKaart, InBalans, InZicht, InControle).",
+    },
+    icon: "/icons/snelstart.svg",
+  },
 
   async connect(form): Promise<ConnectResult> {
     try {
