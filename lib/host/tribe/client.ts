@@ -18,7 +18,7 @@ import { z } from "zod";
 import { parseRetryAfter } from "@/lib/http/retry-after";
 import { MaybeWrittenError, type LogMessage } from "@/lib/sync/types";
 import { createTokenCache, type TokenSource } from "@/lib/http/token-cache";
-import { RateGate } from "./rate-gate";
+import { RateGate } from "@/lib/http/rate-gate";
 import { requestTribeToken } from "./auth";
 
 export type TribeRequestInfo = {
