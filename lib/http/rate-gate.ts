@@ -15,7 +15,7 @@ export class RateGate {
 
   constructor(private readonly windowMs = 60_000) {}
 
-  /** The host refused a call at `at`; answers how long calls now wait. */
+  /** A call was refused at `at`; answers how long calls now wait. */
   refuse(at: number, retryAfterMs: number | null): number {
     this.openAt = Math.max(this.openAt, at + (retryAfterMs ?? this.windowMs));
     return this.openAt - at;
