@@ -77,7 +77,7 @@ export async function sendWithRetries(policy: RetryPolicy, call: Call): Promise<
       observe(call, 0, attempt);
       if (call.request.signal?.aborted) throw error;
       const timedOut = error instanceof NoAnswerInTime;
-      const repeatable = call.repeatable || (!timedOut && neverSent(error));
+      const repeatable = call.repeatable || neverSent(error);
       if (repeatable && retryNo < policy.maxRetries) {
         retryNo++;
         await sleep(backoffMs(retryNo, policy.backoff));
