@@ -14,24 +14,17 @@ describe("createTokenCache", () => {
     expect(s.fetched()).toBe(1);
   });
 
-  it("renews a minute before expiry, or a tenth of a short life before", async () => {
+  it.each([
+    [3600, 3_540_000],
+    [100, 90_000],
+  ])("renews a token of %i s a minute before expiry, or a tenth of a short life before: at %i ms", async (life, renewAt) => {
     let clock = 0;
-    const hour = source(3600);
-    const cache = createTokenCache(hour.fetch, () => clock);
+    const cache = createTokenCache(source(life).fetch, () => clock);
     await cache.get();
-    clock = 3_539_000;
+    clock = renewAt - 1;
     expect(await cache.get()).toBe("t1");
-    clock = 3_540_000;
+    clock = renewAt;
     expect(await cache.get()).toBe("t2");
-
-    clock = 0;
-    const short = source(100);
-    const shortCache = createTokenCache(short.fetch, () => clock);
-    await shortCache.get();
-    clock = 89_999;
-    expect(await shortCache.get()).toBe("t1");
-    clock = 90_000;
-    expect(await shortCache.get()).toBe("t2");
   });
 
   it("drops a refused token once, not one another caller already replaced", async () => {
