@@ -3,9 +3,9 @@
  * - 429 and 503 are refusals before any work: repeated, even for a write;
  * - other 5xx, and a lost answer (network error, timeout), are repeated only for a call that is
  *   `repeatable`: a write whose answer was lost is not sent again blindly (it could be applied
- *   twice) but handed back as maybe applied; a connection that was never made lost nothing;
- * - a wait is what Retry-After asks, up to a most the client waits in process (a longer one ends
- *   the call, for the job to reschedule itself), else an exponential backoff with a cap;
+ *   twice) but handed back as maybe applied; one whose connection was never made is repeated;
+ * - a wait is what Retry-After asks, up to the longest the client waits in process (a longer one
+ *   ends the call, for the job to reschedule itself), else an exponential backoff with a cap;
  * - with bearer tokens, a 401 drops the token once and sends the call again with a new one;
  * - calls that one limit counts together wait at their shared gate after a 429 to any of them.
  * What the answer or the failure means is the client's to say, with its own typed errors.
@@ -15,7 +15,7 @@ import { parseRetryAfter } from "./retry-after";
 import type { TokenCache } from "./token-cache";
 import { NoAnswerInTime, type HttpAnswer, type HttpRequest, type Transport } from "./transport";
 
-export type Backoff = {
+type Backoff = {
   /** the first wait; it doubles with each retry, up to `capMs` */
   baseMs: number;
   capMs: number;
