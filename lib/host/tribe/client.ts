@@ -57,7 +57,7 @@ export type TribeClientOptions = {
   rateLimitWaitMs?: number;
   /** the gate this client's calls share with other clients of the same application (default: its own) */
   rateGate?: RateGate;
-  /** the longest Retry-After honoured (default 60000) */
+  /** the longest Retry-After honoured, and so the longest the gate closes (default 60000) */
   rateLimitMaxDelayMs?: number;
   /** first wait after a 5xx or network error, doubled each time (default 500) */
   retryBaseDelayMs?: number;
