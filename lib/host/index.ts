@@ -4,7 +4,7 @@ import { getDb, schema, type Db } from "@/lib/db";
 import type { HostAdapter } from "@/lib/sync/types";
 import { createTribeClient, type TribeClient } from "./tribe/client";
 import { createTribeHostAdapter } from "./tribe/adapter";
-import { RateGate } from "./tribe/rate-gate";
+import { RateGate } from "@/lib/http/rate-gate";
 import { refreshingTokenSource } from "./tribe/connection";
 import { ENTITY_TYPE_HEADER, TENANT_HEADER, WEBHOOK_ENTITY_TYPES } from "./tribe/webhook";
 

@@ -3,14 +3,18 @@
  * (shared/vendor-api/snelstart-b2b-v2.openapi.yaml → api.d.ts).
  *
  * openapi-fetch builds the requests from the generated `paths`; a custom `fetch` underneath
- * adds what every call needs: the bearer token (cached, single-flight, refreshed once on 401),
- * the subscription key, timeouts, retries with backoff, and the mapping of failures to the
- * typed errors in errors.ts. Each answer the app uses is then checked with a zod schema
- * (responses.ts) before it is handed back with its generated type.
+ * sends them through lib/http (bearer token cached and fetched by one caller at a time, timeouts,
+ * retries with backoff) with the subscription key, and maps failures to the typed errors in
+ * errors.ts. Each answer the app uses is then checked with a zod schema (responses.ts) before it
+ * is handed back with its generated type.
  */
 import createClient from "openapi-fetch";
 import { z } from "zod";
+import { makeRedactor, type RequestLine } from "@/lib/http/errors";
+import { sendWithRetries, type Call, type Outcome, type RetryPolicy } from "@/lib/http/retry";
 import { parseRetryAfter } from "@/lib/http/retry-after";
+import { createTokenCache } from "@/lib/http/token-cache";
+import { bodyText, createTransport, type HttpAnswer } from "@/lib/http/transport";
 import type { paths } from "./api";
 import {
   SnelStartApiError,
@@ -25,8 +29,6 @@ import {
   SnelStartTimeoutError,
   SnelStartValidationError,
   extractVendorMessages,
-  makeRedactor,
-  type RequestContext,
 } from "./errors";
 import { and, eqInt, eqString, modifiedSinceFilter } from "./odata";
 import * as R from "./responses";
@@ -74,6 +76,7 @@ export interface SnelStartClientConfig {
   authUrl?: string;
   subscriptionKey: string;
   credentials: SnelStartCredentials;
+  /** the transport; by default node:http(s) over kept-alive connections (lib/http/transport) */
   fetch?: typeof fetch;
   /** retries after the first attempt for 429, 5xx, network errors and GET timeouts (default 5) */
   maxRetries?: number;
@@ -128,13 +131,9 @@ export function createSnelStartClient(config: SnelStartClientConfig) {
   const apiBaseUrl = (config.apiBaseUrl ?? DEFAULT_API_BASE_URL).replace(/\/+$/, "");
   const authUrl = config.authUrl ?? DEFAULT_AUTH_URL;
   const basePath = new URL(apiBaseUrl).pathname.replace(/\/+$/, "");
-  const fetchImpl = config.fetch ?? globalThis.fetch;
   const maxRetries = Math.max(0, config.maxRetries ?? 5);
   const timeoutMs = config.timeoutMs ?? 30_000;
-  const maxRetryAfterMs = config.maxRetryAfterMs ?? 60_000;
-  const sleep = config.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const now = config.now ?? Date.now;
-  const random = config.random ?? Math.random;
   const creds = config.credentials;
   const redact = makeRedactor([
     config.subscriptionKey,
@@ -143,122 +142,61 @@ export function createSnelStartClient(config: SnelStartClientConfig) {
   ]);
   const vendorMessages = (body: string) => extractVendorMessages(redact(body)).map(redact);
 
-  function report(info: SnelStartRequestInfo) {
-    try {
-      config.onRequest?.(info);
-    } catch {
-      // Observability must never break a sync.
-    }
-  }
+  const retryPolicy: RetryPolicy = {
+    transport: createTransport({ timeoutMs, fetch: config.fetch }),
+    maxRetries,
+    backoff: { baseMs: RETRY_BASE_MS, capMs: RETRY_CAP_MS, random: config.random ?? Math.random },
+    maxRetryAfterMs: config.maxRetryAfterMs ?? 60_000,
+    sleep: config.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))),
+    now,
+  };
 
-  function backoff(retryNo: number): number {
-    const ceiling = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** (retryNo - 1));
-    // "Equal jitter": at least half the ceiling, so retries spread out but never hammer.
-    return Math.round(ceiling / 2 + random() * (ceiling / 2));
-  }
-
-  /** One HTTP exchange with a deadline that also covers reading the body. */
-  async function exchange(
-    url: string,
-    init: { method: string; headers: Headers; body?: BodyInit },
-    callerSignal?: AbortSignal | null,
-  ): Promise<{ status: number; headers: Headers; text: string }> {
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(), timeoutMs);
-    const signal = callerSignal ? AbortSignal.any([callerSignal, deadline.signal]) : deadline.signal;
-    try {
-      const res = await fetchImpl(url, { ...init, signal });
-      const text = await res.text();
-      return { status: res.status, headers: res.headers, text };
-    } catch (err) {
-      if (deadline.signal.aborted && !callerSignal?.aborted) throw new AttemptTimedOut();
-      throw err;
-    } finally {
-      clearTimeout(timer);
-    }
+  /** Sends through lib/http's retries, reporting every exchange to `onRequest`. */
+  function send(ctx: RequestLine, kind: SnelStartRequestInfo["kind"], call: Omit<Call, "onExchange">) {
+    return sendWithRetries(retryPolicy, { ...call, onExchange: (status, attempt) => config.onRequest?.({ ...ctx, status, attempt, kind }) });
   }
 
   // ---------------------------------------------------------------- token
 
-  const tokenCtx: RequestContext = { method: "POST", path: new URL(authUrl).pathname };
-  let cachedToken: { token: string; refreshAt: number } | null = null;
-  let tokenInFlight: Promise<string> | null = null;
+  const tokenCtx: RequestLine = { method: "POST", path: new URL(authUrl).pathname };
+  const tokens = createTokenCache(requestToken, now);
 
-  /** The current token; at most one token request runs at a time, everyone else awaits it. */
-  function getToken(): Promise<string> {
-    if (cachedToken && now() < cachedToken.refreshAt) return Promise.resolve(cachedToken.token);
-    tokenInFlight ??= requestToken().finally(() => {
-      tokenInFlight = null;
-    });
-    return tokenInFlight;
-  }
-
-  /** Drops the token only if it is still the one that failed, so ten parallel 401s refetch once. */
-  function invalidateToken(token: string) {
-    if (cachedToken?.token === token) cachedToken = null;
-  }
-
-  async function requestToken(): Promise<string> {
+  async function requestToken(): Promise<{ accessToken: string; expiresInSeconds: number }> {
     const form = new URLSearchParams(
       creds.kind === "clientkey"
         ? { grant_type: "clientkey", clientkey: creds.clientKey }
         : { grant_type: "password", username: creds.username, password: creds.password },
     );
-    for (let attempt = 1; ; attempt++) {
-      let res: { status: number; headers: Headers; text: string };
-      try {
-        res = await exchange(authUrl, {
-          method: "POST",
-          headers: new Headers({ "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json" }),
-          body: form.toString(),
-        });
-      } catch (err) {
-        report({ ...tokenCtx, status: 0, attempt, kind: "token" });
-        // Asking for a token twice is harmless, so network failures are always retried.
-        if (attempt <= maxRetries) {
-          await sleep(backoff(attempt));
-          continue;
-        }
-        throw err instanceof AttemptTimedOut
-          ? new SnelStartTimeoutError(tokenCtx, timeoutMs, false)
-          : new SnelStartNetworkError(`Could not reach the SnelStart token endpoint: ${describe(err)}`, tokenCtx, false, err);
-      }
-      report({ ...tokenCtx, status: res.status, attempt, kind: "token" });
-      if (res.status >= 200 && res.status < 300) {
-        const parsed = parseJsonBody(res.text, tokenCtx, res.status, false, res.headers);
-        const token = validate(R.token, parsed, tokenCtx, res.status, false);
-        const lifetimeMs = token.expires_in * 1000;
-        // Refresh a minute early (or halfway for very short tokens) so no call carries a dying token.
-        cachedToken = { token: token.access_token, refreshAt: now() + lifetimeMs - Math.min(60_000, lifetimeMs / 2) };
-        return token.access_token;
-      }
-      if (res.status === 400 || res.status === 401 || res.status === 403) {
-        throw new SnelStartAuthError(res.status, vendorMessages(res.text), tokenCtx);
-      }
-      const wait = retryDelay(res, attempt);
-      if (wait !== null) {
-        await sleep(wait);
-        continue;
-      }
-      throw statusError(res, tokenCtx, false);
+    const outcome = await send(tokenCtx, "token", {
+      request: {
+        method: "POST",
+        url: authUrl,
+        headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+        body: form.toString(),
+      },
+      // asking for a token twice is harmless
+      repeatable: true,
+    });
+    if (outcome.kind === "unanswered") {
+      throw outcome.timedOut
+        ? new SnelStartTimeoutError(tokenCtx, timeoutMs, false)
+        : new SnelStartNetworkError(`Could not reach the SnelStart token endpoint: ${describe(outcome.error)}`, tokenCtx, false, outcome.error);
     }
+    const res = outcome.answer;
+    if (res.status >= 200 && res.status < 300) {
+      const parsed = parseJsonBody(bodyText(res), tokenCtx, res.status, false, res.headers);
+      const token = validate(R.token, parsed, tokenCtx, res.status, false);
+      return { accessToken: token.access_token, expiresInSeconds: token.expires_in };
+    }
+    if (res.status === 400 || res.status === 401 || res.status === 403) {
+      throw new SnelStartAuthError(res.status, vendorMessages(bodyText(res)), tokenCtx);
+    }
+    throw statusError(outcome, tokenCtx);
   }
 
-  /** ms to wait before retrying a 429/5xx, or null when it must not be retried (any more). */
-  function retryDelay(res: { status: number; headers: Headers }, attempt: number, isWrite = false): number | null {
-    if (!isRetryableStatus(res.status, isWrite) || attempt > maxRetries) return null;
-    const retryAfter = parseRetryAfter(res.headers.get("retry-after"), now());
-    if (retryAfter !== null && retryAfter > maxRetryAfterMs) return null;
-    return retryAfter ?? backoff(attempt);
-  }
-
-  function statusError(
-    res: { status: number; headers: Headers; text: string },
-    ctx: RequestContext,
-    isWrite: boolean,
-  ): SnelStartError {
-    const messages = vendorMessages(res.text);
-    switch (res.status) {
+  function statusError({ answer, mayHaveSucceeded }: Extract<Outcome, { kind: "answered" }>, ctx: RequestLine): SnelStartError {
+    const messages = vendorMessages(bodyText(answer));
+    switch (answer.status) {
       case 400:
         return new SnelStartValidationError(messages, ctx);
       case 403:
@@ -266,13 +204,10 @@ export function createSnelStartClient(config: SnelStartClientConfig) {
       case 404:
         return new SnelStartNotFoundError(messages, ctx);
       case 429:
-        return new SnelStartRateLimitError(messages, ctx, parseRetryAfter(res.headers.get("retry-after"), now()));
+        return new SnelStartRateLimitError(messages, ctx, parseRetryAfter(answer.headers.get("retry-after"), now()));
     }
-    if (res.status >= 500) {
-      // 503 means "not taken in"; any other 5xx to a write may come after the write was done.
-      return new SnelStartServerError(res.status, messages, ctx, isWrite && res.status !== 503);
-    }
-    return new SnelStartApiError(res.status, messages, ctx);
+    if (answer.status >= 500) return new SnelStartServerError(answer.status, messages, ctx, mayHaveSucceeded);
+    return new SnelStartApiError(answer.status, messages, ctx);
   }
 
   // ---------------------------------------------------------------- API transport
@@ -280,74 +215,44 @@ export function createSnelStartClient(config: SnelStartClientConfig) {
   /** The fetch openapi-fetch calls: auth, subscription key, retries, typed errors. */
   async function apiFetch(request: Request): Promise<Response> {
     const method = request.method.toUpperCase();
-    const url = request.url;
-    const ctx: RequestContext = { method, path: apiPath(url) };
+    const ctx: RequestLine = { method, path: apiPath(request.url) };
     const isWrite = method !== "GET" && method !== "HEAD";
     // Read the body once: a Request body cannot be replayed, the bytes can.
-    const body = isWrite ? await request.arrayBuffer() : undefined;
-    const headers = new Headers(request.headers);
-    headers.set("Ocp-Apim-Subscription-Key", config.subscriptionKey);
-    headers.set("Accept", "application/json");
-
-    let retryNo = 0;
-    let sent = 0;
-    let reauthenticated = false;
-    for (;;) {
-      const token = await getToken();
-      headers.set("Authorization", `Bearer ${token}`);
-      sent++;
-      let res: { status: number; headers: Headers; text: string };
-      try {
-        res = await exchange(url, { method, headers, body: body && body.byteLength ? body : undefined }, request.signal);
-      } catch (err) {
-        report({ ...ctx, status: 0, attempt: sent, kind: "api" });
-        if (request.signal?.aborted) throw err;
-        const timedOut = err instanceof AttemptTimedOut;
-        // A write that may have reached SnelStart is never repeated blindly: it could book twice.
-        const safeToRepeat = !isWrite || (!timedOut && requestNeverSent(err));
-        if (safeToRepeat && retryNo < maxRetries) {
-          retryNo++;
-          await sleep(backoff(retryNo));
-          continue;
-        }
-        const mayHaveSucceeded = isWrite && !safeToRepeat;
-        throw timedOut
-          ? new SnelStartTimeoutError(ctx, timeoutMs, mayHaveSucceeded)
-          : new SnelStartNetworkError(
-              `SnelStart ${method} ${ctx.path} failed: ${describe(err)}` +
-                (mayHaveSucceeded ? " (the write may have been applied; look it up before retrying)" : ""),
-              ctx,
-              mayHaveSucceeded,
-              err,
-            );
-      }
-      report({ ...ctx, status: res.status, attempt: sent, kind: "api" });
-
-      if (res.status === 401) {
-        // Tokens can be revoked before expires_in; fetch a new one once, then give up.
-        if (!reauthenticated) {
-          reauthenticated = true;
-          invalidateToken(token);
-          continue;
-        }
-        throw new SnelStartAuthError(401, vendorMessages(res.text), ctx);
-      }
-      if (res.status >= 200 && res.status < 300) {
-        const parsed = parseJsonBody(res.text, ctx, res.status, isWrite, res.headers);
-        const noBody = parsed === undefined || res.status === 204 || res.status === 205;
-        return new Response(noBody ? null : res.text, {
-          status: res.status,
-          headers: { "Content-Type": "application/json" },
-        });
-      }
-      const wait = retryDelay(res, retryNo + 1, isWrite);
-      if (wait !== null) {
-        retryNo++;
-        await sleep(wait);
-        continue;
-      }
-      throw statusError(res, ctx, isWrite);
+    const body = isWrite ? new Uint8Array(await request.arrayBuffer()) : undefined;
+    const headers = Object.fromEntries(request.headers);
+    headers["ocp-apim-subscription-key"] = config.subscriptionKey;
+    headers.accept = "application/json";
+    const outcome = await send(ctx, "api", {
+      request: { method, url: request.url, headers, body: body?.byteLength ? body : undefined, signal: request.signal },
+      // a write that may have reached SnelStart is never repeated blindly: it could book twice
+      repeatable: !isWrite,
+      tokens,
+    });
+    if (outcome.kind === "unanswered") {
+      const { error, mayHaveSucceeded } = outcome;
+      throw outcome.timedOut
+        ? new SnelStartTimeoutError(ctx, timeoutMs, mayHaveSucceeded)
+        : new SnelStartNetworkError(
+            `SnelStart ${method} ${ctx.path} failed: ${describe(error)}` +
+              (mayHaveSucceeded ? " (the write may have been applied; look it up before retrying)" : ""),
+            ctx,
+            mayHaveSucceeded,
+            error,
+          );
     }
+    const res = outcome.answer;
+    const text = bodyText(res);
+    // still 401 with a token fetched anew
+    if (res.status === 401) throw new SnelStartAuthError(401, vendorMessages(text), ctx);
+    if (res.status >= 200 && res.status < 300) {
+      const parsed = parseJsonBody(text, ctx, res.status, isWrite, res.headers);
+      const noBody = parsed === undefined || res.status === 204 || res.status === 205;
+      return new Response(noBody ? null : text, {
+        status: res.status,
+        headers: { "Content-Type": "application/json" },
+      });
+    }
+    throw statusError(outcome, ctx);
   }
 
   function apiPath(url: string): string {
@@ -361,7 +266,7 @@ export function createSnelStartClient(config: SnelStartClientConfig) {
   function checked<T>(
     schema: z.ZodType,
     result: { data?: unknown; error?: unknown; response: Response },
-    ctx: RequestContext,
+    ctx: RequestLine,
   ): T {
     const isWrite = ctx.method !== "GET";
     return validate(schema, result.data, ctx, result.response.status, isWrite) as T;
@@ -371,7 +276,7 @@ export function createSnelStartClient(config: SnelStartClientConfig) {
    * A list whose records are checked one by one: a malformed record is set aside with the
    * reason, so it fails alone instead of failing its whole page.
    */
-  function checkedEach<T>(schema: z.ZodType, result: { data?: unknown; error?: unknown; response: Response }, ctx: RequestContext): CheckedPage<T> {
+  function checkedEach<T>(schema: z.ZodType, result: { data?: unknown; error?: unknown; response: Response }, ctx: RequestLine): CheckedPage<T> {
     const list = checked<unknown[]>(z.array(z.unknown()), result, ctx);
     const page: CheckedPage<T> = { items: [], rejected: [], size: list.length };
     list.forEach((raw, i) => {
@@ -616,13 +521,6 @@ export type SnelStartClient = ReturnType<typeof createSnelStartClient>;
 
 // -------------------------------------------------------------------- helpers
 
-/** Thrown inside `exchange` when our own deadline fired (not the caller's signal). */
-class AttemptTimedOut extends Error {
-  constructor() {
-    super("attempt timed out");
-  }
-}
-
 /**
  * Pages through an OData list with $top/$skip. Stops on a short page, except when the short
  * page is a round hundred: that looks like a server-side cap below our $top, and stopping
@@ -644,24 +542,6 @@ async function* pages<T>(
   }
 }
 
-function isRetryableStatus(status: number, isWrite: boolean): boolean {
-  // 429 and 503 are refusals before any work: safe to repeat, even for writes.
-  if (status === 429 || status === 503) return true;
-  return status >= 500 && !isWrite;
-}
-
-/** True when the error says the connection was never made, so not even a write can have landed. */
-function requestNeverSent(err: unknown): boolean {
-  const codes = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH"]);
-  let e: unknown = err;
-  for (let depth = 0; depth < 5 && e && typeof e === "object"; depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === "string" && codes.has(code)) return true;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return false;
-}
-
 function describe(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   const cause = err.cause as { code?: string; message?: string } | undefined;
@@ -669,7 +549,7 @@ function describe(err: unknown): string {
 }
 
 /** A 2xx body as JSON; undefined for an empty body; SnelStartResponseError for anything else. */
-function parseJsonBody(text: string, ctx: RequestContext, status: number, isWrite: boolean, headers: Headers): unknown {
+function parseJsonBody(text: string, ctx: RequestLine, status: number, isWrite: boolean, headers: HttpAnswer["headers"]): unknown {
   if (!text.trim()) return undefined;
   try {
     return JSON.parse(text);
@@ -688,7 +568,7 @@ function parseJsonBody(text: string, ctx: RequestContext, status: number, isWrit
 function validate<S extends z.ZodType>(
   schema: S,
   data: unknown,
-  ctx: RequestContext,
+  ctx: RequestLine,
   status: number,
   isWrite: boolean,
 ): z.output<S> {

@@ -9,6 +9,7 @@
  * `message` is for developers; `logMessage` is what the sync log tells the user, as a key of
  * this connector's catalogue (messages/*.json `log`) with its values.
  */
+import { HttpError, type HttpErrorOptions, type RequestLine } from "@/lib/http/errors";
 import type { LogMessage } from "@/lib/sync/types";
 
 function said(key: string, params?: Record<string, string>): LogMessage {
@@ -20,39 +21,13 @@ function vendorDetail(err: { messages: string[]; method: string | null; path: st
   return err.messages.length ? err.messages.join("; ").slice(0, 500) : `${err.method} ${err.path}`;
 }
 
-export interface RequestContext {
-  method: string;
-  /** API path relative to the base URL, e.g. "/relaties/…"; the token URL's path for auth. */
-  path: string;
-}
-
-export class SnelStartError extends Error {
-  /** HTTP status, when there was a response */
-  readonly status: number | null;
-  readonly method: string | null;
-  readonly path: string | null;
+export class SnelStartError extends HttpError {
   /** true when trying the same call again later can succeed */
   readonly retryable: boolean;
-  /** true when a write may have been applied although we saw no success (look up before re-creating) */
-  readonly mayHaveSucceeded: boolean;
 
-  constructor(
-    message: string,
-    opts: {
-      status?: number | null;
-      ctx?: RequestContext;
-      retryable?: boolean;
-      mayHaveSucceeded?: boolean;
-      cause?: unknown;
-    } = {},
-  ) {
-    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
-    this.name = new.target.name;
-    this.status = opts.status ?? null;
-    this.method = opts.ctx?.method ?? null;
-    this.path = opts.ctx?.path ?? null;
+  constructor(message: string, opts: HttpErrorOptions & { retryable?: boolean } = {}) {
+    super(message, opts);
     this.retryable = opts.retryable ?? false;
-    this.mayHaveSucceeded = opts.mayHaveSucceeded ?? false;
   }
 
   get logMessage(): LogMessage {
@@ -68,13 +43,13 @@ export class SnelStartApiError extends SnelStartError {
   constructor(
     status: number,
     messages: string[],
-    ctx: RequestContext,
+    ctx: RequestLine,
     opts: { retryable?: boolean; mayHaveSucceeded?: boolean; label?: string } = {},
   ) {
     const detail = messages.length ? `: ${messages.join("; ")}` : "";
     super(`SnelStart ${opts.label ?? "error"}: ${ctx.method} ${ctx.path} returned HTTP ${status}${detail}`, {
       status,
-      ctx,
+      request: ctx,
       retryable: opts.retryable ?? false,
       mayHaveSucceeded: opts.mayHaveSucceeded ?? false,
     });
@@ -88,7 +63,7 @@ export class SnelStartApiError extends SnelStartError {
 
 /** 400: one or more of SnelStart's validation rules were broken. Fix the data; do not retry. */
 export class SnelStartValidationError extends SnelStartApiError {
-  constructor(messages: string[], ctx: RequestContext) {
+  constructor(messages: string[], ctx: RequestLine) {
     super(400, messages, ctx, { label: "validation error" });
   }
   override get logMessage(): LogMessage {
@@ -98,7 +73,7 @@ export class SnelStartValidationError extends SnelStartApiError {
 
 /** 403: the key lacks the scope (or the SnelStart package lacks the module, e.g. orders on InStap). */
 export class SnelStartForbiddenError extends SnelStartApiError {
-  constructor(messages: string[], ctx: RequestContext) {
+  constructor(messages: string[], ctx: RequestLine) {
     super(403, messages, ctx, { label: "forbidden" });
   }
   override get logMessage(): LogMessage {
@@ -107,7 +82,7 @@ export class SnelStartForbiddenError extends SnelStartApiError {
 }
 
 export class SnelStartNotFoundError extends SnelStartApiError {
-  constructor(messages: string[], ctx: RequestContext) {
+  constructor(messages: string[], ctx: RequestLine) {
     super(404, messages, ctx, { label: "not found" });
   }
   override get logMessage(): LogMessage {
@@ -119,7 +94,7 @@ export class SnelStartNotFoundError extends SnelStartApiError {
 export class SnelStartRateLimitError extends SnelStartApiError {
   /** how long SnelStart asked us to wait; null when it did not say */
   readonly retryAfterMs: number | null;
-  constructor(messages: string[], ctx: RequestContext, retryAfterMs: number | null) {
+  constructor(messages: string[], ctx: RequestLine, retryAfterMs: number | null) {
     super(429, messages, ctx, { retryable: true, label: "rate limit" });
     this.retryAfterMs = retryAfterMs;
   }
@@ -130,7 +105,7 @@ export class SnelStartRateLimitError extends SnelStartApiError {
 
 /** 5xx after the retries (GET), or at once for a write that may have been applied (POST/PUT). */
 export class SnelStartServerError extends SnelStartApiError {
-  constructor(status: number, messages: string[], ctx: RequestContext, mayHaveSucceeded: boolean) {
+  constructor(status: number, messages: string[], ctx: RequestLine, mayHaveSucceeded: boolean) {
     super(status, messages, ctx, { retryable: !mayHaveSucceeded, mayHaveSucceeded, label: "server error" });
   }
   override get logMessage(): LogMessage {
@@ -141,11 +116,11 @@ export class SnelStartServerError extends SnelStartApiError {
 /** The token endpoint refused the credentials (400/401), or the API still says 401 with a fresh token. */
 export class SnelStartAuthError extends SnelStartError {
   readonly messages: string[];
-  constructor(status: number | null, messages: string[], ctx: RequestContext) {
+  constructor(status: number | null, messages: string[], ctx: RequestLine) {
     const detail = messages.length ? `: ${messages.join("; ")}` : "";
     super(`SnelStart authentication failed (${ctx.method} ${ctx.path}, HTTP ${status ?? "?"})${detail}`, {
       status,
-      ctx,
+      request: ctx,
     });
     this.messages = messages;
   }
@@ -168,14 +143,14 @@ export class SnelStartResponseError extends SnelStartError {
   readonly problem: ResponseProblem;
   constructor(
     message: string,
-    ctx: RequestContext,
+    ctx: RequestLine,
     opts: { status?: number | null; problem: ResponseProblem; mayHaveSucceeded?: boolean; cause?: unknown },
   ) {
     // Often a proxy or maintenance page: worth another try later, never a silent success.
     // A 2xx to a write means the write most likely happened, so say so.
     super(message, {
       status: opts.status ?? null,
-      ctx,
+      request: ctx,
       retryable: !opts.mayHaveSucceeded,
       mayHaveSucceeded: opts.mayHaveSucceeded ?? false,
       cause: opts.cause,
@@ -194,8 +169,8 @@ export class SnelStartResponseError extends SnelStartError {
 
 /** The request did not complete (connection reset, DNS, …). */
 export class SnelStartNetworkError extends SnelStartError {
-  constructor(message: string, ctx: RequestContext, mayHaveSucceeded: boolean, cause?: unknown) {
-    super(message, { ctx, retryable: true, mayHaveSucceeded, cause });
+  constructor(message: string, ctx: RequestLine, mayHaveSucceeded: boolean, cause?: unknown) {
+    super(message, { request: ctx, retryable: true, mayHaveSucceeded, cause });
   }
   override get logMessage(): LogMessage {
     return said(this.mayHaveSucceeded ? "noAnswerAfterWrite" : "unreachable");
@@ -208,7 +183,7 @@ export class SnelStartNetworkError extends SnelStartError {
  */
 export class SnelStartTimeoutError extends SnelStartNetworkError {
   readonly timeoutMs: number;
-  constructor(ctx: RequestContext, timeoutMs: number, mayHaveSucceeded: boolean) {
+  constructor(ctx: RequestLine, timeoutMs: number, mayHaveSucceeded: boolean) {
     super(
       `SnelStart did not answer ${ctx.method} ${ctx.path} within ${timeoutMs} ms` +
         (mayHaveSucceeded ? " (the write may have been applied; look it up before retrying)" : ""),
@@ -296,20 +271,4 @@ function plainText(text: string): string {
 function clip(s: string): string {
   const t = s.trim();
   return t.length > MAX_MESSAGE_LENGTH ? `${t.slice(0, MAX_MESSAGE_LENGTH)}…` : t;
-}
-
-/** Replaces every secret (key, password, token) that might be echoed in a body by "***". */
-export function makeRedactor(secrets: Array<string | undefined | null>): (s: string) => string {
-  const list = secrets.filter((s): s is string => typeof s === "string" && s.length >= 4);
-  // Longest first, so a secret containing another is removed whole.
-  list.sort((a, b) => b.length - a.length);
-  return (s) => {
-    let out = s;
-    for (const secret of list) {
-      out = out.split(secret).join("***");
-      const encoded = encodeURIComponent(secret);
-      if (encoded !== secret) out = out.split(encoded).join("***");
-    }
-    return out;
-  };
 }

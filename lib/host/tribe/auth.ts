@@ -9,7 +9,9 @@
  *   organization_id Tribe's own MCP client sends), where a deployment uses it.
  */
 import { z } from "zod";
+import { HttpError, type RequestLine } from "@/lib/http/errors";
 import { parseRetryAfter } from "@/lib/http/retry-after";
+import { bodyText, createTransport, type HttpAnswer } from "@/lib/http/transport";
 import type { LogMessage } from "@/lib/sync/types";
 import type { TribeRequestInfo } from "./client";
 
@@ -39,14 +41,17 @@ export type TokenAnswer = z.infer<typeof tokenAnswer>;
 
 const oauthError = z.object({ error: z.string(), error_description: z.string().optional() });
 
+const TOKEN_REQUEST: RequestLine = { method: "POST", path: "/oauth2/token" };
+
 /** The auth server refused a grant (a consent withdrawn, a refresh token already used, wrong client keys). */
-export class TribeAuthError extends Error {
+export class TribeAuthError extends HttpError {
+  declare readonly status: number;
   constructor(
-    readonly status: number,
+    status: number,
     readonly code: string,
     detail: string,
   ) {
-    super(`Tribe's auth server refused the token request (${status} ${code}): ${detail}`);
+    super(`Tribe's auth server refused the token request (${status} ${code}): ${detail}`, { status, request: TOKEN_REQUEST });
     this.name = "TribeAuthError";
   }
   get logMessage(): LogMessage {
@@ -55,13 +60,13 @@ export class TribeAuthError extends Error {
 }
 
 /** The auth server could not be reached, or answered with something that is no token. */
-export class TribeAuthUnavailableError extends Error {
+export class TribeAuthUnavailableError extends HttpError {
   constructor(
     message: string,
     /** set when it asked to wait (429) */
     readonly retryAfterMs?: number,
   ) {
-    super(`Tribe's auth server: ${message}`);
+    super(`Tribe's auth server: ${message}`, { request: TOKEN_REQUEST });
     this.name = "TribeAuthUnavailableError";
   }
   get logMessage(): LogMessage {
@@ -87,29 +92,30 @@ export async function requestTribeToken(
   grant: TokenGrant,
   opts: { fetch?: typeof fetch; onRequest?: (info: TribeRequestInfo) => void } = {},
 ): Promise<TokenAnswer> {
-  const path = "/oauth2/token";
+  const { method, path } = TOKEN_REQUEST;
   const form = new URLSearchParams({ ...grant, client_id: server.clientId, client_secret: server.clientSecret, scope: server.scope });
-  let res: Response;
+  const send = createTransport({ timeoutMs: TIMEOUT_MS, fetch: opts.fetch });
+  let res: HttpAnswer;
   try {
-    res = await (opts.fetch ?? fetch)(`${server.url.replace(/\/+$/, "")}${path}`, {
-      method: "POST",
+    res = await send({
+      method,
+      url: `${server.url.replace(/\/+$/, "")}${path}`,
       headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
       body: form.toString(),
-      signal: AbortSignal.timeout(TIMEOUT_MS),
     });
   } catch (err) {
-    opts.onRequest?.({ method: "POST", path, status: 0, set: null, attempt: 1 });
+    opts.onRequest?.({ method, path, status: 0, set: null, attempt: 1 });
     throw new TribeAuthUnavailableError(`no answer (${(err as Error).message})`);
   }
-  opts.onRequest?.({ method: "POST", path, status: res.status, set: null, attempt: 1 });
-  const text = await res.text();
+  opts.onRequest?.({ method, path, status: res.status, set: null, attempt: 1 });
+  const text = bodyText(res);
   let json: unknown;
   try {
     json = text ? JSON.parse(text) : undefined;
   } catch {
     json = undefined;
   }
-  if (res.ok) {
+  if (res.status >= 200 && res.status < 300) {
     const parsed = tokenAnswer.safeParse(json);
     if (!parsed.success) throw new TribeAuthUnavailableError(`an answer that is no token (${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")})`);
     return parsed.data;

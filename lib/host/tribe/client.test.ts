@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { MaybeWrittenError } from "@/lib/sync/types";
-import { createTribeClient, odata, queryString, TribeApiError, TribeRateLimitError, TribeResponseError, type TribeRequestInfo } from "./client";
+import { createTribeClient, odata, queryString, TribeApiError, TribeNetworkError, TribeRateLimitError, TribeResponseError, type TribeRequestInfo } from "./client";
 
 type Handler = (req: { method: string; url: URL; headers: Headers; body: string }) => Response | Promise<Response>;
 
@@ -282,5 +282,25 @@ describe("the node:http transport (no fetch given)", () => {
     } finally {
       await srv.close();
     }
+  });
+
+  it("repeats a create whose connection was never made: nothing can have been written", async () => {
+    const dead = await server(() => {});
+    await dead.close();
+    const infos: TribeRequestInfo[] = [];
+    const client = createTribeClient({
+      apiUrl: dead.url,
+      clientId: "c",
+      clientSecret: "s",
+      organizationId: "o",
+      token: async () => ({ accessToken: "t", expiresInSeconds: 3600 }),
+      maxRetries: 2,
+      sleep: async () => {},
+      onRequest: (i) => infos.push(i),
+    });
+    const err = await client.create("Relation_Organization", { Name: "X" }).catch((e) => e);
+    expect(err).toBeInstanceOf(TribeNetworkError);
+    expect(err.message).toContain("ECONNREFUSED");
+    expect(infos.map((i) => i.attempt)).toEqual([1, 2, 3]);
   });
 });

@@ -1,8 +1,9 @@
 /**
  * HTTP client for the Tribe-style host CRM API (docs/host-api.md).
  *
- * - client_credentials token per organization, cached until shortly before it expires, one
- *   token request at a time (single flight), fetched again once when a call answers 401;
+ * Sent through lib/http (kept-alive node:http, retries, token cache); what is Tribe's:
+ * - client_credentials token per organization (or the tenant's consent), fetched again once when
+ *   a call answers 401;
  * - 429: every call of the client (and of the clients sharing its gate) waits a minute, or what a
  *   Retry-After asks, then retries (RateGate: Tribe counts a sliding minute and sends no Retry-After);
  *   5xx and network errors: retried with backoff, except a create (POST without ID), which may
@@ -12,13 +13,13 @@
  * - every HTTP exchange (token requests and retries included) is reported through onRequest, which
  *   is how the engine and the benchmark count host calls.
  */
-import http from "node:http";
-import https from "node:https";
 import { z } from "zod";
-import { parseRetryAfter } from "@/lib/http/retry-after";
-import { MaybeWrittenError, type LogMessage } from "@/lib/sync/types";
+import { HttpError } from "@/lib/http/errors";
+import { RateGate } from "@/lib/http/rate-gate";
+import { sendWithRetries, type RetryPolicy } from "@/lib/http/retry";
 import { createTokenCache, type TokenSource } from "@/lib/http/token-cache";
-import { RateGate } from "./rate-gate";
+import { bodyText, createTransport, type HttpAnswer } from "@/lib/http/transport";
+import { MaybeWrittenError, type LogMessage } from "@/lib/sync/types";
 import { requestTribeToken } from "./auth";
 
 export type TribeRequestInfo = {
@@ -44,7 +45,7 @@ export type TribeClientOptions = {
   token?: TokenSource;
   /** the tenant id (Tribe's organization) the token is asked for */
   organizationId: string;
-  /** the transport; by default node:http(s) over kept-alive connections (see nodeExchange) */
+  /** the transport; by default node:http(s) over kept-alive connections (lib/http/transport) */
   fetch?: typeof fetch;
   /** retries after the first attempt for 429, 5xx and network errors (default 6) */
   maxRetries?: number;
@@ -56,7 +57,7 @@ export type TribeClientOptions = {
   rateLimitWaitMs?: number;
   /** the gate this client's calls share with other clients of the same application (default: its own) */
   rateGate?: RateGate;
-  /** the longest Retry-After honoured (default 60000) */
+  /** the longest Retry-After honoured, and so the longest the gate closes (default 60000) */
   rateLimitMaxDelayMs?: number;
   /** first wait after a 5xx or network error, doubled each time (default 500) */
   retryBaseDelayMs?: number;
@@ -88,15 +89,18 @@ export const tribeEntity = z.looseObject({ ID: z.string().min(1) });
 export type TribeEntity = z.infer<typeof tribeEntity>;
 
 /** A 4xx (or a final 429/5xx) from the host API. */
-export class TribeApiError extends Error {
+export class TribeApiError extends HttpError {
+  declare readonly status: number;
+  declare readonly method: string;
+  declare readonly path: string;
   constructor(
-    readonly status: number,
+    status: number,
     readonly code: string | null,
     message: string,
-    readonly method: string,
-    readonly path: string,
+    method: string,
+    path: string,
   ) {
-    super(`Tribe ${method} ${path} answered ${status}${code ? ` ${code}` : ""}: ${message}`);
+    super(`Tribe ${method} ${path} answered ${status}${code ? ` ${code}` : ""}: ${message}`, { status, request: { method, path } });
     this.name = "TribeApiError";
   }
   get logMessage(): LogMessage {
@@ -125,14 +129,16 @@ export class TribeRateLimitError extends TribeApiError {
 }
 
 /** The host answered 2xx with a body that does not have the expected shape. */
-export class TribeResponseError extends Error {
+export class TribeResponseError extends HttpError {
+  declare readonly method: string;
+  declare readonly path: string;
   constructor(
     message: string,
-    readonly method: string,
-    readonly path: string,
+    method: string,
+    path: string,
     readonly issues: Array<{ path: string; message: string }> = [],
   ) {
-    super(`Tribe ${method} ${path}: unexpected response: ${message}`);
+    super(`Tribe ${method} ${path}: unexpected response: ${message}`, { request: { method, path } });
     this.name = "TribeResponseError";
   }
   get logMessage(): LogMessage {
@@ -141,14 +147,11 @@ export class TribeResponseError extends Error {
 }
 
 /** Network failure or timeout, after every retry. */
-export class TribeNetworkError extends Error {
-  constructor(
-    message: string,
-    readonly method: string,
-    readonly path: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`Tribe ${method} ${path}: ${message}`, options);
+export class TribeNetworkError extends HttpError {
+  declare readonly method: string;
+  declare readonly path: string;
+  constructor(message: string, method: string, path: string, options?: { cause?: unknown }) {
+    super(`Tribe ${method} ${path}: ${message}`, { request: { method, path }, cause: options?.cause });
     this.name = "TribeNetworkError";
   }
   get logMessage(): LogMessage {
@@ -279,53 +282,6 @@ function fileNameOf(disposition: string | null): string | null {
   return plain ? (plain[2] ?? plain[1]!).trim() : null;
 }
 
-class AttemptTimedOut extends Error {}
-
-type Exchange = { status: number; headers: { get(name: string): string | null }; body: Uint8Array };
-type ExchangeInit = { method: string; headers: Record<string, string>; body?: string };
-
-const utf8 = new TextDecoder();
-
-// Shared by every tenant's client: connections to the host are reused across calls and tenants.
-// An idle connection is closed after 4 s, before a server's usual 5 s keep-alive timeout, so a
-// request is never sent on a connection the server is closing (a create would then be "maybe written").
-const keepAlive = { keepAlive: true, timeout: 4_000 };
-const agents = { "http:": new http.Agent(keepAlive), "https:": new https.Agent(keepAlive) };
-
-/**
- * One HTTP exchange over node:http(s). An import makes one host call per relation, and fetch
- * spends more CPU per call than the rest of the write (it clones and tees every request body).
- */
-function nodeExchange(url: string, init: ExchangeInit, timeoutMs: number): Promise<Exchange> {
-  return new Promise((resolve, reject) => {
-    const target = new URL(url);
-    const secure = target.protocol === "https:";
-    const headers: Record<string, string | number> = { ...init.headers };
-    if (init.body !== undefined) headers["content-length"] = Buffer.byteLength(init.body);
-    let timer: NodeJS.Timeout | undefined = undefined;
-    const fail = (err: Error) => {
-      clearTimeout(timer);
-      reject(err);
-    };
-    const req = (secure ? https : http).request(target, { method: init.method, headers, agent: agents[secure ? "https:" : "http:"] }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("error", fail);
-      res.on("end", () => {
-        clearTimeout(timer);
-        const get = (name: string) => {
-          const v = res.headers[name.toLowerCase()];
-          return v === undefined ? null : Array.isArray(v) ? v.join(", ") : v;
-        };
-        resolve({ status: res.statusCode ?? 0, headers: { get }, body: Buffer.concat(chunks) });
-      });
-    });
-    timer = setTimeout(() => req.destroy(new AttemptTimedOut(`no answer within ${timeoutMs} ms`)), timeoutMs);
-    req.on("error", fail);
-    req.end(init.body);
-  });
-}
-
 // ------------------------------------------------------------------ the client
 
 export type TribeClient = ReturnType<typeof createTribeClient>;
@@ -333,14 +289,18 @@ export type TribeClient = ReturnType<typeof createTribeClient>;
 export function createTribeClient(opts: TribeClientOptions) {
   const apiUrl = opts.apiUrl.replace(/\/+$/, "");
   const fetchImpl = opts.fetch;
-  const maxRetries = Math.max(0, opts.maxRetries ?? 6);
-  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const now = opts.now ?? Date.now;
-  const rateMax = opts.rateLimitMaxDelayMs ?? 60_000;
   const gate = opts.rateGate ?? new RateGate(opts.rateLimitWaitMs ?? 60_000);
-  const retryBase = opts.retryBaseDelayMs ?? 500;
-  const timeoutMs = opts.timeoutMs ?? 30_000;
   const scope = opts.scope ?? "read write offline";
+  const retryPolicy: RetryPolicy = {
+    transport: createTransport({ timeoutMs: opts.timeoutMs ?? 30_000, fetch: fetchImpl }),
+    maxRetries: Math.max(0, opts.maxRetries ?? 6),
+    backoff: { baseMs: opts.retryBaseDelayMs ?? 500, capMs: 30_000 },
+    maxRetryAfterMs: opts.rateLimitMaxDelayMs ?? 60_000,
+    gate,
+    sleep: opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))),
+    now,
+  };
 
   function report(info: TribeRequestInfo) {
     try {
@@ -350,26 +310,8 @@ export function createTribeClient(opts: TribeClientOptions) {
     }
   }
 
-  async function exchange(url: string, init: ExchangeInit): Promise<Exchange> {
-    if (!fetchImpl) return nodeExchange(url, init, timeoutMs);
-    const ctrl = new AbortController();
-    const timer = setTimeout(() => ctrl.abort(), timeoutMs);
-    try {
-      const res = await fetchImpl(url, { ...init, signal: ctrl.signal });
-      const body = new Uint8Array(await res.arrayBuffer());
-      return { status: res.status, headers: res.headers, body };
-    } catch (err) {
-      if (ctrl.signal.aborted) throw new AttemptTimedOut(`no answer within ${timeoutMs} ms`);
-      throw err;
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  const text = (b: Uint8Array) => utf8.decode(b);
-
-  function errorMessage(ex: Exchange): { code: string | null; message: string } {
-    const raw = text(ex.body);
+  function errorMessage(ex: HttpAnswer): { code: string | null; message: string } {
+    const raw = bodyText(ex);
     try {
       const parsed = errorBody.safeParse(JSON.parse(raw));
       if (parsed.success) {
@@ -383,20 +325,6 @@ export function createTribeClient(opts: TribeClientOptions) {
     return { code: null, message: raw.trim().slice(0, 300) || `HTTP ${ex.status}` };
   }
 
-  /** A 429: closes the gate for every call of this client; answers how long it stays closed. */
-  function refused(ex: Exchange): number {
-    const at = now();
-    const ra = parseRetryAfter(ex.headers.get("retry-after"), at);
-    return gate.refuse(at, ra === null ? null : Math.min(ra, rateMax));
-  }
-
-  async function throughGate() {
-    const wait = gate.waitMs(now());
-    if (wait > 0) await sleep(wait);
-  }
-
-  const errDelay = (retryNo: number) => Math.min(30_000, retryBase * 2 ** (retryNo - 1));
-
   // ---------------------------------------------------------------- token
 
   // what a deployment gives (the tenant's consent, refreshed), or Tribe's client-credentials grant
@@ -409,12 +337,10 @@ export function createTribeClient(opts: TribeClientOptions) {
       }),
     now,
   );
-  const getToken = () => tokens.get();
-  const invalidate = (token: string) => tokens.invalidate(token);
 
-  function parseJson<T>(ex: Exchange, schema: z.ZodType<T>, method: string, path: string): T {
+  function parseJson<T>(ex: HttpAnswer, schema: z.ZodType<T>, method: string, path: string): T {
     let json: unknown;
-    const raw = text(ex.body);
+    const raw = bodyText(ex);
     try {
       json = raw.trim() === "" ? undefined : JSON.parse(raw);
     } catch {
@@ -444,77 +370,42 @@ export function createTribeClient(opts: TribeClientOptions) {
     query: string,
     body?: unknown,
     o: { notFoundIsNull?: boolean; accept?: string } = {},
-  ): Promise<Exchange | null> {
+  ): Promise<HttpAnswer | null> {
     // an absolute path (the webhooks API), or a resource below /v1/odata
     const path = resource.startsWith("/") ? resource : `/v1/odata/${resource}`;
     const set = resource.startsWith("/") ? null : (/^([A-Za-z_]\w*)/.exec(resource)?.[1] ?? null);
-    const url = `${apiUrl}${path}${query}`;
+    const payload = body === undefined ? undefined : JSON.stringify(body);
     // a POST without ID creates: sending it again after a lost answer could create twice
     const isCreate = method === "POST" && !(body && typeof body === "object" && "ID" in body);
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    let retryNo = 0;
-    let sent = 0;
-    let reauthenticated = false;
-    for (;;) {
-      await throughGate();
-      const token = await getToken();
-      sent++;
-      let ex: Exchange;
-      try {
-        ex = await exchange(url, {
-          method,
-          headers: {
-            authorization: `Bearer ${token}`,
-            accept: o.accept ?? "application/json",
-            ...(payload !== undefined ? { "content-type": "application/json" } : {}),
-          },
-          body: payload,
-        });
-      } catch (err) {
-        report({ method, path, status: 0, set, attempt: sent });
-        const msg = err instanceof AttemptTimedOut ? err.message : `network error: ${(err as Error).message}`;
-        if (isCreate) {
-          throw Object.assign(new MaybeWrittenError(`Tribe ${method} ${path}: ${msg}; the record may have been created`), { cause: err });
-        }
-        if (retryNo < maxRetries) {
-          retryNo++;
-          await sleep(errDelay(retryNo));
-          continue;
-        }
-        throw new TribeNetworkError(msg, method, path, { cause: err });
+    const outcome = await sendWithRetries(retryPolicy, {
+      request: {
+        method,
+        url: `${apiUrl}${path}${query}`,
+        headers: { accept: o.accept ?? "application/json", ...(payload !== undefined ? { "content-type": "application/json" } : {}) },
+        body: payload,
+      },
+      repeatable: !isCreate,
+      tokens,
+      onExchange: (status, attempt) => report({ method, path, status, set, attempt }),
+    });
+    if (outcome.kind === "unanswered") {
+      const { error } = outcome;
+      const msg = outcome.timedOut ? (error as Error).message : `network error: ${(error as Error).message}`;
+      if (outcome.mayHaveSucceeded) {
+        throw Object.assign(new MaybeWrittenError(`Tribe ${method} ${path}: ${msg}; the record may have been created`), { cause: error });
       }
-      report({ method, path, status: ex.status, set, attempt: sent });
-      if (ex.status >= 200 && ex.status < 300) return ex;
-      if (ex.status === 401 && !reauthenticated) {
-        reauthenticated = true;
-        invalidate(token);
-        continue;
-      }
-      if (ex.status === 404 && o.notFoundIsNull) return null;
-      if (ex.status === 429) {
-        // the rate limiter answers before the request is handled: always safe to repeat, once the gate opens
-        const gateWait = refused(ex);
-        if (retryNo < maxRetries) {
-          retryNo++;
-          continue;
-        }
-        throw new TribeRateLimitError(errorMessage(ex).message, method, path, gateWait);
-      }
-      if (ex.status >= 500) {
-        const { code, message } = errorMessage(ex);
-        if (isCreate && ex.status !== 503) {
-          throw new MaybeWrittenError(`Tribe ${method} ${path} answered ${ex.status}: ${message}; the record may have been created`);
-        }
-        if (retryNo < maxRetries) {
-          retryNo++;
-          await sleep(errDelay(retryNo));
-          continue;
-        }
-        throw new TribeApiError(ex.status, code, message, method, path);
-      }
-      const { code, message } = errorMessage(ex);
-      throw new TribeApiError(ex.status, code, message, method, path);
+      throw new TribeNetworkError(msg, method, path, { cause: error });
     }
+    const ex = outcome.answer;
+    if (ex.status >= 200 && ex.status < 300) return ex;
+    if (ex.status === 404 && o.notFoundIsNull) return null;
+    const { code, message } = errorMessage(ex);
+    // still refused after every retry: the job comes back when the gate opens
+    if (ex.status === 429) throw new TribeRateLimitError(message, method, path, gate.waitMs(now()));
+    if (outcome.mayHaveSucceeded) {
+      throw new MaybeWrittenError(`Tribe ${method} ${path} answered ${ex.status}: ${message}; the record may have been created`);
+    }
+    throw new TribeApiError(ex.status, code, message, method, path);
   }
 
   function checkSet(set: string) {
