@@ -34,7 +34,11 @@ function pullsOf(connector: AnyConnector): Pull[] {
     });
   }
   const payments = connector.entities.payment?.pull;
-  if (payments) pulls.push({ name: "payments", cron: payments.cron, run: async (ctx) => ({ paid: (await pullPayments(ctx)).entries.length }) });
+  if (payments) pulls.push({ name: "payments", cron: payments.cron, run: async (ctx) => {
+        const { entries } = await pullPayments(ctx);
+        return { paid: entries.filter((e) => e.outcome === "updated").length, partlyPaid: entries.filter((e) => e.message === "sync.payments.partial").length };
+      },
+    });
   return pulls;
 }
 

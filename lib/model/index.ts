@@ -136,8 +136,13 @@ export const payment = z.object({
   /** remote invoice id the payment settles */
   remoteInvoiceId: z.string(),
   invoiceNumber: z.string(),
+  /** the invoice's total and what is still to be paid, in `currency` */
+  total: z.number().finite().nullable(),
   outstanding: z.number().finite(),
+  currency: z.string().length(3),
   paid: z.boolean(),
+  /** when the package last saw the balance change, if it says */
+  changedAt: z.string().nullable(),
 });
 export type Payment = z.infer<typeof payment>;
 

@@ -3,6 +3,9 @@
  * paid on the next `snelstart-pull-payments`, once.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { and, eq } from "drizzle-orm";
+import { schema } from "@/lib/db";
+import { translate } from "@/lib/i18n";
 import { CRM, crm, installSnelStart, recordEvent, links, runFunction, snelstart, startWorld, type Crm, type World } from "../helpers/world";
 
 let world: World;
@@ -37,7 +40,7 @@ describe("payments", () => {
     // not paid yet: the pull changes nothing
     let out = await runFunction("snelstart-pull-payments", tick);
     expect(out.error).toBeUndefined();
-    expect(out.result).toEqual([{ installationId, paid: 0 }]);
+    expect(out.result).toEqual([{ installationId, paid: 0, partlyPaid: 0 }]);
     let invoice = await api.get(`Activity_Invoice(${CRM.invoice.sent0001})?$expand=Phase`);
     expect(invoice.IsPaid).toBe(false);
 
@@ -47,7 +50,7 @@ describe("payments", () => {
 
     out = await runFunction("snelstart-pull-payments", tick);
     expect(out.error).toBeUndefined();
-    expect(out.result).toEqual([{ installationId, paid: 1 }]);
+    expect(out.result).toEqual([{ installationId, paid: 1, partlyPaid: 0 }]);
     invoice = await api.get(`Activity_Invoice(${CRM.invoice.sent0001})?$expand=Phase`);
     expect(invoice.Phase.Code).toBe("Paid");
     expect(invoice.IsPaid).toBe(true);
@@ -56,7 +59,7 @@ describe("payments", () => {
     const before = (await crmStats())["PUT Activity_Invoice"] ?? 0;
     out = await runFunction("snelstart-pull-payments", tick);
     expect(out.error).toBeUndefined();
-    expect(out.result).toEqual([{ installationId, paid: 0 }]);
+    expect(out.result).toEqual([{ installationId, paid: 0, partlyPaid: 0 }]);
     expect((await crmStats())["PUT Activity_Invoice"] ?? 0).toBe(before);
   });
 
@@ -81,10 +84,36 @@ describe("payments", () => {
       body: JSON.stringify({ bedrag: 50 }),
     });
     expect(r.status).toBe(200);
-    const out = await runFunction("snelstart-pull-payments", tick);
+    let out = await runFunction("snelstart-pull-payments", tick);
     expect(out.error).toBeUndefined();
-    const invoice = await api.get(`Activity_Invoice(${inv.ID})?$expand=Phase`);
+    expect(out.result).toEqual([{ installationId, paid: 0, partlyPaid: 1 }]);
+    let invoice = await api.get(`Activity_Invoice(${inv.ID})?$expand=Phase`);
     expect(invoice.IsPaid).toBe(false);
     expect(invoice.Phase.Code).toBe("Sent");
+    // the part payment is on the invoice's line of the sync log, with its amounts
+    const partLines = (await paymentLines(inv.ID)).filter((e) => e.message === "sync.payments.partial");
+    expect(partLines).toEqual([expect.objectContaining({ outcome: "unchanged", messageParams: expect.objectContaining({ paid: "50.00", total: "121.00", outstanding: "71.00", currency: "EUR" }) })]);
+    expect(translate("nl", partLines[0]!.message!, partLines[0]!.messageParams as Record<string, string>)).toMatch(/^Deels betaald: 50\.00 van 121\.00 EUR, nog open 71\.00 EUR \(stand van \d{4}-\d{2}-\d{2}\)\.$/);
+
+    // the same balance again: no second line
+    out = await runFunction("snelstart-pull-payments", tick);
+    expect(out.result).toEqual([{ installationId, paid: 0, partlyPaid: 0 }]);
+
+    // the rest paid: the invoice is Paid, and the line says how much
+    await fetch(`${world.snelstart.url}/__admin/verkoopfacturen/${factuur.id}/betaald`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ bedrag: 71 }) });
+    out = await runFunction("snelstart-pull-payments", tick);
+    expect(out.result).toEqual([{ installationId, paid: 1, partlyPaid: 0 }]);
+    invoice = await api.get(`Activity_Invoice(${inv.ID})?$expand=Phase`);
+    expect(invoice.Phase.Code).toBe("Paid");
+    expect((await paymentLines(inv.ID)).filter((e) => e.message === "sync.payments.paid")).toEqual([
+      expect.objectContaining({ outcome: "updated", messageParams: expect.objectContaining({ total: "121.00", currency: "EUR" }) }),
+    ]);
   });
 });
+
+async function paymentLines(hostId: string) {
+  return world.db
+    .select()
+    .from(schema.syncEvents)
+    .where(and(eq(schema.syncEvents.installationId, installationId), eq(schema.syncEvents.entity, "payment"), eq(schema.syncEvents.hostId, hostId)));
+}

@@ -542,15 +542,18 @@ describe("verkoopfactuurToPayment", () => {
   it("is paid when nothing is outstanding", () => {
     expect(
       verkoopfactuurToPayment({ id: "f0000000-0000-4000-8000-000000000001", factuurnummer: "2025-0042", openstaandSaldo: 0, factuurBedrag: 434.8, verkoopBoeking: { id: "b0000000-0000-4000-8000-000000000001" } }),
-    ).toEqual({ remoteInvoiceId: "b0000000-0000-4000-8000-000000000001", invoiceNumber: "2025-0042", outstanding: 0, paid: true });
+    ).toEqual({ remoteInvoiceId: "b0000000-0000-4000-8000-000000000001", invoiceNumber: "2025-0042", total: 434.8, outstanding: 0, currency: "EUR", paid: true, changedAt: null });
   });
 
   it("is open when a balance remains, keyed by the factuur id without a boeking", () => {
-    expect(verkoopfactuurToPayment({ id: "f0000000-0000-4000-8000-000000000002", factuurnummer: "2025-0043", openstaandSaldo: 100.004 })).toEqual({
+    expect(verkoopfactuurToPayment({ id: "f0000000-0000-4000-8000-000000000002", factuurnummer: "2025-0043", openstaandSaldo: 100.004, factuurBedrag: 250, modifiedOn: "2026-11-20T10:00:00" })).toEqual({
       remoteInvoiceId: "f0000000-0000-4000-8000-000000000002",
       invoiceNumber: "2025-0043",
+      total: 250,
       outstanding: 100,
+      currency: "EUR",
       paid: false,
+      changedAt: "2026-11-20T10:00:00",
     });
   });
 });

@@ -649,8 +649,12 @@ export function verkoopfactuurToPayment(f: VerkoopfactuurModel): Payment {
   return {
     remoteInvoiceId: f.verkoopBoeking?.id ?? f.id ?? "",
     invoiceNumber: f.factuurnummer,
+    total: typeof f.factuurBedrag === "number" ? toCents(f.factuurBedrag) / 100 : null,
     outstanding,
+    // a SnelStart administration keeps its books in euros
+    currency: "EUR",
     paid: typeof f.openstaandSaldo === "number" && outstanding === 0,
+    changedAt: f.modifiedOn ?? null,
   };
 }
 
