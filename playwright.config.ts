@@ -1,9 +1,11 @@
 import { defineConfig } from "@playwright/test";
+import { simulators } from "./scripts/simulators";
 
 // Ports of their own, so the suite can run beside `npm run dev`.
 const appUrl = "http://127.0.0.1:3100";
 const hostUrl = "http://localhost:4110";
-const snelstartUrl = "http://127.0.0.1:4120";
+// each simulator on its development port + 100
+const vendors = simulators(100, {});
 
 const env: Record<string, string> = {
   ...(process.env as Record<string, string>),
@@ -12,9 +14,7 @@ const env: Record<string, string> = {
   HOST_AUTH_URL: hostUrl,
   HOST_ALLOWED_ORIGINS: hostUrl,
   SANDBOX_HOST_PORT: "4110",
-  SNELSTART_SIM_PORT: "4120",
-  SNELSTART_API_URL: `${snelstartUrl}/v2`,
-  SNELSTART_AUTH_URL: `${snelstartUrl}/b2b/token`,
+  ...Object.assign({}, ...vendors.map((v) => v.env)),
   LEDGERLINK_DATA_DIR: ".data/e2e",
 };
 
@@ -48,7 +48,7 @@ export default defineConfig({
   },
   webServer: [
     { command: "tsx sandbox/host/main.ts", url: `${hostUrl}/__admin/stats`, env, reuseExistingServer: false, timeout: 60_000 },
-    { command: "tsx sandbox/vendors/snelstart/main.ts", url: `${snelstartUrl}/__admin/stats`, env, reuseExistingServer: false, timeout: 60_000 },
+    ...vendors.map((v) => ({ command: v.command, url: v.readyUrl, env, reuseExistingServer: false, timeout: 60_000 })),
     {
       command: "rm -rf .data/e2e && next dev --hostname 127.0.0.1 --port 3100",
       url: `${appUrl}/api/host/manifest`,

@@ -3,10 +3,11 @@
  * PGlite when DATABASE_URL is unset. Prints the one URL to open: the CRM's Marketplace.
  */
 import concurrently from "concurrently";
+import { simulators } from "./simulators";
 
 const appPort = process.env.PORT ?? "3000";
 const hostPort = process.env.SANDBOX_HOST_PORT ?? "4010";
-const snelstartPort = process.env.SNELSTART_SIM_PORT ?? "4020";
+const vendors = simulators();
 const appUrl = process.env.LEDGERLINK_APP_URL ?? `http://127.0.0.1:${appPort}`;
 const hostUrl = `http://localhost:${hostPort}`;
 
@@ -17,16 +18,15 @@ const env = {
   HOST_AUTH_URL: process.env.HOST_AUTH_URL ?? hostUrl,
   HOST_ALLOWED_ORIGINS: process.env.HOST_ALLOWED_ORIGINS ?? hostUrl,
   SANDBOX_HOST_PORT: hostPort,
-  SNELSTART_SIM_PORT: snelstartPort,
-  SNELSTART_API_URL: process.env.SNELSTART_API_URL ?? `http://127.0.0.1:${snelstartPort}/v2`,
-  SNELSTART_AUTH_URL: process.env.SNELSTART_AUTH_URL ?? `http://127.0.0.1:${snelstartPort}/b2b/token`,
+  ...Object.assign({}, ...vendors.map((v) => v.env)),
 };
+const colors = ["yellow", "green", "blue", "red", "gray"];
 
 const { result } = concurrently(
   [
     { name: "app", command: `next dev --hostname 127.0.0.1 --port ${appPort}`, prefixColor: "cyan", env },
     { name: "crm", command: "tsx sandbox/host/main.ts", prefixColor: "magenta", env },
-    { name: "snelstart", command: "tsx sandbox/vendors/snelstart/main.ts", prefixColor: "yellow", env },
+    ...vendors.map((v, i) => ({ name: v.name, command: v.command, prefixColor: colors[i % colors.length], env })),
   ],
   { killOthersOn: ["failure", "success"], prefix: "name" },
 );
@@ -44,7 +44,7 @@ async function waitFor(url: string): Promise<void> {
   throw new Error(`${url} did not come up`);
 }
 
-Promise.all([waitFor(`${appUrl}/api/host/manifest`), waitFor(`${hostUrl}/marketplace`), waitFor(`http://127.0.0.1:${snelstartPort}/__admin/ui`)])
+Promise.all([waitFor(`${appUrl}/api/host/manifest`), waitFor(`${hostUrl}/marketplace`), ...vendors.map((v) => waitFor(v.readyUrl))])
   .then(() => {
     console.log(`\n  Ledgerlink is running. Open the sandbox CRM's Marketplace:\n\n    ${hostUrl}/marketplace\n`);
   })
