@@ -16,8 +16,9 @@ export const CLIENTS = {
   demo: { id: "0d9e8f7a-6b5c-4d3e-9f2a-1b0c9d8e7f64", key: "sandbox-demo-client-key" },
 };
 
+/** A simulator on a free port; without the rate limit unless a test asks for it (ratelimit.test.ts does). */
 export function startSim(opts: Partial<PowerOfficeSimulatorOptions> = {}): Promise<PowerOfficeSimulator> {
-  return startPowerOfficeSimulator({ port: 0, ...opts });
+  return startPowerOfficeSimulator({ port: 0, ...opts, settings: { rateLimitPerSecond: 0, ...opts.settings } });
 }
 
 export const basic = (applicationKey: string, clientKey: string) =>

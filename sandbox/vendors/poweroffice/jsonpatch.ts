@@ -131,6 +131,22 @@ export function applyPatch(doc: JsonValue, ops: readonly PatchOperation[]): Json
     throw new Error(`'${last}' was not found.`);
   };
 
+  /** Sets an existing member or element in place (keeping the member's own name). */
+  const replace = (tokens: string[], value: JsonValue) => {
+    if (tokens.length === 0) {
+      root = value;
+      return;
+    }
+    const parent = get(root, tokens.slice(0, -1));
+    const last = tokens.at(-1)!;
+    if (Array.isArray(parent)) parent[arrayIndex(parent, last, false)] = value;
+    else if (isObject(parent)) {
+      const name = memberName(parent, last);
+      if (name === undefined) throw new Error(`'${last}' was not found.`);
+      parent[name] = value;
+    } else throw new Error(`'${last}' was not found.`);
+  };
+
   ops.forEach((op, index) => {
     try {
       const path = pointerTokens(op.path);
@@ -142,12 +158,7 @@ export function applyPatch(doc: JsonValue, ops: readonly PatchOperation[]): Json
           remove(path);
           break;
         case "replace":
-          get(root, path); // the target must exist
-          if (path.length === 0) root = structuredClone(op.value!);
-          else {
-            remove(path);
-            add(path, structuredClone(op.value!));
-          }
+          replace(path, structuredClone(op.value!));
           break;
         case "move": {
           const from = pointerTokens(op.from!);
