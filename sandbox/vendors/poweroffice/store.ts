@@ -122,9 +122,12 @@ export class Client {
     return formatTicks(t);
   }
 
-  /** Runs `fn` with stamps starting at `from` and `stepMs` apart (seed data and generated data lie in the past). */
+  /**
+   * Runs `fn` with stamps starting at `from` and `stepMs` apart (seed data
+   * and generated data lie in the past); with step 0 they are one tick apart.
+   */
   backdated<T>(from: Date, stepMs: number, fn: () => T): T {
-    this.backdating = { next: ticksOf(from), step: BigInt(Math.max(1, Math.round(stepMs * 10_000))) };
+    this.backdating = { next: ticksOf(from), step: BigInt(Math.max(0, Math.round(stepMs * 10_000))) };
     try {
       return fn();
     } finally {
