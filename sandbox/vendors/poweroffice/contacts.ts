@@ -71,7 +71,7 @@ export function contactOut(rec: JsonObject): JsonObject {
 }
 
 /** Open balance of a customer: the sum of its outgoing invoices' Balance. */
-export function openBalance(client: Client, customerId: number): number {
+function openBalance(client: Client, customerId: number): number {
   let sum = 0;
   for (const inv of client.invoices.values()) if (inv.dto.CustomerId === customerId) sum += num(inv.dto.Balance) ?? 0;
   return sum;

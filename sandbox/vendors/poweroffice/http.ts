@@ -1,7 +1,7 @@
 /** Small node:http helpers. */
 import type { IncomingMessage, ServerResponse } from "node:http";
 
-export const MAX_BODY_BYTES = 50 * 1024 * 1024;
+const MAX_BODY_BYTES = 50 * 1024 * 1024;
 
 export class BodyTooLarge extends Error {}
 

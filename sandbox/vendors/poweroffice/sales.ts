@@ -14,7 +14,7 @@ import { invalid, notFound } from "./problem";
 import { accountByNo } from "./products";
 import type { AttachmentRecord, Client, InvoiceRecord, SalesOrderRecord } from "./store";
 import { addDays, dateOf } from "./time";
-import type { JsonObject, Reason } from "./types";
+import type { JsonObject, JsonValue, Reason } from "./types";
 
 // ---------------------------------------------------------------- lines
 
@@ -100,8 +100,17 @@ function totals(order: JsonObject): void {
 
 // ---------------------------------------------------------------- sales orders
 
-/** Customer, references and uniqueness of an order header; fills CustomerId and CustomerNo. */
-function headerReasons(c: Client, order: JsonObject, customerNo: number | undefined, selfId: string | undefined): { reasons: Reason[]; customer?: JsonObject } {
+/**
+ * Customer, references and uniqueness of an order header; fills CustomerId
+ * and CustomerNo. The customer must be active when it is set (a draft whose
+ * customer was deactivated later can still be edited).
+ */
+function headerReasons(
+  c: Client,
+  order: JsonObject,
+  customerNo: number | undefined,
+  self: { id: string; customerId: JsonValue } | undefined,
+): { reasons: Reason[]; customer?: JsonObject } {
   const reasons: Reason[] = [];
   const customerId = num(order.CustomerId);
   let customer: JsonObject | undefined;
@@ -112,7 +121,7 @@ function headerReasons(c: Client, order: JsonObject, customerNo: number | undefi
     customer = [...c.customers.values()].find((x) => x.Number === customerNo);
     if (!customer) reasons.push({ field: "CustomerNo", message: `there is no customer number ${customerNo}.` });
   } else reasons.push({ field: "CustomerId", message: "CustomerId or CustomerNo is required." });
-  if (customer && customer.IsActive !== true)
+  if (customer && customer.IsActive !== true && customer.Id !== self?.customerId)
     reasons.push({ field: customerId !== undefined ? "CustomerId" : "CustomerNo", message: `customer ${String(customer.Number)} is not active.` });
   if (customer) {
     order.CustomerId = customer.Id!;
@@ -121,7 +130,7 @@ function headerReasons(c: Client, order: JsonObject, customerNo: number | undefi
 
   const ref = str(order.ExternalImportReference);
   const taken = ref ? c.orderReferences.get(ref) : undefined;
-  if (taken !== undefined && taken !== selfId)
+  if (taken !== undefined && taken !== self?.id)
     reasons.push({ field: "ExternalImportReference", message: `'${ref}' is already used by sales order ${taken}.` });
   const personId = num(order.CustomerReferenceContactPersonId);
   if (personId !== undefined && c.contactPersons.get(personId)?.ContactId !== order.CustomerId)
@@ -178,7 +187,7 @@ export function patchSalesOrder(ctx: Ctx, id: string, ops: readonly PatchOperati
   const changed = Object.keys(patched).filter((k) => JSON.stringify(patched[k]) !== JSON.stringify(stored[k]));
   if (stored.SalesOrderStatus === "Confirmed" && changed.some((k) => k !== "SalesOrderStatus"))
     throw invalid([{ field: changed.find((k) => k !== "SalesOrderStatus")!, message: "cannot change on a Confirmed sales order; set SalesOrderStatus to Draft first." }]);
-  const { reasons, customer } = headerReasons(c, patched, undefined, record.dto.Id as string);
+  const { reasons, customer } = headerReasons(c, patched, undefined, { id: stored.Id as string, customerId: stored.CustomerId ?? null });
   if (reasons.length > 0) throw invalid(reasons);
   const lines = SalesOrderLines as JsonObject[];
   for (const l of lines) priceLine(c, customer!, l); // another customer may be VAT free

@@ -55,7 +55,7 @@ export const ClientSeedSchema = z.object({
 });
 export type ClientSeed = z.input<typeof ClientSeedSchema>;
 
-export const SeedSchema = z.object({
+const SeedSchema = z.object({
   /** the deployment's integration (one ApplicationKey) */
   applicationKey: z.string().min(1),
   applicationName: z.string().min(1),

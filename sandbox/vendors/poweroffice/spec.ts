@@ -33,7 +33,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const SPEC_FILE = "poweroffice-go-v2.openapi.yaml";
 
 /** Where the vendor spec lives; override with POWEROFFICE_SPEC_PATH. */
-export function specPath(): string {
+function specPath(): string {
   const fromEnv = process.env.POWEROFFICE_SPEC_PATH;
   if (fromEnv) return fromEnv;
   const candidates = [

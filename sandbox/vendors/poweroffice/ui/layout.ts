@@ -51,7 +51,7 @@ export function domainCtx(c: UiContext): Ctx {
 }
 
 /** Lists show at most this many rows (the newest first). */
-export const MAX_ROWS = 200;
+const MAX_ROWS = 200;
 
 export function newestFirst<T>(rows: Iterable<T>): { shown: T[]; total: number } {
   const all = [...rows];
