@@ -54,6 +54,11 @@ export const recordRetry = eventType("ledgerlink/record.retry", {
   schema: z.object({ installationId: z.string(), connector: z.string(), syncEventId: z.number() }),
 });
 
+/** One installation's scheduled pull is due: the schedule sends one per installation. */
+export const pullDue = eventType("ledgerlink/pull.due", {
+  schema: z.object({ installationId: z.string(), connector: z.string(), pull: z.string() }),
+});
+
 /** The user asked for a pull now instead of waiting for the schedule. */
 export const pullRequested = eventType("ledgerlink/pull.requested", {
   schema: z.object({ installationId: z.string(), connector: z.string() }),

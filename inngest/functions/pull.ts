@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { inngest } from "@/inngest/client";
-import { pullRequested } from "@/inngest/events";
+import { pullDue, pullRequested } from "@/inngest/events";
 import { getDb, schema } from "@/lib/db";
 import { pullPayments } from "@/lib/sync/payments";
 import { recordEntities } from "@/lib/sync/entities";
@@ -42,19 +42,36 @@ function pullsOf(connector: AnyConnector): Pull[] {
   return pulls;
 }
 
-/** Package → CRM on the connector's schedule, one step per installation; and "sync now". */
+/**
+ * Package → CRM on the connector's schedule: the schedule sends one event per installation, and
+ * each installation's pull is a run of its own (one slow or failing administration holds up no
+ * other, and each retries alone); and "sync now".
+ */
 export function pullFunctions(connector: AnyConnector) {
   const pulls = pullsOf(connector);
-  const scheduled = pulls.map((pull) =>
+  const schedules = pulls.map((pull) =>
     inngest.createFunction(
-      { id: `${connector.id}-pull-${pull.name}`, triggers: [{ cron: pull.cron }], concurrency: [{ limit: 1 }], retries: 3 },
+      { id: `${connector.id}-schedule-pull-${pull.name}`, triggers: [{ cron: pull.cron }], concurrency: [{ limit: 1 }], retries: 3 },
       async ({ step }) => {
         const installations = await step.run("list-installations", () => activeInstallations(connector.id));
-        const results = [];
-        for (const id of installations) {
-          results.push(await step.run(`pull-${pull.name}-${id}`, () => withContext(id, async (ctx) => ({ installationId: id, ...(await pull.run(ctx)) }), false)));
-        }
-        return results;
+        const due = installations.map((installationId) => ({ name: pullDue.name, data: { installationId, connector: connector.id, pull: pull.name } }));
+        if (due.length) await step.sendEvent("send-pulls", due);
+        return { installations: installations.length };
+      },
+    ),
+  );
+  const perInstallation = pulls.map((pull) =>
+    inngest.createFunction(
+      {
+        id: `${connector.id}-pull-${pull.name}`,
+        triggers: [{ event: pullDue.name, if: `event.data.connector == '${connector.id}' && event.data.pull == '${pull.name}'` }],
+        concurrency: [{ key: "event.data.installationId", limit: 1 }],
+        retries: 3,
+      },
+      async ({ event, step }) => {
+        const { installationId } = event.data;
+        if (event.data.connector !== connector.id || event.data.pull !== pull.name) return { skipped: "other pull" };
+        return step.run(`pull-${pull.name}`, () => withContext(installationId, async (ctx) => ({ installationId, ...(await pull.run(ctx)) }), false));
       },
     ),
   );
@@ -74,5 +91,5 @@ export function pullFunctions(connector: AnyConnector) {
       return results;
     },
   );
-  return [...scheduled, now];
+  return [...schedules, ...perInstallation, now];
 }

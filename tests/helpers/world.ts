@@ -234,6 +234,22 @@ export function sentBy(out: Awaited<ReturnType<typeof runFunction>>): SentEvent[
   return out.ctx.step.sendEvent.mock.calls.flatMap((call) => call[1] as SentEvent | SentEvent[]);
 }
 
+/**
+ * A scheduled pull as Inngest runs it: the schedule sends one event per installation, and each
+ * installation's pull runs; answers their results (an error fails the call).
+ */
+export async function runScheduledPull(pull: "relations" | "products" | "payments", connector = "snelstart") {
+  const schedule = await runFunction(`${connector}-schedule-pull-${pull}`, { name: "inngest/scheduled.timer", data: {} });
+  if (schedule.error) throw schedule.error;
+  const results: unknown[] = [];
+  for (const due of sentBy(schedule)) {
+    const out = await runFunction(`${connector}-pull-${pull}`, due);
+    if (out.error) throw out.error;
+    results.push(out.result);
+  }
+  return results;
+}
+
 /** Host changes in the batches Inngest makes of them: per tenant, at most 100. */
 export function batchesOf(changes: HostChangeEvent[]): HostChangeEvent[][] {
   const byTenant = new Map<string, HostChangeEvent[]>();

@@ -18,6 +18,7 @@ import {
   links,
   runForEvents,
   runFunction,
+  runScheduledPull,
   runImport,
   snelstart,
   startWorld,
@@ -30,7 +31,6 @@ let api: Crm;
 let sim: ReturnType<typeof snelstart>;
 let installationId: string;
 
-const tick = { name: "inngest/scheduled.timer", data: {} };
 const CUSTOMER = "Relationship.Organization.CommercialRelationship.Customer";
 
 beforeAll(async () => {
@@ -120,10 +120,11 @@ describe("lifecycle", () => {
     expect(push.result).toEqual({ skipped: "inactive" });
     const book = await runFunction("snelstart-book-invoices", recordEvent("ledgerlink/invoice.phase-changed", installationId, CRM.invoice.sent0001));
     expect(book.result).toEqual({ skipped: "inactive" });
-    for (const id of ["snelstart-pull-relations", "snelstart-pull-products", "snelstart-pull-payments"]) {
-      const out = await runFunction(id, tick);
-      expect(out.error).toBeUndefined();
-      expect(out.result).toEqual([]);
+    for (const pull of ["relations", "products", "payments"] as const) {
+      // the schedule sends no pull for a deactivated installation, and a pull already on its way does nothing
+      expect(await runScheduledPull(pull)).toEqual([]);
+      const late = await runFunction(`snelstart-pull-${pull}`, { name: "ledgerlink/pull.due", data: { installationId, connector: "snelstart", pull } });
+      expect(late.result).toEqual({ skipped: "inactive" });
     }
     const page = await runFunction("snelstart-import-page", { name: "ledgerlink/import.page", data: { installationId, connector: "snelstart", entity: "relation", runId: "" } });
     expect(page.result).toEqual({ skipped: "inactive" });

@@ -6,14 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { schema } from "@/lib/db";
 import { translate } from "@/lib/i18n";
-import { CRM, crm, installSnelStart, recordEvent, links, runFunction, snelstart, startWorld, type Crm, type World } from "../helpers/world";
+import { CRM, crm, installSnelStart, recordEvent, links, runFunction, runScheduledPull, snelstart, startWorld, type Crm, type World } from "../helpers/world";
 
 let world: World;
 let api: Crm;
 let sim: ReturnType<typeof snelstart>;
 let installationId: string;
 
-const tick = { name: "inngest/scheduled.timer", data: {} };
 
 beforeAll(async () => {
   world = await startWorld();
@@ -38,9 +37,8 @@ describe("payments", () => {
     const boekingId = (await links(world, installationId, "invoice")).find((l) => l.hostId === CRM.invoice.sent0001)!.remoteId;
 
     // not paid yet: the pull changes nothing
-    let out = await runFunction("snelstart-pull-payments", tick);
-    expect(out.error).toBeUndefined();
-    expect(out.result).toEqual([{ installationId, paid: 0, partlyPaid: 0 }]);
+    let out = await runScheduledPull("payments");
+    expect(out).toEqual([{ installationId, paid: 0, partlyPaid: 0 }]);
     let invoice = await api.get(`Activity_Invoice(${CRM.invoice.sent0001})?$expand=Phase`);
     expect(invoice.IsPaid).toBe(false);
 
@@ -48,18 +46,16 @@ describe("payments", () => {
     expect(factuur).toBeDefined();
     await sim.markPaid(factuur.id);
 
-    out = await runFunction("snelstart-pull-payments", tick);
-    expect(out.error).toBeUndefined();
-    expect(out.result).toEqual([{ installationId, paid: 1, partlyPaid: 0 }]);
+    out = await runScheduledPull("payments");
+    expect(out).toEqual([{ installationId, paid: 1, partlyPaid: 0 }]);
     invoice = await api.get(`Activity_Invoice(${CRM.invoice.sent0001})?$expand=Phase`);
     expect(invoice.Phase.Code).toBe("Paid");
     expect(invoice.IsPaid).toBe(true);
 
     // again: nothing is written to the CRM
     const before = (await crmStats())["PUT Activity_Invoice"] ?? 0;
-    out = await runFunction("snelstart-pull-payments", tick);
-    expect(out.error).toBeUndefined();
-    expect(out.result).toEqual([{ installationId, paid: 0, partlyPaid: 0 }]);
+    out = await runScheduledPull("payments");
+    expect(out).toEqual([{ installationId, paid: 0, partlyPaid: 0 }]);
     expect((await crmStats())["PUT Activity_Invoice"] ?? 0).toBe(before);
   });
 
@@ -84,9 +80,8 @@ describe("payments", () => {
       body: JSON.stringify({ bedrag: 50 }),
     });
     expect(r.status).toBe(200);
-    let out = await runFunction("snelstart-pull-payments", tick);
-    expect(out.error).toBeUndefined();
-    expect(out.result).toEqual([{ installationId, paid: 0, partlyPaid: 1 }]);
+    let out = await runScheduledPull("payments");
+    expect(out).toEqual([{ installationId, paid: 0, partlyPaid: 1 }]);
     let invoice = await api.get(`Activity_Invoice(${inv.ID})?$expand=Phase`);
     expect(invoice.IsPaid).toBe(false);
     expect(invoice.Phase.Code).toBe("Sent");
@@ -96,13 +91,13 @@ describe("payments", () => {
     expect(translate("nl", partLines[0]!.message!, partLines[0]!.messageParams as Record<string, string>)).toMatch(/^Deels betaald: 50\.00 van 121\.00 EUR, nog open 71\.00 EUR \(stand van \d{4}-\d{2}-\d{2}\)\.$/);
 
     // the same balance again: no second line
-    out = await runFunction("snelstart-pull-payments", tick);
-    expect(out.result).toEqual([{ installationId, paid: 0, partlyPaid: 0 }]);
+    out = await runScheduledPull("payments");
+    expect(out).toEqual([{ installationId, paid: 0, partlyPaid: 0 }]);
 
     // the rest paid: the invoice is Paid, and the line says how much
     await fetch(`${world.snelstart.url}/__admin/verkoopfacturen/${factuur.id}/betaald`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ bedrag: 71 }) });
-    out = await runFunction("snelstart-pull-payments", tick);
-    expect(out.result).toEqual([{ installationId, paid: 1, partlyPaid: 0 }]);
+    out = await runScheduledPull("payments");
+    expect(out).toEqual([{ installationId, paid: 1, partlyPaid: 0 }]);
     invoice = await api.get(`Activity_Invoice(${inv.ID})?$expand=Phase`);
     expect(invoice.Phase.Code).toBe("Paid");
     expect((await paymentLines(inv.ID)).filter((e) => e.message === "sync.payments.paid")).toEqual([

@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { PULL_OVERLAP_MS } from "@/lib/sync/store";
-import { CRM, SNEL, crm, installSnelStart, links, runForEvents, runFunction, runImport, snelstart, startWorld, type Crm, type World } from "../helpers/world";
+import { CRM, SNEL, crm, installSnelStart, links, runForEvents, runFunction, runScheduledPull, runImport, snelstart, startWorld, type Crm, type World } from "../helpers/world";
 
 let world: World;
 let api: Crm;
@@ -13,7 +13,6 @@ let sim: ReturnType<typeof snelstart>;
 let installationId: string;
 let hostOf: Map<string, string>;
 
-const tick = { name: "inngest/scheduled.timer", data: {} };
 
 beforeAll(async () => {
   world = await startWorld();
@@ -36,9 +35,7 @@ const apiRequests = (s: { byRoute: Record<string, number> }) => routes(s, (r) =>
 const writes = (s: { byRoute: Record<string, number> }) => routes(s, (r) => r.includes(" /v2/") && !r.startsWith("GET "));
 
 async function pull(entity: "relations" | "products") {
-  const out = await runFunction(`snelstart-pull-${entity}`, tick);
-  expect(out.error).toBeUndefined();
-  return out.result as Array<{ installationId: string; pages: number; changed: number }>;
+  return (await runScheduledPull(entity)) as Array<{ installationId: string; pages: number; changed: number }>;
 }
 
 describe("the hourly pull", () => {
