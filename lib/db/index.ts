@@ -56,3 +56,8 @@ export async function getDb(): Promise<Db> {
 export function setDbHandle(handle: Promise<DbHandle> | undefined) {
   globalForDb.ledgerlinkDb = handle;
 }
+
+/** The rows of a raw `db.execute`: node-postgres answers `{rows}`, PGlite an array-like with `rows` too. */
+export function rowsOf<T>(result: unknown): T[] {
+  return ((result as { rows?: T[] }).rows ?? (result as T[])) as T[];
+}

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { microBatch } from "@/lib/micro-batch";
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db";
-import { schema } from "@/lib/db";
+import { rowsOf, schema } from "@/lib/db";
 import type { HostChange } from "@/lib/sync/host-changes";
 import { expectEchoes, takeEchoesOnReceipt } from "@/lib/sync/own-writes";
 import { ENTITY_TYPE_HEADER, parseTribeWebhook, TENANT_HEADER, tribeSignatureValid, WEBHOOK_ENTITY_TYPES } from "@/lib/host/tribe/webhook";
@@ -79,6 +79,8 @@ export function webhookReceiver(db: Db, opts: ReceiveOptions): WebhookReceiver {
   };
 }
 
+type Outcome = "handed-on" | "echo" | "duplicate";
+
 /**
  * Records a batch of deliveries and hands on the changes of those not received before: answers,
  * per item, whether it was handed on, an echo, or a redelivery. Ledgerlink's own writes coming
@@ -86,8 +88,6 @@ export function webhookReceiver(db: Db, opts: ReceiveOptions): WebhookReceiver {
  * goes on, marked for those). When the hand-off fails, what was to be handed on is forgotten and
  * its echoes given back, so the host's retry is received as new.
  */
-type Outcome = "handed-on" | "echo" | "duplicate";
-
 async function recordAndSend(db: Db, items: Accepted[], send: ReceiveOptions["send"]): Promise<Outcome[]> {
   // the same delivery twice in one batch is one delivery and a redelivery
   const first = new Map<string, Accepted>();
@@ -106,11 +106,12 @@ async function recordAndSend(db: Db, items: Accepted[], send: ReceiveOptions["se
   const live = news.filter((i) => i.event.data.mutation !== "deleted");
   const { echoOf, allEchoes } = await takeEchoesOnReceipt(db, live.map((i) => i.event.data));
   const echoes = new Set(live.filter((_, n) => allEchoes[n]));
+  const echoOfItem = new Map(live.map((item, n) => [item, echoOf[n]!]));
   // an echo is sorted already: an equal body arriving now is a new change
   await closeDeliveries(db, [...echoes].map((i) => i.delivery));
   const handOn = news.filter((i) => !echoes.has(i));
   const marked = handOn.map((i) => {
-    const of = echoOf[live.indexOf(i)] ?? [];
+    const of = echoOfItem.get(i) ?? [];
     return of.length ? { ...i.event, data: { ...i.event.data, echoOf: of } } : i.event;
   });
   try {
@@ -121,11 +122,6 @@ async function recordAndSend(db: Db, items: Accepted[], send: ReceiveOptions["se
     throw err;
   }
   return items.map((item) => (first.get(item.delivery) !== item || !fresh.has(item.delivery) ? "duplicate" : echoes.has(item) ? "echo" : "handed-on"));
-}
-
-/** node-postgres answers `{rows}`, PGlite an array-like with `rows` too. */
-function rowsOf<T>(result: unknown): T[] {
-  return ((result as { rows?: T[] }).rows ?? (result as T[])) as T[];
 }
 
 /**

@@ -10,7 +10,7 @@
  */
 import { and, eq, gt, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db";
-import { schema } from "@/lib/db";
+import { rowsOf, schema } from "@/lib/db";
 import { SYNCING_STATUSES } from "@/lib/tenancy";
 
 /** How long an expected echo is waited for. A webhook that never comes hides a later change no longer than this. */
@@ -153,8 +153,3 @@ export async function writesPending(db: Db, installationId: string, entity: stri
 
 /** The key a page announces for a host record it updates. */
 export const hostIdKey = (hostId: string) => `H:${hostId}`;
-
-/** node-postgres answers `{rows}`, PGlite an array-like with `rows` too. */
-function rowsOf<T>(result: unknown): T[] {
-  return ((result as { rows?: T[] }).rows ?? (result as T[])) as T[];
-}
