@@ -11,8 +11,6 @@ import { logMessageOf, mayHaveBeenWritten, RecordRejectedError, type Booker, typ
 
 export type { DocumentKind };
 
-/** The phase in which the CRM hands a document over to the package. */
-export const bookingPhase: Record<DocumentKind, string> = { invoice: "Sent", salesOrder: "Linked" };
 
 type BookOptions = { runId?: string | null; rethrowTransient?: boolean };
 
@@ -27,7 +25,7 @@ async function bookDocumentLocked(ctx: SyncContext, kind: DocumentKind, hostId: 
   let label: string | null = null;
   try {
     const source = kind === "invoice" ? await ctx.host.invoices.get(hostId) : await ctx.host.salesOrders.get(hostId);
-    if (!source || source.phase !== bookingPhase[kind]) return { ...base, outcome: "skipped" };
+    if (!source?.handOver) return { ...base, outcome: "skipped" };
     label = source.record.data.number || null;
     if (!booker) {
       // this tenant books the other kind (invoices vs sales orders), or the package books none: the user sees why

@@ -74,13 +74,14 @@ export interface HostAdapter {
     createdSince(since: string): Promise<SideRecord<Product>[]>;
   };
   invoices: {
-    get(id: string): Promise<{ record: SideRecord<Invoice>; phase: string } | null>;
+    /** `handOver`: the host's phase says the invoice goes to the package now (Tribe: Sent) */
+    get(id: string): Promise<{ record: SideRecord<Invoice>; handOver: boolean } | null>;
     document(id: string): Promise<DocumentFile>;
     /** answers the ids of the host entities it changed */
     markPaid(id: string): Promise<string[]>;
   };
   salesOrders: {
-    get(id: string): Promise<{ record: SideRecord<SalesOrder>; phase: string } | null>;
+    get(id: string): Promise<{ record: SideRecord<SalesOrder>; handOver: boolean } | null>;
     document(id: string): Promise<DocumentFile>;
   };
   /** `locale`: the language of the option labels the host does not name itself (default nl) */

@@ -143,6 +143,9 @@ function activityBase(e: TribeInvoice | TribeSalesOrder, document: DocumentKind,
   };
 }
 
+/** The phase codes in which Tribe's own accounting integrations hand a document over (seed: "Verzenden"). */
+export const HAND_OVER_PHASE = { invoice: "Sent", salesOrder: "Linked" } as const;
+
 export function invoiceFromTribe(e: TribeInvoice): { record: SideRecord<Invoice>; phase: string } {
   const phase = e.Phase?.Code ?? "";
   const data = rejectOnIssues(

@@ -331,10 +331,11 @@ describe("relations.get / resolveId", () => {
 });
 
 describe("invoices and sales orders", () => {
-  it("gets an invoice with lines and phase, its document, and marks it paid", async () => {
+  it("gets an invoice with lines and whether its phase hands it over, its document, and marks it paid", async () => {
     const { adapter } = adapterFor();
     const got = (await adapter.invoices.get(INVOICE_SENT))!;
-    expect(got.phase).toBe("Sent");
+    expect(got.handOver, "Sent hands an invoice over").toBe(true);
+    expect((await adapter.invoices.get(INVOICE_DRAFT))!.handOver, "a draft is not handed over").toBe(false);
     expect(got.record.data).toMatchObject({ number: "2026-0001", relationId: VAN_DIJK, date: "2026-01-15", paid: false, totalIncludingVat: 1869.45 });
     expect(got.record.data.lines.length).toBe(2);
     expect(got.record.data.lines.every((l) => l.vatGroupId && l.productGroupId)).toBe(true);
@@ -343,14 +344,14 @@ describe("invoices and sales orders", () => {
     expect(doc.fileName).toBe("factuur-2026-0001.pdf");
     expect(doc.contentType).toBe("application/pdf");
     expect(Buffer.from(doc.content, "base64").subarray(0, 5).toString()).toBe("%PDF-");
-    expect(await calls()).toEqual({ "GET Activity_Invoice": 2 });
+    expect(await calls()).toEqual({ "GET Activity_Invoice": 3 });
 
     await adapter.invoices.markPaid(INVOICE_SENT);
     await adapter.invoices.markPaid(INVOICE_DRAFT);
     // the phases are read once per adapter
-    expect(await calls()).toEqual({ "GET Activity_Invoice": 2, "GET Datastore_Phase_ActivityInvoice": 1, "PUT Activity_Invoice": 2 });
+    expect(await calls()).toEqual({ "GET Activity_Invoice": 3, "GET Datastore_Phase_ActivityInvoice": 1, "PUT Activity_Invoice": 2 });
     const paid = (await adapterFor().adapter.invoices.get(INVOICE_SENT))!;
-    expect(paid.phase).toBe("Paid");
+    expect(paid.handOver, "a paid invoice is not handed over again").toBe(false);
     expect(paid.record.data.paid).toBe(true);
   });
 
@@ -364,7 +365,7 @@ describe("invoices and sales orders", () => {
     const list = await createTribeClient({ apiUrl: host.url, clientId: "ledgerlink", clientSecret: "sandbox-client-secret", organizationId: TENANT }).list("Activity_SalesOrder", { top: 1 });
     const id = list.value[0]!.ID;
     const got = (await adapter.salesOrders.get(id))!;
-    expect(got.phase).toBe("Draft");
+    expect(got.handOver, "a draft order is not handed over").toBe(false);
     expect(got.record.data.number).toBe("SO2026-0001");
     expect(got.record.data.lines.length).toBeGreaterThan(0);
     const doc = await adapter.salesOrders.document(id);

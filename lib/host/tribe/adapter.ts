@@ -13,7 +13,7 @@
 import { z } from "zod";
 import type { DocumentFile, Invoice, Product, Relation, SalesOrder } from "@/lib/model";
 import type { HostAdapter, HostOptions, HostUser, HostWrite, Localized, Page, SideRecord } from "@/lib/sync/types";
-import { ACTIVITY_EXPAND, documentFileName, invoiceFromTribe, salesOrderFromTribe, tribeInvoice, tribeSalesOrder } from "./activities";
+import { ACTIVITY_EXPAND, documentFileName, HAND_OVER_PHASE, invoiceFromTribe, salesOrderFromTribe, tribeInvoice, tribeSalesOrder } from "./activities";
 import {
   ADDRESS_EXPAND,
   ADDRESS_LABELS,
@@ -458,9 +458,9 @@ export function createTribeHostAdapter(client: TribeClient, opts: TribeHostAdapt
       if (!isGuid(id)) return null;
       const raw = await client.get("Activity_Invoice", id, { expand: ACTIVITY_EXPAND }, tribeInvoice);
       if (!raw) return null;
-      const out: { record: SideRecord<Invoice>; phase: string } = invoiceFromTribe(raw);
-      activityNumbers.set(id, out.record.data.number);
-      return out;
+      const { record, phase } = invoiceFromTribe(raw);
+      activityNumbers.set(id, record.data.number);
+      return { record, handOver: phase === HAND_OVER_PHASE.invoice };
     },
     document: (id) => document("Activity_Invoice", id, "factuur"),
     async markPaid(id) {
@@ -477,9 +477,9 @@ export function createTribeHostAdapter(client: TribeClient, opts: TribeHostAdapt
       if (!isGuid(id)) return null;
       const raw = await client.get("Activity_SalesOrder", id, { expand: ACTIVITY_EXPAND }, tribeSalesOrder);
       if (!raw) return null;
-      const out: { record: SideRecord<SalesOrder>; phase: string } = salesOrderFromTribe(raw);
-      activityNumbers.set(id, out.record.data.number);
-      return out;
+      const { record, phase } = salesOrderFromTribe(raw);
+      activityNumbers.set(id, record.data.number);
+      return { record, handOver: phase === HAND_OVER_PHASE.salesOrder };
     },
     document: (id) => document("Activity_SalesOrder", id, "verkooporder"),
   };
