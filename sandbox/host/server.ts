@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { handleAdmin } from "./admin";
 import { handleOData, handleWebhooksApi } from "./api";
+import { escapeHtml } from "../shared/html";
 import { HttpError } from "./errors";
 import { sendError, sendHtml } from "./http";
 import { handleAuthorize, handleDecision, handleToken } from "./oauth";
@@ -57,9 +58,7 @@ async function route(state: HostState, req: IncomingMessage, res: ServerResponse
     sendHtml(
       res,
       status,
-      `<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Fout · Sandbox CRM</title></head><body><h1>Sandbox CRM</h1><div role="alert">${message
-        .replace(/&/g, "&amp;")
-        .replace(/</g, "&lt;")}</div><p><a href="/marketplace">Terug</a></p></body></html>`,
+      `<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Fout · Sandbox CRM</title></head><body><h1>Sandbox CRM</h1><div role="alert">${escapeHtml(message)}</div><p><a href="/marketplace">Terug</a></p></body></html>`,
     );
   }
 }

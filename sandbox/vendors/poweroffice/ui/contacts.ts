@@ -6,7 +6,7 @@ import { getContact, patchContact, ROLES, setRoleActive, type Role } from "../co
 import type { PatchOperation } from "../jsonpatch";
 import { Refusal } from "../problem";
 import type { JsonObject, Reason } from "../types";
-import { html, type Html } from "./html";
+import { html, type Html } from "../../../shared/html";
 import { actionButton, caption, domainCtx, errorSummary, href, layout, newestFirst, notFoundPage, text, when, type Section, type UiContext, type UiResult } from "./layout";
 
 const SECTION: Record<Role, Section> = { customer: "customers", supplier: "suppliers" };

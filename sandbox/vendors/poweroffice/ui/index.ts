@@ -9,7 +9,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { redirect, sendHtml } from "../http";
 import type { SimulatorState } from "../simulator";
 import { contactSave, contactSetActive, contactShow, contactsList } from "./contacts";
-import { html } from "./html";
+import { html } from "../../../shared/html";
 import { invoicePay, invoiceShow, invoicesList } from "./invoices";
 import { UI_ROOT, type UiContext, type UiResult } from "./layout";
 import { orderSend, orderShow, ordersList } from "./orders";

@@ -6,7 +6,7 @@ import { Refusal } from "../problem";
 import { attachmentsOf, getInvoice, registerPayment } from "../sales";
 import type { InvoiceRecord } from "../store";
 import type { Reason } from "../types";
-import { html, type Html } from "./html";
+import { html, type Html } from "../../../shared/html";
 import { caption, domainCtx, errorSummary, href, layout, newestFirst, nok, notFoundPage, text, when, type UiContext, type UiResult } from "./layout";
 
 function paymentForm(c: UiContext, inv: InvoiceRecord, back: "list" | "invoice"): Html {

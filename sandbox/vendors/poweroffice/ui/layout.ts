@@ -6,7 +6,7 @@ import type { Ctx } from "../dto";
 import type { SimulatorState } from "../simulator";
 import type { Client } from "../store";
 import type { JsonValue, Reason } from "../types";
-import { html, type Html } from "./html";
+import { html, type Html } from "../../../shared/html";
 
 export const UI_ROOT = "/__admin/ui";
 

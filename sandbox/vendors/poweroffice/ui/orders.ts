@@ -6,7 +6,7 @@ import { Refusal } from "../problem";
 import { attachmentsOf, sendSalesOrder } from "../sales";
 import { dateOf } from "../time";
 import type { JsonObject, Reason } from "../types";
-import { html } from "./html";
+import { html } from "../../../shared/html";
 import { caption, domainCtx, errorSummary, href, layout, newestFirst, nok, notFoundPage, text, when, type UiContext, type UiResult } from "./layout";
 
 export function ordersList(c: UiContext): UiResult {

@@ -2,7 +2,7 @@
 import { patchProduct } from "../products";
 import { Refusal } from "../problem";
 import type { Reason } from "../types";
-import { html } from "./html";
+import { html } from "../../../shared/html";
 import { actionButton, caption, domainCtx, errorSummary, href, layout, newestFirst, nok, notFoundPage, text, when, type UiContext, type UiResult } from "./layout";
 
 export function productsList(c: UiContext, reasons: Reason[] = [], message?: string): UiResult {

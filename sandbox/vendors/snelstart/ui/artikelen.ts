@@ -5,7 +5,7 @@
  */
 import type { ApiError, Entity, JsonObject } from "../types";
 import { applyForm, editForm, type FieldGroup } from "./form";
-import { html } from "./html";
+import { html } from "../../../shared/html";
 import {
   MAX_ROWS,
   UI_ROOT,

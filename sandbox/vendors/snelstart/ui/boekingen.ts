@@ -5,7 +5,7 @@
  * The payment form posts to `/__admin/verkoopfacturen/{id}/betaald`.
  */
 import type { JsonObject } from "../types";
-import { html } from "./html";
+import { html } from "../../../shared/html";
 import {
   MAX_ROWS,
   countNote,

@@ -9,7 +9,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { redirect, sendHtml } from "../http";
 import type { SimulatorState } from "../simulator";
-import { html } from "./html";
+import { html } from "../../../shared/html";
 import { UI_ROOT, type UiContext, type UiResult } from "./layout";
 import { boekingShow, boekingenList } from "./boekingen";
 import {

@@ -5,7 +5,7 @@
 import type { ApiError, StoredDocument } from "../types";
 import type { Administratie } from "../store";
 import type { SimulatorState } from "../simulator";
-import { html, type Html } from "./html";
+import { html, type Html } from "../../../shared/html";
 
 export interface UiContext {
   state: SimulatorState;

@@ -9,7 +9,7 @@ import { LANDEN } from "../api";
 import { RELATIESOORTEN, SCHEMA, createIncassomachtiging, trekIncassomachtigingIn } from "../domain";
 import type { ApiError, JsonObject, Relatie } from "../types";
 import { applyForm, editForm, enumOptions, type FieldGroup } from "./form";
-import { html, type Html } from "./html";
+import { html, type Html } from "../../../shared/html";
 import {
   MAX_ROWS,
   UI_ROOT,

@@ -6,7 +6,7 @@
 import { SCHEMA } from "../domain";
 import type { ApiError, JsonObject } from "../types";
 import { enumOptions } from "./form";
-import { html } from "./html";
+import { html } from "../../../shared/html";
 import {
   MAX_ROWS,
   countNote,
