@@ -7,7 +7,7 @@ import { z } from "zod";
 import type { Ctx } from "./dto";
 import { FaultConfigSchema } from "./faults";
 import { generate, GenerateSchema } from "./generate";
-import { mediaType, redirect, sendBytes, sendJson } from "./http";
+import { mediaType, redirect, sendBytes, sendJson } from "../../shared/http";
 import { Refusal } from "./problem";
 import { invoiceOut, registerPayment, sendSalesOrder } from "./sales";
 import { ClientSeedSchema, SeedError, type SeedFile } from "./seed";

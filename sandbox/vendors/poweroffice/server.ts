@@ -12,7 +12,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { SERVED_OPERATIONS } from "./api";
 import { handleAdmin } from "./admin";
-import { BodyTooLarge, header, mediaType, queryRecord, readBody, sendBytes, sendJson, sleep } from "./http";
+import { BodyTooLarge, header, mediaType, queryRecord, readBody, sendBytes, sendJson, sleep } from "../../shared/http";
 import { runOperation } from "./operation";
 import { problemBody } from "./problem";
 import type { UploadedFile } from "./sales";

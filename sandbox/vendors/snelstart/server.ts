@@ -13,7 +13,7 @@ import { notFoundBody } from "./api";
 import { handleAdmin } from "./admin";
 import { loadSpec, matchOperation, pathExists } from "./spec";
 import { runOperation } from "./operation";
-import { BodyTooLarge, header, mediaType, queryRecord, readBody, sendJson, sleep } from "./http";
+import { BodyTooLarge, header, mediaType, queryRecord, readBody, sendJson, sleep } from "../../shared/http";
 import { SimulatorState, type SimulatorConfig } from "./simulator";
 import type { SeedFile } from "./seed";
 import type { Clock } from "./store";

@@ -6,7 +6,7 @@
  * in Go itself).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { redirect, sendHtml } from "../http";
+import { redirect, sendHtml } from "../../../shared/http";
 import type { SimulatorState } from "../simulator";
 import { contactSave, contactSetActive, contactShow, contactsList } from "./contacts";
 import { html } from "../../../shared/html";

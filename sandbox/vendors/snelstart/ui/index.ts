@@ -7,7 +7,7 @@
  * and form carries `?administratie=`.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { redirect, sendHtml } from "../http";
+import { redirect, sendHtml } from "../../../shared/http";
 import type { SimulatorState } from "../simulator";
 import { html } from "../../../shared/html";
 import { UI_ROOT, type UiContext, type UiResult } from "./layout";
