@@ -6,6 +6,7 @@ import type { AddressInfo } from "node:net";
 import { handleAdmin } from "./admin";
 import { handleOData, handleWebhooksApi } from "./api";
 import { escapeHtml } from "../shared/html";
+import { closeServer, listen } from "../shared/server";
 import { HttpError } from "./errors";
 import { sendError, sendHtml } from "./http";
 import { handleAuthorize, handleDecision, handleToken } from "./oauth";
@@ -63,17 +64,6 @@ async function route(state: HostState, req: IncomingMessage, res: ServerResponse
   }
 }
 
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onError = (e: Error) => reject(e);
-    server.once("error", onError);
-    server.listen(port, host, () => {
-      server.off("error", onError);
-      resolve();
-    });
-  });
-}
-
 export async function startHostSandbox(opts: HostOptions = {}): Promise<HostSandbox> {
   const state = new HostState(opts);
   const handler = (req: IncomingMessage, res: ServerResponse) => void route(state, req, res);
@@ -99,15 +89,7 @@ export async function startHostSandbox(opts: HostOptions = {}): Promise<HostSand
     waitForWebhooks: (timeoutMs) => state.webhooks.idle(timeoutMs),
     close: async () => {
       state.webhooks.reset();
-      await Promise.all(
-        servers.map(
-          (s) =>
-            new Promise<void>((resolve) => {
-              s.close(() => resolve());
-              s.closeAllConnections();
-            }),
-        ),
-      );
+      await Promise.all(servers.map(closeServer));
     },
   };
 }

@@ -8,11 +8,11 @@
  *
  * See README.md in this folder.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { SERVED_OPERATIONS } from "./api";
 import { handleAdmin } from "./admin";
-import { BodyTooLarge, header, mediaType, queryRecord, readBody, sendBytes, sendJson, sleep } from "../../shared/http";
+import { header, mediaType, queryRecord, readBody, sendBytes, sendJson, sleep } from "../../shared/http";
+import { startSimulatorServer } from "../../shared/server";
 import { runOperation } from "./operation";
 import { problemBody } from "./problem";
 import type { UploadedFile } from "./sales";
@@ -67,45 +67,25 @@ export async function startPowerOfficeSimulator(opts: PowerOfficeSimulatorOption
   });
   if (opts.faults) state.setFaults(opts.faults);
 
-  const server = createServer((req, res) => {
-    const started = Date.now();
-    handle(state, req, res)
-      .catch((err: unknown) => {
-        const path = req.url ?? "/";
-        if (err instanceof BodyTooLarge) {
-          if (!res.headersSent) sendJson(res, 413, problemBody(413, "The request body is too large.", path));
-          return;
-        }
-        console.error("[poweroffice-sim] unhandled error", err);
-        if (!res.headersSent) sendJson(res, 500, problemBody(500, "Internal error in the simulator.", path));
-        else res.destroy();
-      })
-      .finally(() => {
-        if (opts.log) console.error(`[poweroffice-sim] ${req.method} ${req.url} → ${res.statusCode} (${Date.now() - started} ms)`);
-      });
+  const server = await startSimulatorServer({
+    port: opts.port,
+    host: opts.host ?? "127.0.0.1",
+    name: "poweroffice-sim",
+    log: opts.log,
+    handle: (req, res) => handle(state, req, res),
+    errorBodies: {
+      tooLarge: (path) => problemBody(413, "The request body is too large.", path),
+      internal: (path) => problemBody(500, "Internal error in the simulator.", path),
+    },
   });
-  server.keepAliveTimeout = 5_000;
-
-  await new Promise<void>((resolvePromise, reject) => {
-    server.once("error", reject);
-    server.listen(opts.port, opts.host ?? "127.0.0.1", () => {
-      server.off("error", reject);
-      resolvePromise();
-    });
-  });
-  const addr = server.address() as AddressInfo;
   return {
-    url: `http://${addr.address}:${addr.port}`,
-    port: addr.port,
+    url: server.url,
+    port: server.port,
     state,
     reset: (seed) => state.reset(seed),
     setFaults: (f) => state.setFaults(f),
     setSettings: (s) => state.setSettings(s),
-    close: () =>
-      new Promise<void>((resolvePromise) => {
-        server.close(() => resolvePromise());
-        server.closeAllConnections();
-      }),
+    close: server.close,
   };
 }
 

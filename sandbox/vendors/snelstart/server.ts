@@ -7,13 +7,13 @@
  *
  * See README.md in this folder.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { notFoundBody } from "./api";
 import { handleAdmin } from "./admin";
 import { loadSpec, matchOperation, pathExists } from "./spec";
 import { runOperation } from "./operation";
-import { BodyTooLarge, header, mediaType, queryRecord, readBody, sendJson, sleep } from "../../shared/http";
+import { header, mediaType, queryRecord, readBody, sendJson, sleep } from "../../shared/http";
+import { startSimulatorServer } from "../../shared/server";
 import { SimulatorState, type SimulatorConfig } from "./simulator";
 import type { SeedFile } from "./seed";
 import type { Clock } from "./store";
@@ -81,45 +81,25 @@ export async function startSnelStartSimulator(opts: SnelStartSimulatorOptions): 
   const state = new SimulatorState(spec, config, clock, opts.seed);
   if (opts.faults) state.setFaults(opts.faults);
 
-  const server = createServer((req, res) => {
-    const started = Date.now();
-    handle(state, req, res)
-      .catch((err: unknown) => {
-        if (err instanceof BodyTooLarge) {
-          if (!res.headersSent) sendJson(res, 413, { statusCode: 413, message: "Request body too large" });
-          return;
-        }
-        console.error("[snelstart-sim] unhandled error", err);
-        if (!res.headersSent) sendJson(res, 500, { statusCode: 500, message: "Interne fout in de simulator" });
-        else res.destroy();
-      })
-      .finally(() => {
-        if (opts.log) console.error(`[snelstart-sim] ${req.method} ${req.url} → ${res.statusCode} (${Date.now() - started} ms)`);
-      });
+  const server = await startSimulatorServer({
+    port: opts.port,
+    host: opts.host ?? "127.0.0.1",
+    name: "snelstart-sim",
+    log: opts.log,
+    handle: (req, res) => handle(state, req, res),
+    errorBodies: {
+      tooLarge: () => ({ statusCode: 413, message: "Request body too large" }),
+      internal: () => ({ statusCode: 500, message: "Interne fout in de simulator" }),
+    },
   });
-  server.keepAliveTimeout = 5_000;
-
-  await new Promise<void>((resolvePromise, reject) => {
-    server.once("error", reject);
-    server.listen(opts.port, opts.host ?? "127.0.0.1", () => {
-      server.off("error", reject);
-      resolvePromise();
-    });
-  });
-  const addr = server.address() as AddressInfo;
-  const url = `http://${addr.address}:${addr.port}`;
 
   return {
-    url,
-    port: addr.port,
+    url: server.url,
+    port: server.port,
     state,
     setFaults: (f) => state.setFaults(f),
     reset: (seed) => state.reset(seed),
-    close: () =>
-      new Promise<void>((resolvePromise) => {
-        server.close(() => resolvePromise());
-        server.closeAllConnections();
-      }),
+    close: server.close,
   };
 }
 
