@@ -12,6 +12,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { SERVED_OPERATIONS } from "./api";
 import { handleAdmin } from "./admin";
 import { header, mediaType, queryRecord, readBody, sendBytes, sendJson, sleep } from "../../shared/http";
+import type { FaultKnobs } from "../../shared/faults";
 import { startSimulatorServer } from "../../shared/server";
 import { runOperation } from "./operation";
 import { problemBody } from "./problem";
@@ -20,7 +21,7 @@ import type { SeedFile } from "./seed";
 import { loadSpec } from "./spec";
 import { SettingsSchema, SimulatorState } from "./simulator";
 import type { Clock } from "./store";
-import { DEFAULT_SETTINGS, type ApiResponse, type Environment, type FaultConfig, type Settings } from "./types";
+import { DEFAULT_SETTINGS, type ApiResponse, type Environment, type Settings } from "./types";
 
 export interface PowerOfficeSimulatorOptions {
   /** 0 = any free port. */
@@ -35,7 +36,7 @@ export interface PowerOfficeSimulatorOptions {
   applicationKey?: string;
   subscriptionKeys?: string[];
   /** Initial faults. */
-  faults?: Partial<FaultConfig>;
+  faults?: Partial<FaultKnobs>;
   /** Time source (tests). */
   clock?: Clock;
   /** Log each request to stderr. */
@@ -47,7 +48,7 @@ export interface PowerOfficeSimulator {
   port: number;
   close(): Promise<void>;
   reset(seed?: SeedFile): void;
-  setFaults(faults: Partial<FaultConfig>): FaultConfig;
+  setFaults(faults: Partial<FaultKnobs>): FaultKnobs;
   setSettings(settings: Partial<Settings>): Settings;
   state: SimulatorState;
 }
@@ -184,8 +185,6 @@ async function tokenEndpoint(state: SimulatorState, req: IncomingMessage, res: S
 
 // ---------------------------------------------------------------- the API
 
-const WRITE_METHODS = new Set(["POST", "PATCH", "PUT", "DELETE"]);
-
 /** Does a request media type match one an operation lists (with "application/*+json" style wildcards)? */
 function accepts(listed: string[], type: string): boolean {
   return listed.some((l) => l === type || (l.includes("*") && new RegExp(`^${l.replace(/[.+]/g, "\\$&").replace("*", "[^/]+")}$`).test(type)));
@@ -287,11 +286,10 @@ async function apiEndpoint(
   });
 
   // 7. a lost answer after a successful write: the write happened, the client never hears
-  if (WRITE_METHODS.has(method) && out.status < 300 && faults.injectTimeoutAfterWrite()) {
+  if (faults.loseAnswer(req, method, out.status)) {
     state.stats.injectedTimeouts++;
     state.record(route, "dropped");
-    if (faults.config.timeoutMode === "destroy") req.socket.destroy();
-    return; // "hang": the socket stays open until the client gives up (close() ends it)
+    return;
   }
   if (out.bytes) {
     state.record(route, out.status);

@@ -151,8 +151,6 @@ function tokenEndpoint(state: SimulatorState, req: IncomingMessage, res: ServerR
 
 // ---------------------------------------------------------------- /v2
 
-const WRITE_METHODS = new Set(["POST", "PUT", "DELETE", "PATCH"]);
-
 async function apiEndpoint(
   state: SimulatorState,
   req: IncomingMessage,
@@ -261,10 +259,9 @@ async function apiEndpoint(
   });
 
   // 9. timeout after a successful write: the write happened, the answer never arrives
-  if (WRITE_METHODS.has(method) && out.status < 300 && faults.injectTimeoutAfterWrite()) {
+  if (faults.loseAnswer(req, method, out.status)) {
     state.stats.injectedTimeouts++;
-    if (faults.config.timeoutMode === "destroy") req.socket.destroy();
-    return; // "hang": keep the socket open and never answer (closed by close())
+    return;
   }
   reply(out.status, out.body as JsonObject, out.headers);
 }
