@@ -10,7 +10,8 @@ import { FaultConfigSchema } from "./faults";
 import { AdministratieSeedSchema, SeedError } from "./seed";
 import { mediaType, redirect, sendBytes, sendJson } from "../../shared/http";
 import { handleUi } from "./ui";
-import { UI_ROOT, href } from "./ui/layout";
+import { UI_ROOT } from "../../shared/ui-layout";
+import { href } from "./ui/layout";
 import type { JsonObject } from "./types";
 
 function parseBody(req: IncomingMessage, body: Buffer): unknown {

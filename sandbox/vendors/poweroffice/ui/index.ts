@@ -11,11 +11,10 @@ import type { SimulatorState } from "../simulator";
 import { contactSave, contactSetActive, contactShow, contactsList } from "./contacts";
 import { html } from "../../../shared/html";
 import { invoicePay, invoiceShow, invoicesList } from "./invoices";
-import { UI_ROOT, type UiContext, type UiResult } from "./layout";
+import { UI_ROOT, type UiResult } from "../../../shared/ui-layout";
+import type { UiContext } from "./layout";
 import { orderSend, orderShow, ordersList } from "./orders";
 import { productSetArchived, productsList } from "./products";
-
-export { UI_ROOT };
 
 type Route = [method: "GET" | "POST", pattern: RegExp, page: (c: UiContext, id: string) => UiResult];
 

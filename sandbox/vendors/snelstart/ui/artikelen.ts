@@ -6,22 +6,8 @@
 import type { ApiError, Entity, JsonObject } from "../types";
 import { applyForm, editForm, type FieldGroup } from "./form";
 import { html } from "../../../shared/html";
-import {
-  MAX_ROWS,
-  UI_ROOT,
-  actionButton,
-  countNote,
-  day,
-  errorSummary,
-  eur,
-  href,
-  layout,
-  notFoundPage,
-  refIdOf,
-  text,
-  type UiContext,
-  type UiResult,
-} from "./layout";
+import { UI_ROOT, actionButton, newestFirst, text, type UiResult } from "../../../shared/ui-layout";
+import { countNote, day, errorSummary, eur, href, layout, notFoundPage, refIdOf, type UiContext } from "./layout";
 import { apiWrite, reasons } from "./write";
 
 
@@ -62,7 +48,7 @@ export function artikelenList(c: UiContext): UiResult {
   const matches = adm.artikelen
     .all()
     .filter((a) => !zoek || a.artikelcode.toLowerCase().includes(zoek) || text(a.omschrijving).toLowerCase().includes(zoek));
-  const rows = matches.slice(-MAX_ROWS).reverse();
+  const { shown: rows } = newestFirst(matches);
   const groepen = adm.artikelomzetgroepen.all();
   const body = html`<p><a href="${href(adm, "/artikelen/nieuw")}">Nieuw artikel</a></p>
 <form method="get" action="${UI_ROOT}/artikelen">

@@ -10,23 +10,8 @@ import { RELATIESOORTEN, SCHEMA, createIncassomachtiging, trekIncassomachtigingI
 import type { ApiError, JsonObject, Relatie } from "../types";
 import { applyForm, editForm, enumOptions, type FieldGroup } from "./form";
 import { html, type Html } from "../../../shared/html";
-import {
-  MAX_ROWS,
-  UI_ROOT,
-  actionButton,
-  countNote,
-  day,
-  documentTable,
-  errorSummary,
-  eur,
-  href,
-  layout,
-  notFoundPage,
-  refIdOf,
-  text,
-  type UiContext,
-  type UiResult,
-} from "./layout";
+import { UI_ROOT, actionButton, newestFirst, text, type UiResult } from "../../../shared/ui-layout";
+import { countNote, day, documentTable, errorSummary, eur, href, layout, notFoundPage, refIdOf, type UiContext } from "./layout";
 import { apiWrite, domainCtx, reasons } from "./write";
 
 function adresFields(key: string): FieldGroup["fields"] {
@@ -107,7 +92,7 @@ export function relatiesList(c: UiContext): UiResult {
       (!soort || r.relatiesoort.includes(soort)) &&
       (!zoek || r.naam.toLowerCase().includes(zoek) || String(r.relatiecode) === zoek),
   );
-  const rows = matches.slice(-MAX_ROWS).reverse();
+  const { shown: rows } = newestFirst(matches);
   const body = html`<p><a href="${href(c.adm, "/relaties/nieuw")}">Nieuwe relatie</a></p>
 <form method="get" action="${UI_ROOT}/relaties">
 <input type="hidden" name="administratie" value="${c.adm.id}">
