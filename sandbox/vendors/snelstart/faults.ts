@@ -1,10 +1,12 @@
 /**
  * Fault injection: the shared seeded dice (sandbox/shared/faults.ts) with
  * SnelStart's knobs, the rate limit per administratie (a sliding one-minute
- * window), plus request statistics.
+ * window), plus request statistics (sandbox/shared/stats.ts and the
+ * refusals by the rate limit).
  */
 import { z } from "zod";
 import { FAULT_KNOBS, FaultDice, SlidingWindowLimiter } from "../../shared/faults";
+import { emptyRequestStats, type RequestStats } from "../../shared/stats";
 import { DEFAULT_FAULTS, type FaultConfig } from "./types";
 
 export const FaultConfigSchema = z
@@ -42,27 +44,10 @@ export class Faults extends FaultDice<FaultConfig> {
   }
 }
 
-export interface Stats {
-  total: number;
-  /** "GET /v2/relaties/{id}" → count (admin and token calls included under their paths) */
-  byRoute: Record<string, number>;
-  byStatus: Record<string, number>;
+export interface Stats extends RequestStats {
   refusedByRateLimit: number;
-  injectedTooManyRequests: number;
-  injectedErrors: number;
-  injectedTimeouts: number;
-  since: string;
 }
 
 export function emptyStats(now: Date): Stats {
-  return {
-    total: 0,
-    byRoute: {},
-    byStatus: {},
-    refusedByRateLimit: 0,
-    injectedTooManyRequests: 0,
-    injectedErrors: 0,
-    injectedTimeouts: 0,
-    since: now.toISOString(),
-  };
+  return { ...emptyRequestStats(now), refusedByRateLimit: 0 };
 }
