@@ -26,14 +26,19 @@ export function closeServer(server: Server): Promise<void> {
   });
 }
 
-export interface SimulatorServerOptions {
+/** Where a simulator listens, as its start options say. */
+export interface ListenOptions {
   /** 0 = any free port. */
   port: number;
-  host: string;
-  /** Prefix of the log lines, e.g. "snelstart-sim". */
-  name: string;
+  /** Default 127.0.0.1. */
+  host?: string;
   /** Log each request to stderr. */
   log?: boolean;
+}
+
+export interface SimulatorServerOptions {
+  /** Prefix of the log lines, e.g. "snelstart-sim". */
+  name: string;
   handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
   /** The vendor's JSON bodies for a request body over the limit (413) and an unhandled error (500); `path` is the request URL. */
   errorBodies: { tooLarge(path: string): unknown; internal(path: string): unknown };
@@ -46,7 +51,7 @@ export interface RunningServer {
 }
 
 /** Starts a vendor simulator's HTTP server: `handle` answers each request. */
-export async function startSimulatorServer(opts: SimulatorServerOptions): Promise<RunningServer> {
+export async function startSimulatorServer(where: ListenOptions, opts: SimulatorServerOptions): Promise<RunningServer> {
   const server = createServer((req, res) => {
     const started = Date.now();
     opts
@@ -62,11 +67,11 @@ export async function startSimulatorServer(opts: SimulatorServerOptions): Promis
         else res.destroy();
       })
       .finally(() => {
-        if (opts.log) console.error(`[${opts.name}] ${req.method} ${req.url} → ${res.statusCode} (${Date.now() - started} ms)`);
+        if (where.log) console.error(`[${opts.name}] ${req.method} ${req.url} → ${res.statusCode} (${Date.now() - started} ms)`);
       });
   });
   server.keepAliveTimeout = 5_000;
-  await listen(server, opts.port, opts.host);
+  await listen(server, where.port, where.host ?? "127.0.0.1");
   const addr = server.address() as AddressInfo;
   return { url: `http://${addr.address}:${addr.port}`, port: addr.port, close: () => closeServer(server) };
 }

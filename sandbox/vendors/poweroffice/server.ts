@@ -68,11 +68,8 @@ export async function startPowerOfficeSimulator(opts: PowerOfficeSimulatorOption
   });
   if (opts.faults) state.setFaults(opts.faults);
 
-  const server = await startSimulatorServer({
-    port: opts.port,
-    host: opts.host ?? "127.0.0.1",
+  const server = await startSimulatorServer(opts, {
     name: "poweroffice-sim",
-    log: opts.log,
     handle: (req, res) => handle(state, req, res),
     errorBodies: {
       tooLarge: (path) => problemBody(413, "The request body is too large.", path),
@@ -80,13 +77,11 @@ export async function startPowerOfficeSimulator(opts: PowerOfficeSimulatorOption
     },
   });
   return {
-    url: server.url,
-    port: server.port,
+    ...server,
     state,
     reset: (seed) => state.reset(seed),
     setFaults: (f) => state.setFaults(f),
     setSettings: (s) => state.setSettings(s),
-    close: server.close,
   };
 }
 

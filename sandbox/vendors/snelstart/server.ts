@@ -81,25 +81,19 @@ export async function startSnelStartSimulator(opts: SnelStartSimulatorOptions): 
   const state = new SimulatorState(spec, config, clock, opts.seed);
   if (opts.faults) state.setFaults(opts.faults);
 
-  const server = await startSimulatorServer({
-    port: opts.port,
-    host: opts.host ?? "127.0.0.1",
+  const server = await startSimulatorServer(opts, {
     name: "snelstart-sim",
-    log: opts.log,
     handle: (req, res) => handle(state, req, res),
     errorBodies: {
       tooLarge: () => ({ statusCode: 413, message: "Request body too large" }),
       internal: () => ({ statusCode: 500, message: "Interne fout in de simulator" }),
     },
   });
-
   return {
-    url: server.url,
-    port: server.port,
+    ...server,
     state,
     setFaults: (f) => state.setFaults(f),
     reset: (seed) => state.reset(seed),
-    close: server.close,
   };
 }
 
