@@ -4,11 +4,11 @@
  * an artikel's btw soort and grootboek (read-only in the API).
  */
 import type { ApiError, Entity, JsonObject } from "../types";
-import { applyForm, editForm, type FieldGroup } from "./form";
+import { editForm, type FieldGroup } from "./form";
 import { html } from "../../../shared/html";
 import { UI_ROOT, actionButton, newestFirst, text, type UiResult } from "../../../shared/ui-layout";
 import { countNote, day, errorSummary, eur, href, layout, notFoundPage, refIdOf, type UiContext } from "./layout";
-import { apiWrite, reasons } from "./write";
+import { recordWrites } from "./write";
 
 
 function omzetgroepLabel(g: Entity): string {
@@ -95,13 +95,6 @@ ${editForm({ id: "artikel", action: href(c.adm, "/artikelen"), groups: artikelGr
   return { status: errors.length ? 400 : 200, page: layout(c, "artikelen", "Nieuw artikel", body) };
 }
 
-export function artikelCreate(c: UiContext): UiResult {
-  const draft = applyForm({}, artikelGroups(c), c.form);
-  const r = apiWrite(c, "POST", "/v2/artikelen", draft);
-  if (!r.ok) return artikelNew(c, draft, reasons(r));
-  return { redirect: href(c.adm, `/artikelen/${String(r.value.id)}`, { melding: "aangemaakt" }) };
-}
-
 export function artikelShow(c: UiContext, id: string, refused?: { errors: ApiError[]; artikel?: JsonObject }): UiResult {
   const { adm } = c;
   const a = adm.artikelen.get(id);
@@ -152,27 +145,17 @@ ${orders.length === 0 ? html`<tr><td colspan="3">In geen enkele verkooporder.</t
   };
 }
 
-export function artikelSave(c: UiContext, id: string): UiResult {
-  const a = c.adm.artikelen.get(id);
-  if (!a) return notFoundPage(c, "artikelen", `Artikel ${id}`);
-  // a PUT replaces the artikel: start from what is stored so fields not on the form stay
-  const draft = applyForm(a, artikelGroups(c), c.form);
-  const out = apiWrite(c, "PUT", `/v2/artikelen/${a.id}`, draft);
-  if (!out.ok) return artikelShow(c, id, { errors: reasons(out), artikel: draft });
-  return { redirect: href(c.adm, `/artikelen/${a.id}`, { melding: "opgeslagen" }) };
-}
-
-export function artikelSetNonactief(c: UiContext, id: string): UiResult {
-  const a = c.adm.artikelen.get(id);
-  if (!a) return notFoundPage(c, "artikelen", `Artikel ${id}`);
-  const isNonActief = c.form.get("isNonActief") === "true";
-  const out = apiWrite(c, "PUT", `/v2/artikelen/${a.id}`, { ...structuredClone(a), isNonActief });
-  if (!out.ok) return artikelShow(c, id, { errors: reasons(out) });
-  return { redirect: href(c.adm, `/artikelen/${a.id}`, { melding: isNonActief ? "gedeactiveerd" : "geactiveerd" }) };
-}
-
-export function artikelDelete(c: UiContext, id: string): UiResult {
-  const out = apiWrite(c, "DELETE", `/v2/artikelen/${id}`);
-  if (!out.ok) return out.status === 404 ? notFoundPage(c, "artikelen", `Artikel ${id}`) : artikelShow(c, id, { errors: reasons(out) });
-  return { redirect: href(c.adm, "/artikelen", { melding: "verwijderd" }) };
-}
+export const {
+  create: artikelCreate,
+  save: artikelSave,
+  setNonactief: artikelSetNonactief,
+  remove: artikelDelete,
+} = recordWrites({
+  section: "artikelen",
+  label: "Artikel",
+  flag: "isNonActief",
+  find: (c, id) => c.adm.artikelen.get(id),
+  groups: artikelGroups,
+  newPage: artikelNew,
+  showPage: (c, id, errors, artikel) => artikelShow(c, id, { errors, artikel }),
+});
