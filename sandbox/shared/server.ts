@@ -39,7 +39,8 @@ export interface ListenOptions {
 export interface SimulatorServerOptions {
   /** Prefix of the log lines, e.g. "snelstart-sim". */
   name: string;
-  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /** Answers a request; `url` is the request's path and query, `method` its method in capitals. */
+  handle(req: IncomingMessage, res: ServerResponse, url: URL, method: string): Promise<void>;
   /** The vendor's JSON bodies for a request body over the limit (413) and an unhandled error (500); `path` is the request URL. */
   errorBodies: { tooLarge(path: string): unknown; internal(path: string): unknown };
 }
@@ -52,10 +53,12 @@ export interface RunningServer {
 
 /** Starts a vendor simulator's HTTP server: `handle` answers each request. */
 export async function startSimulatorServer(where: ListenOptions, opts: SimulatorServerOptions): Promise<RunningServer> {
+  // async, so that a request target that is no URL is answered 500 like any other error
+  const answer = async (req: IncomingMessage, res: ServerResponse) =>
+    opts.handle(req, res, new URL(req.url ?? "/", "http://localhost"), (req.method ?? "GET").toUpperCase());
   const server = createServer((req, res) => {
     const started = Date.now();
-    opts
-      .handle(req, res)
+    answer(req, res)
       .catch((err: unknown) => {
         const path = req.url ?? "/";
         if (err instanceof BodyTooLarge) {

@@ -70,7 +70,7 @@ export async function startPowerOfficeSimulator(opts: PowerOfficeSimulatorOption
 
   const server = await startSimulatorServer(opts, {
     name: "poweroffice-sim",
-    handle: (req, res) => handle(state, req, res),
+    handle: (req, res, url, method) => handle(state, req, res, url, method),
     errorBodies: {
       tooLarge: (path) => problemBody(413, "The request body is too large.", path),
       internal: (path) => problemBody(500, "Internal error in the simulator.", path),
@@ -85,9 +85,7 @@ export async function startPowerOfficeSimulator(opts: PowerOfficeSimulatorOption
   };
 }
 
-async function handle(state: SimulatorState, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const url = new URL(req.url ?? "/", "http://localhost");
-  const method = (req.method ?? "GET").toUpperCase();
+async function handle(state: SimulatorState, req: IncomingMessage, res: ServerResponse, url: URL, method: string): Promise<void> {
   const path = url.pathname;
 
   if (path === "/__admin" || path.startsWith("/__admin/")) {

@@ -83,7 +83,7 @@ export async function startSnelStartSimulator(opts: SnelStartSimulatorOptions): 
 
   const server = await startSimulatorServer(opts, {
     name: "snelstart-sim",
-    handle: (req, res) => handle(state, req, res),
+    handle: (req, res, url, method) => handle(state, req, res, url, method),
     errorBodies: {
       tooLarge: () => ({ statusCode: 413, message: "Request body too large" }),
       internal: () => ({ statusCode: 500, message: "Interne fout in de simulator" }),
@@ -97,9 +97,7 @@ export async function startSnelStartSimulator(opts: SnelStartSimulatorOptions): 
   };
 }
 
-async function handle(state: SimulatorState, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const url = new URL(req.url ?? "/", "http://localhost");
-  const method = (req.method ?? "GET").toUpperCase();
+async function handle(state: SimulatorState, req: IncomingMessage, res: ServerResponse, url: URL, method: string): Promise<void> {
   const path = url.pathname;
 
   if (path === "/__admin" || path.startsWith("/__admin/")) {
