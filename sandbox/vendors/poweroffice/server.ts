@@ -13,6 +13,7 @@ import { SERVED_OPERATIONS } from "./api";
 import { handleAdmin } from "./admin";
 import { header, mediaType, queryRecord, readBody, sendBytes, sendJson, sleep } from "../../shared/http";
 import type { FaultKnobs } from "../../shared/faults";
+import { checkSubscriptionKey, rateLimitExceeded } from "../../shared/apim";
 import { startSimulatorServer } from "../../shared/server";
 import { runOperation } from "./operation";
 import { problemBody } from "./problem";
@@ -52,11 +53,6 @@ export interface PowerOfficeSimulator {
   setSettings(settings: Partial<Settings>): Settings;
   state: SimulatorState;
 }
-
-const APIM_MISSING_KEY =
-  "Access denied due to missing subscription key. Make sure to include subscription key when making requests to an API.";
-const APIM_INVALID_KEY =
-  "Access denied due to invalid subscription key. Make sure to provide a valid key for an active subscription.";
 
 export async function startPowerOfficeSimulator(opts: PowerOfficeSimulatorOptions): Promise<PowerOfficeSimulator> {
   const spec = await loadSpec(SERVED_OPERATIONS);
@@ -101,25 +97,17 @@ async function handle(state: SimulatorState, req: IncomingMessage, res: ServerRe
   sendJson(res, 404, problemBody(404, `No resource at ${path}. The API is below /v2 (or /Demo/v2).`, path));
 }
 
-/** The subscription key of a call: the header, or APIM's `subscription-key` query parameter. */
-function subscriptionKey(req: IncomingMessage, url: URL): string | undefined {
-  return header(req, "ocp-apim-subscription-key") ?? url.searchParams.get("subscription-key") ?? undefined;
-}
-
 /**
  * API Management in front of everything: the subscription key and the rate
  * limit. Returns the key, or answers the refusal and returns undefined.
  */
 function gateway(state: SimulatorState, req: IncomingMessage, url: URL, reply: (status: number, body: unknown, headers?: Record<string, string>) => void): string | undefined {
-  const key = subscriptionKey(req, url);
-  if (!key) {
-    reply(401, { statusCode: 401, message: APIM_MISSING_KEY });
+  const apim = checkSubscriptionKey(req, url, state.subscriptionKeys);
+  if ("refusal" in apim) {
+    reply(401, apim.refusal);
     return undefined;
   }
-  if (!state.subscriptionKeys.includes(key)) {
-    reply(401, { statusCode: 401, message: APIM_INVALID_KEY });
-    return undefined;
-  }
+  const { key } = apim;
   const wait = state.rateLimiter.take(key, state.settings.rateLimitPerSecond);
   if (wait !== undefined) {
     state.stats.refusedByRateLimit[key] = (state.stats.refusedByRateLimit[key] ?? 0) + 1;
@@ -133,7 +121,7 @@ function gateway(state: SimulatorState, req: IncomingMessage, url: URL, reply: (
 function tooManyRequests(state: SimulatorState, reply: (status: number, body: unknown, headers?: Record<string, string>) => void, seconds: number): void {
   reply(
     429,
-    { statusCode: "429", message: `Rate limit is exceeded. Try again in ${seconds} seconds.` },
+    { statusCode: "429", message: rateLimitExceeded(seconds) },
     state.settings.retryAfterHeader ? { "retry-after": String(seconds) } : {},
   );
 }

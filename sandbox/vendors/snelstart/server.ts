@@ -13,6 +13,7 @@ import { handleAdmin } from "./admin";
 import { loadSpec, matchOperation, pathExists } from "./spec";
 import { runOperation } from "./operation";
 import { header, mediaType, queryRecord, readBody, sendJson, sleep } from "../../shared/http";
+import { checkSubscriptionKey, rateLimitExceeded } from "../../shared/apim";
 import { startSimulatorServer } from "../../shared/server";
 import { SimulatorState, type SimulatorConfig } from "./simulator";
 import type { SeedFile } from "./seed";
@@ -58,11 +59,6 @@ export interface SnelStartSimulator {
   reset(seed?: SeedFile): void;
   state: SimulatorState;
 }
-
-const APIM_MISSING_KEY =
-  "Access denied due to missing subscription key. Make sure to include subscription key when making requests to an API.";
-const APIM_INVALID_KEY =
-  "Access denied due to invalid subscription key. Make sure to provide a valid key for an active subscription.";
 
 export async function startSnelStartSimulator(opts: SnelStartSimulatorOptions): Promise<SnelStartSimulator> {
   const spec = await loadSpec({ lenientDateTime: opts.lenientDateTime });
@@ -160,9 +156,9 @@ async function apiEndpoint(
   };
 
   // 1. API Management: subscription key
-  const key = header(req, "ocp-apim-subscription-key") ?? url.searchParams.get("subscription-key") ?? undefined;
-  if (!key) return reply(401, { statusCode: 401, message: APIM_MISSING_KEY });
-  if (key !== config.subscriptionKey) return reply(401, { statusCode: 401, message: APIM_INVALID_KEY });
+  const apim = checkSubscriptionKey(req, url, [config.subscriptionKey]);
+  if ("refusal" in apim) return reply(401, apim.refusal);
+  const { key } = apim;
 
   const auth = header(req, "authorization");
   const bearer = auth && /^bearer\s+/i.test(auth) ? auth.replace(/^bearer\s+/i, "").trim() : undefined;
@@ -174,7 +170,7 @@ async function apiEndpoint(
     state.stats.refusedByRateLimit++;
     return reply(
       429,
-      { statusCode: 429, message: `Rate limit is exceeded. Try again in ${retryAfter} seconds.` },
+      { statusCode: 429, message: rateLimitExceeded(retryAfter) },
       { "retry-after": String(retryAfter) },
     );
   }
@@ -184,7 +180,7 @@ async function apiEndpoint(
     const s = faults.config.retryAfterSeconds;
     return reply(
       429,
-      { statusCode: 429, message: `Rate limit is exceeded. Try again in ${s} seconds.` },
+      { statusCode: 429, message: rateLimitExceeded(s) },
       { "retry-after": String(s) },
     );
   }
