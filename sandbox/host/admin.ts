@@ -2,7 +2,8 @@
 
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { badRequest, HttpError, notFound } from "./errors";
-import { parseJson, readBody, sendJson } from "./http";
+import { sendJson } from "../shared/http";
+import { parseJson, readBody } from "./http";
 import { CUSTOMER_SETS, SETS } from "./schema";
 import { consentRefusal, decide, validateAuthorizationRequest } from "./oauth";
 import { DEFAULT_CONFIG, type HostConfig, type HostState } from "./state";

@@ -2,7 +2,8 @@
 
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { badRequest, HttpError, notFound } from "./errors";
-import { parseJson, readBody, sendJson, sleep } from "./http";
+import { sendJson, sleep } from "../shared/http";
+import { parseJson, readBody } from "./http";
 import { CURRENT_EMPLOYEE, currentEmployee } from "./odata/functions";
 import { parseOptions, type QueryOptions } from "./odata/query";
 import { activityPdf } from "./pdf";

@@ -1,16 +1,15 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { BodyTooLarge, readBody as readBodyBytes, sendHtml as sendHtmlAnswer, sendJson } from "../shared/http";
 import { HttpError } from "./errors";
 
+/** The body as text; over `limit` bytes a 413 PayloadTooLarge. */
 export async function readBody(req: IncomingMessage, limit = 200 * 1024 * 1024): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of req) {
-    const b = c as Buffer;
-    size += b.length;
-    if (size > limit) throw new HttpError(413, "PayloadTooLarge", "Body too large");
-    chunks.push(b);
+  try {
+    return (await readBodyBytes(req, limit)).toString("utf8");
+  } catch (e) {
+    if (e instanceof BodyTooLarge) throw new HttpError(413, "PayloadTooLarge", "Body too large");
+    throw e;
   }
-  return Buffer.concat(chunks).toString("utf8");
 }
 
 export function parseJson(raw: string): unknown {
@@ -22,28 +21,13 @@ export function parseJson(raw: string): unknown {
   }
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-  const s = JSON.stringify(body);
-  res.writeHead(status, {
-    "content-type": "application/json; charset=utf-8",
-    "content-length": Buffer.byteLength(s),
-    ...headers,
-  });
-  res.end(s);
-}
-
 export function sendError(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}) {
   sendJson(res, status, { error: { code, message } }, headers);
 }
 
+/** A page of the CRM; the browser keeps no copy. */
 export function sendHtml(res: ServerResponse, status: number, html: string, headers: Record<string, string> = {}) {
-  res.writeHead(status, {
-    "content-type": "text/html; charset=utf-8",
-    "content-length": Buffer.byteLength(html),
-    "cache-control": "no-store",
-    ...headers,
-  });
-  res.end(html);
+  sendHtmlAnswer(res, status, html, { "cache-control": "no-store", ...headers });
 }
 
 export function redirect(res: ServerResponse, location: string, headers: Record<string, string | string[]> = {}) {
@@ -60,5 +44,3 @@ export function parseCookies(req: IncomingMessage): Record<string, string> {
   }
   return out;
 }
-
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

@@ -1,4 +1,5 @@
 // CLI: npx tsx sandbox/host/main.ts
+import { closeOnSignals } from "../shared/server";
 import { startHostSandbox } from "./server";
 
 const env = process.env;
@@ -15,9 +16,4 @@ const host = await startHostSandbox({
 const tenants = [...host.state.store.tenants.values()].map((t) => `${t.name} (${t.id})`).join(", ");
 console.log(`[sandbox-host] Sandbox CRM on ${host.publicUrl} (app ${host.state.appUrl}); tenants: ${tenants}`);
 
-const stop = async () => {
-  await host.close();
-  process.exit(0);
-};
-process.on("SIGINT", () => void stop());
-process.on("SIGTERM", () => void stop());
+closeOnSignals(host.close);

@@ -4,7 +4,8 @@
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { HttpError } from "./errors";
-import { parseJson, readBody, redirect, sendHtml, sendJson } from "./http";
+import { sendJson } from "../shared/http";
+import { parseJson, readBody, redirect, sendHtml } from "./http";
 import type { Grant, HostState, TokenResponse } from "./state";
 import type { Tenant, User } from "./store";
 import { consentPage, invalidRequestPage, notActivatedPage } from "./ui/consent";

@@ -5,6 +5,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { handleAdmin } from "./admin";
 import { handleOData, handleWebhooksApi } from "./api";
+import { escapeHtml } from "../shared/html";
+import { closeServer, listen } from "../shared/server";
 import { HttpError } from "./errors";
 import { sendError, sendHtml } from "./http";
 import { handleAuthorize, handleDecision, handleToken } from "./oauth";
@@ -57,22 +59,9 @@ async function route(state: HostState, req: IncomingMessage, res: ServerResponse
     sendHtml(
       res,
       status,
-      `<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Fout · Sandbox CRM</title></head><body><h1>Sandbox CRM</h1><div role="alert">${message
-        .replace(/&/g, "&amp;")
-        .replace(/</g, "&lt;")}</div><p><a href="/marketplace">Terug</a></p></body></html>`,
+      `<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Fout · Sandbox CRM</title></head><body><h1>Sandbox CRM</h1><div role="alert">${escapeHtml(message)}</div><p><a href="/marketplace">Terug</a></p></body></html>`,
     );
   }
-}
-
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onError = (e: Error) => reject(e);
-    server.once("error", onError);
-    server.listen(port, host, () => {
-      server.off("error", onError);
-      resolve();
-    });
-  });
 }
 
 export async function startHostSandbox(opts: HostOptions = {}): Promise<HostSandbox> {
@@ -100,15 +89,7 @@ export async function startHostSandbox(opts: HostOptions = {}): Promise<HostSand
     waitForWebhooks: (timeoutMs) => state.webhooks.idle(timeoutMs),
     close: async () => {
       state.webhooks.reset();
-      await Promise.all(
-        servers.map(
-          (s) =>
-            new Promise<void>((resolve) => {
-              s.close(() => resolve());
-              s.closeAllConnections();
-            }),
-        ),
-      );
+      await Promise.all(servers.map(closeServer));
     },
   };
 }

@@ -1,22 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { HostSandbox } from "../../sandbox/host/server";
-import { api, CLIENT, install, startHost, T1, T2, token } from "./helpers";
+import { describe, expect, it } from "vitest";
+import { A, api, CLIENT, host, install, T1, T2, token, useInstalledHost } from "./helpers";
 
-let host: HostSandbox;
-let A: ReturnType<typeof api>;
-
-beforeAll(async () => {
-  host = await startHost();
-});
-afterAll(async () => {
-  await host.close();
-});
-beforeEach(async () => {
-  await fetch(`${host.url}/__admin/reset`, { method: "POST" });
-  await fetch(`${host.url}/__admin/config`, { method: "POST", body: JSON.stringify({ reset: true }) });
-  await install(host);
-  A = api(host, await token(host));
-});
+useInstalledHost();
 
 describe("token flow", () => {
   const form = (extra: Record<string, string>) =>

@@ -6,9 +6,8 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { HostSandbox } from "../../sandbox/host/server";
-import { api, install, startHost, T1, token } from "./helpers";
+import { describe, expect, it } from "vitest";
+import { A, host, T1, useInstalledHost } from "./helpers";
 
 const FACTS_PATH = path.resolve(__dirname, "../../../shared/vendor-api/FACTS.md");
 
@@ -46,20 +45,7 @@ const VAN_DIJK = "5cbd5864-6a67-5308-8796-a4f6016f53f6";
 const INVOICE_SENT = "e40e923a-6483-5b2c-8fd4-b8647cc22449";
 const SALES_ORDER = "32f34b76-3096-5e33-9c47-d183e244736d";
 
-let host: HostSandbox;
-let A: ReturnType<typeof api>;
-
-beforeAll(async () => {
-  host = await startHost();
-});
-afterAll(async () => {
-  await host.close();
-});
-beforeEach(async () => {
-  await fetch(`${host.url}/__admin/reset`, { method: "POST" });
-  await install(host);
-  A = api(host, await token(host));
-});
+useInstalledHost();
 
 const ok = async <T = any>(r: Promise<{ status: number; json: T }>, status = 200): Promise<T> => {
   const res = await r;

@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import { startHostSandbox, type HostOptions, type HostSandbox } from "../../sandbox/host/server";
 
 export const T1 = "7ad63a7b-6a76-57a8-a6c4-46099c1d4411"; // Sandbox BV
@@ -48,6 +49,29 @@ export function api(host: HostSandbox, tok: string) {
     put: (p: string, b: unknown) => call("PUT", p, b),
     del: (p: string) => call("DELETE", p),
   };
+}
+
+/** Set by `useInstalledHost` (live bindings: import them, read them in tests and hooks). */
+export let host: HostSandbox;
+export let A: ReturnType<typeof api>;
+
+/**
+ * One sandbox CRM for the test file (`host`); before each test it is back to
+ * its seed and default config with the app installed on T1, and `A` is an
+ * OData client with a fresh token.
+ */
+export function useInstalledHost(): void {
+  beforeAll(async () => {
+    host = await startHost();
+  });
+  afterAll(async () => {
+    await host.close();
+  });
+  beforeEach(async () => {
+    await fetch(`${host.url}/__admin/reset`, { method: "POST" });
+    await install(host);
+    A = api(host, await token(host));
+  });
 }
 
 export interface Received {

@@ -1,18 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { PowerOfficeSimulator } from "../../sandbox/vendors/poweroffice/server";
-import { api, startSim, tokenFor, type Api, type Row } from "./helpers";
+import { describe, expect, it } from "vitest";
+import { c, useSimulator, type Row } from "./helpers";
 
-let sim: PowerOfficeSimulator;
-let c: Api;
-
-beforeAll(async () => {
-  sim = await startSim();
-});
-afterAll(() => sim.close());
-beforeEach(async () => {
-  sim.reset();
-  c = api(sim, await tokenFor(sim));
-});
+useSimulator();
 
 async function byNumber(path: "/Customers" | "/Suppliers", no: number): Promise<Row> {
   const param = path === "/Customers" ? "customerNos" : "supplierNos";

@@ -1,20 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { PowerOfficeSimulator } from "../../sandbox/vendors/poweroffice/server";
-import { admin, api, CLIENTS, startSim, SUBSCRIPTION_KEY, tokenFor, type Api, type Row } from "./helpers";
+import { describe, expect, it } from "vitest";
+import { admin, api, c, CLIENTS, sim, SUBSCRIPTION_KEY, token, tokenFor, useSimulator, type Row } from "./helpers";
 
-let sim: PowerOfficeSimulator;
-let c: Api;
-let token: string;
-
-beforeAll(async () => {
-  sim = await startSim();
-});
-afterAll(() => sim.close());
-beforeEach(async () => {
-  sim.reset();
-  token = await tokenFor(sim);
-  c = api(sim, token);
-});
+useSimulator();
 
 async function statuses(n: number): Promise<number[]> {
   const out: number[] = [];

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import {
   startPowerOfficeSimulator,
   type PowerOfficeSimulator,
@@ -76,6 +77,27 @@ export function api(sim: PowerOfficeSimulator, token: string, opts: { subscripti
       return (await res.json()) as T;
     },
   };
+}
+
+/** Set by `useSimulator` (live bindings: import them, read them in tests and hooks). */
+export let sim: PowerOfficeSimulator;
+export let token: string;
+export let c: Api;
+
+/**
+ * One simulator for the test file (`sim`), reset before each test, and `c`,
+ * an API client of Nordlys with a fresh `token` for each test.
+ */
+export function useSimulator(opts: Partial<PowerOfficeSimulatorOptions> = {}): void {
+  beforeAll(async () => {
+    sim = await startSim(opts);
+  });
+  afterAll(() => sim.close());
+  beforeEach(async () => {
+    sim.reset();
+    token = await tokenFor(sim);
+    c = api(sim, token);
+  });
 }
 
 export async function admin(sim: PowerOfficeSimulator, path: string, body?: unknown): Promise<Response> {

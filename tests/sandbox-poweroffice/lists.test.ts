@@ -1,19 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { PowerOfficeSimulator } from "../../sandbox/vendors/poweroffice/server";
-import { api, startSim, tokenFor, type Api, type Row } from "./helpers";
+import { describe, expect, it } from "vitest";
+import { c, sim, useSimulator, type Row } from "./helpers";
 
-let sim: PowerOfficeSimulator;
-let c: Api;
 let now = Date.parse("2024-06-03T10:00:00Z");
 
-beforeAll(async () => {
-  sim = await startSim({ clock: () => new Date(now) });
-});
-afterAll(() => sim.close());
-beforeEach(async () => {
-  sim.reset();
-  c = api(sim, await tokenFor(sim));
-});
+useSimulator({ clock: () => new Date(now) });
 
 const numbers = (rows: Row[]) => rows.map((r) => r.Number);
 

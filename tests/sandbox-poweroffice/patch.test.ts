@@ -1,18 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { PowerOfficeSimulator } from "../../sandbox/vendors/poweroffice/server";
-import { api, startSim, tokenFor, type Api, type Row } from "./helpers";
+import { beforeEach, describe, expect, it } from "vitest";
+import { c, useSimulator, type Row } from "./helpers";
 
-let sim: PowerOfficeSimulator;
-let c: Api;
 let solsiden: Row;
 
-beforeAll(async () => {
-  sim = await startSim();
-});
-afterAll(() => sim.close());
+useSimulator();
 beforeEach(async () => {
-  sim.reset();
-  c = api(sim, await tokenFor(sim));
   solsiden = (await c.json<Row[]>(c.get("/Customers?customerNos=10002")))[0]!;
 });
 

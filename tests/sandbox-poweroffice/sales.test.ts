@@ -1,18 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { PowerOfficeSimulator } from "../../sandbox/vendors/poweroffice/server";
-import { admin, api, startSim, tokenFor, type Api, type Row } from "./helpers";
+import { describe, expect, it } from "vitest";
+import { admin, c, sim, useSimulator, type Row } from "./helpers";
 
-let sim: PowerOfficeSimulator;
-let c: Api;
-
-beforeAll(async () => {
-  sim = await startSim({ clock: () => new Date("2024-06-03T10:00:00Z") });
-});
-afterAll(() => sim.close());
-beforeEach(async () => {
-  sim.reset();
-  c = api(sim, await tokenFor(sim));
-});
+useSimulator({ clock: () => new Date("2024-06-03T10:00:00Z") });
 
 type Problem = { Detail: string; Errors?: Record<string, string[]> };
 

@@ -1,18 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { PowerOfficeSimulator } from "../../sandbox/vendors/poweroffice/server";
-import { api, CLIENTS, formAction, postForm, startSim, tokenFor, uiPage, type Api, type Row } from "./helpers";
+import { describe, expect, it } from "vitest";
+import { c, CLIENTS, formAction, postForm, sim, uiPage, useSimulator, type Row } from "./helpers";
 
-let sim: PowerOfficeSimulator;
-let c: Api;
-
-beforeAll(async () => {
-  sim = await startSim();
-});
-afterAll(() => sim.close());
-beforeEach(async () => {
-  sim.reset();
-  c = api(sim, await tokenFor(sim));
-});
+useSimulator();
 
 /** The seeded open invoice of Solsiden Kafé (invoice 3, 5 937,50). */
 async function solsidenInvoice(): Promise<Row> {

@@ -1,18 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { PowerOfficeSimulator } from "../../sandbox/vendors/poweroffice/server";
-import { api, startSim, tokenFor, type Api } from "./helpers";
+import { describe, expect, it } from "vitest";
+import { api, c, sim, tokenFor, useSimulator } from "./helpers";
 
-let sim: PowerOfficeSimulator;
-let c: Api;
-
-beforeAll(async () => {
-  sim = await startSim();
-});
-afterAll(() => sim.close());
-beforeEach(async () => {
-  sim.reset();
-  c = api(sim, await tokenFor(sim));
-});
+useSimulator();
 
 type Problem = { Type: string; Title: string; Status: number; Detail: string; Instance: string; Errors?: Record<string, string[]> };
 

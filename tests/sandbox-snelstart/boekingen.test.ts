@@ -1,18 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { SnelStartSimulator } from "../../sandbox/vendors/snelstart/server";
-import { IDS, INKAART, admin, client, grootboekId, startSim, tokenFor, type Client, type Row } from "./helpers";
+import { beforeEach, describe, expect, it } from "vitest";
+import { IDS, INKAART, admin, c, grootboekId, sim, useSimulator, type Row } from "./helpers";
 
-let sim: SnelStartSimulator;
-let c: Client;
 let omzetHoog: string;
 
-beforeAll(async () => {
-  sim = await startSim();
-});
-afterAll(() => sim.close());
+useSimulator();
 beforeEach(async () => {
-  sim.reset();
-  c = client(sim, await tokenFor(sim));
   omzetHoog = await grootboekId(c, 8000);
 });
 

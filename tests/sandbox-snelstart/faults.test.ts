@@ -1,19 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { SnelStartSimulator } from "../../sandbox/vendors/snelstart/server";
-import { INKAART, admin, client, startSim, tokenFor, type Client } from "./helpers";
+import { describe, expect, it } from "vitest";
+import { INKAART, admin, c, client, sim, tokenFor, useSimulator } from "./helpers";
 
-let sim: SnelStartSimulator;
-let c: Client;
 let now = Date.parse("2024-06-01T12:00:00Z");
 
-beforeAll(async () => {
-  sim = await startSim({ clock: () => new Date(now) });
-});
-afterAll(() => sim.close());
-beforeEach(async () => {
-  sim.reset();
-  c = client(sim, await tokenFor(sim));
-});
+useSimulator({ clock: () => new Date(now) });
 
 async function statuses(n: number, path = "/companyInfo"): Promise<number[]> {
   const out: number[] = [];

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import {
   startSnelStartSimulator,
   type SnelStartSimulator,
@@ -82,6 +83,25 @@ export function client(sim: SnelStartSimulator, token: string): Client {
     del: (p) => call("DELETE", p),
     json: async <T>(r: Response | Promise<Response>) => (await (await r).json()) as T,
   };
+}
+
+/** Set by `useSimulator` (live bindings: import them, read them in tests and hooks). */
+export let sim: SnelStartSimulator;
+export let c: Client;
+
+/**
+ * One simulator for the test file (`sim`), reset before each test, and `c`,
+ * an API client of InKaart with a fresh token for each test.
+ */
+export function useSimulator(opts: Partial<SnelStartSimulatorOptions> = {}): void {
+  beforeAll(async () => {
+    sim = await startSim(opts);
+  });
+  afterAll(() => sim.close());
+  beforeEach(async () => {
+    sim.reset();
+    c = client(sim, await tokenFor(sim));
+  });
 }
 
 export async function admin(sim: SnelStartSimulator, path: string, body?: unknown, method = body === undefined ? "GET" : "POST") {

@@ -1,19 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { SnelStartSimulator } from "../../sandbox/vendors/snelstart/server";
+import { describe, expect, it } from "vitest";
 import { saveRelatie } from "../../sandbox/vendors/snelstart/domain";
-import { IDS, INKAART, client, startSim, tokenFor, type Client, type Row } from "./helpers";
+import { IDS, INKAART, c, client, sim, startSim, tokenFor, useSimulator, type Row } from "./helpers";
 
-let sim: SnelStartSimulator;
-let c: Client;
-
-beforeAll(async () => {
-  sim = await startSim();
-});
-afterAll(() => sim.close());
-beforeEach(async () => {
-  sim.reset();
-  c = client(sim, await tokenFor(sim));
-});
+useSimulator();
 
 type ApiError = { kenmerk: string; message: string; errorCode: string };
 type Relatie = Row & { relatiecode: number; naam: string; nonactief: boolean; relatiesoort: string[]; uri: string };

@@ -1,18 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { SnelStartSimulator } from "../../sandbox/vendors/snelstart/server";
-import { IDS, client, formOn, grootboekId, postForm, startSim, tokenFor, uiPage, type Client, type Row } from "./helpers";
+import { describe, expect, it } from "vitest";
+import { IDS, c, formOn, grootboekId, postForm, sim, uiPage, useSimulator, type Row } from "./helpers";
 
-let sim: SnelStartSimulator;
-let c: Client;
-
-beforeAll(async () => {
-  sim = await startSim();
-});
-afterAll(() => sim.close());
-beforeEach(async () => {
-  sim.reset();
-  c = client(sim, await tokenFor(sim));
-});
+useSimulator();
 
 type Factuur = Row & { factuurnummer: string; openstaandSaldo: number; verkoopBoeking: { id: string } };
 

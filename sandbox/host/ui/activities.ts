@@ -4,7 +4,8 @@ import { redirect, sendHtml } from "../http";
 import { CUSTOMER_SETS, SETS } from "../schema";
 import type { Rec, Tenant } from "../store";
 import { bool, num, ref, str } from "./forms";
-import { actionForm, button, checkbox, esc, fmtMoney, input, page, select, withQuery, yesNo, type UiCtx } from "./layout";
+import { escapeHtml as esc } from "../../shared/html";
+import { actionForm, button, checkbox, fmtMoney, input, page, select, withQuery, yesNo, type UiCtx } from "./layout";
 
 export type ActKind = "invoices" | "sales-orders";
 

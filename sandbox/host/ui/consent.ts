@@ -2,7 +2,8 @@
 // They stand apart from the CRM's chrome (no navigation): Tribe's consent is on its auth server.
 
 import type { Tenant, User } from "../store";
-import { CSS, esc } from "./layout";
+import { escapeHtml as esc } from "../../shared/html";
+import { CSS } from "./layout";
 
 /** What each scope means to the user (Tribe's own wording: NOT FOUND). */
 const SCOPE_TEXT: Record<string, string> = {

@@ -1,6 +1,7 @@
 // Server-rendered chrome of the sandbox CRM: top bar, left navigation, helpers.
 
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { escapeHtml as esc } from "../../shared/html";
 import type { HostState } from "../state";
 import type { Tenant, User } from "../store";
 
@@ -13,15 +14,6 @@ export interface UiCtx {
   res: ServerResponse;
   url: URL;
   form?: URLSearchParams;
-}
-
-export function esc(v: unknown): string {
-  return (v == null ? "" : String(v))
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, "&#39;");
 }
 
 export function attrs(a: Record<string, string | number | boolean | null | undefined>): string {

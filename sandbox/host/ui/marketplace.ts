@@ -2,7 +2,8 @@
 
 import { redirect, sendHtml } from "../http";
 import type { Manifest } from "../state";
-import { actionForm, esc, page, withQuery, type UiCtx } from "./layout";
+import { escapeHtml as esc } from "../../shared/html";
+import { actionForm, page, withQuery, type UiCtx } from "./layout";
 
 type Listing = Manifest["listings"][number];
 

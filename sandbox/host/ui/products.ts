@@ -3,7 +3,8 @@
 import { redirect, sendHtml } from "../http";
 import type { Rec } from "../store";
 import { bool, diff, num, ref, str } from "./forms";
-import { actionForm, button, checkbox, esc, fmtMoney, input, page, select, withQuery, type UiCtx } from "./layout";
+import { escapeHtml as esc } from "../../shared/html";
+import { actionForm, button, checkbox, fmtMoney, input, page, select, withQuery, type UiCtx } from "./layout";
 
 export function datastoreOptions(ctx: UiCtx, set: string, empty = true) {
   const rows = [...ctx.state.store.table(ctx.tenant, set).rows.values()];

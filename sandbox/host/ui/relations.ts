@@ -6,7 +6,8 @@ import { HttpError } from "../errors";
 import { redirect, sendHtml } from "../http";
 import type { Rec } from "../store";
 import { bool, diff, num, str } from "./forms";
-import { actionForm, button, checkbox, esc, input, page, select, withQuery, type UiCtx } from "./layout";
+import { escapeHtml as esc } from "../../shared/html";
+import { actionForm, button, checkbox, input, page, select, withQuery, type UiCtx } from "./layout";
 
 export type RelKind = "organizations" | "persons";
 

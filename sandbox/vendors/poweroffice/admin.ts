@@ -7,13 +7,14 @@ import { z } from "zod";
 import type { Ctx } from "./dto";
 import { FaultConfigSchema } from "./faults";
 import { generate, GenerateSchema } from "./generate";
-import { mediaType, redirect, sendBytes, sendJson } from "./http";
+import { mediaType, redirect, sendBytes, sendJson } from "../../shared/http";
 import { Refusal } from "./problem";
 import { invoiceOut, registerPayment, sendSalesOrder } from "./sales";
 import { ClientSeedSchema, SeedError, type SeedFile } from "./seed";
 import { ConflictError, SettingsSchema, type SimulatorState } from "./simulator";
 import type { Client } from "./store";
-import { handleUi, UI_ROOT } from "./ui";
+import { UI_ROOT } from "../../shared/ui-layout";
+import { handleUi } from "./ui";
 
 const PaymentSchema = z.object({ Amount: z.number().positive().optional() }).strict();
 const SendSchema = z.object({ VoucherDate: z.iso.date().optional() }).strict();

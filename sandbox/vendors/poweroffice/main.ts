@@ -12,6 +12,7 @@
  *   POWEROFFICE_SIM_PAGING_HEADERS     "x-pagination" adds an X-Pagination header to lists
  *   POWEROFFICE_SIM_LOG                "1" logs every request
  */
+import { closeOnSignals } from "../../shared/server";
 import { startPowerOfficeSimulator } from "./server";
 import { DEFAULT_SEED_PATH } from "./simulator";
 import type { Settings } from "./types";
@@ -70,11 +71,4 @@ for (const c of state.clients.values())
     }`,
   );
 
-const stop = () => {
-  sim.close().then(
-    () => process.exit(0),
-    () => process.exit(1),
-  );
-};
-process.on("SIGINT", stop);
-process.on("SIGTERM", stop);
+closeOnSignals(sim.close);

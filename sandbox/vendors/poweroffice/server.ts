@@ -8,11 +8,13 @@
  *
  * See README.md in this folder.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { SERVED_OPERATIONS } from "./api";
 import { handleAdmin } from "./admin";
-import { BodyTooLarge, header, mediaType, queryRecord, readBody, sendBytes, sendJson, sleep } from "./http";
+import { header, mediaType, queryRecord, readBody, sendBytes, sendJson, sleep } from "../../shared/http";
+import type { FaultKnobs } from "../../shared/faults";
+import { checkSubscriptionKey, rateLimitExceeded } from "../../shared/apim";
+import { startSimulatorServer } from "../../shared/server";
 import { runOperation } from "./operation";
 import { problemBody } from "./problem";
 import type { UploadedFile } from "./sales";
@@ -20,7 +22,7 @@ import type { SeedFile } from "./seed";
 import { loadSpec } from "./spec";
 import { SettingsSchema, SimulatorState } from "./simulator";
 import type { Clock } from "./store";
-import { DEFAULT_SETTINGS, type ApiResponse, type Environment, type FaultConfig, type Settings } from "./types";
+import { DEFAULT_SETTINGS, type ApiResponse, type Environment, type Settings } from "./types";
 
 export interface PowerOfficeSimulatorOptions {
   /** 0 = any free port. */
@@ -35,7 +37,7 @@ export interface PowerOfficeSimulatorOptions {
   applicationKey?: string;
   subscriptionKeys?: string[];
   /** Initial faults. */
-  faults?: Partial<FaultConfig>;
+  faults?: Partial<FaultKnobs>;
   /** Time source (tests). */
   clock?: Clock;
   /** Log each request to stderr. */
@@ -47,15 +49,10 @@ export interface PowerOfficeSimulator {
   port: number;
   close(): Promise<void>;
   reset(seed?: SeedFile): void;
-  setFaults(faults: Partial<FaultConfig>): FaultConfig;
+  setFaults(faults: Partial<FaultKnobs>): FaultKnobs;
   setSettings(settings: Partial<Settings>): Settings;
   state: SimulatorState;
 }
-
-const APIM_MISSING_KEY =
-  "Access denied due to missing subscription key. Make sure to include subscription key when making requests to an API.";
-const APIM_INVALID_KEY =
-  "Access denied due to invalid subscription key. Make sure to provide a valid key for an active subscription.";
 
 export async function startPowerOfficeSimulator(opts: PowerOfficeSimulatorOptions): Promise<PowerOfficeSimulator> {
   const spec = await loadSpec(SERVED_OPERATIONS);
@@ -67,51 +64,24 @@ export async function startPowerOfficeSimulator(opts: PowerOfficeSimulatorOption
   });
   if (opts.faults) state.setFaults(opts.faults);
 
-  const server = createServer((req, res) => {
-    const started = Date.now();
-    handle(state, req, res)
-      .catch((err: unknown) => {
-        const path = req.url ?? "/";
-        if (err instanceof BodyTooLarge) {
-          if (!res.headersSent) sendJson(res, 413, problemBody(413, "The request body is too large.", path));
-          return;
-        }
-        console.error("[poweroffice-sim] unhandled error", err);
-        if (!res.headersSent) sendJson(res, 500, problemBody(500, "Internal error in the simulator.", path));
-        else res.destroy();
-      })
-      .finally(() => {
-        if (opts.log) console.error(`[poweroffice-sim] ${req.method} ${req.url} → ${res.statusCode} (${Date.now() - started} ms)`);
-      });
+  const server = await startSimulatorServer(opts, {
+    name: "poweroffice-sim",
+    handle: (req, res, url, method) => handle(state, req, res, url, method),
+    errorBodies: {
+      tooLarge: (path) => problemBody(413, "The request body is too large.", path),
+      internal: (path) => problemBody(500, "Internal error in the simulator.", path),
+    },
   });
-  server.keepAliveTimeout = 5_000;
-
-  await new Promise<void>((resolvePromise, reject) => {
-    server.once("error", reject);
-    server.listen(opts.port, opts.host ?? "127.0.0.1", () => {
-      server.off("error", reject);
-      resolvePromise();
-    });
-  });
-  const addr = server.address() as AddressInfo;
   return {
-    url: `http://${addr.address}:${addr.port}`,
-    port: addr.port,
+    ...server,
     state,
     reset: (seed) => state.reset(seed),
     setFaults: (f) => state.setFaults(f),
     setSettings: (s) => state.setSettings(s),
-    close: () =>
-      new Promise<void>((resolvePromise) => {
-        server.close(() => resolvePromise());
-        server.closeAllConnections();
-      }),
   };
 }
 
-async function handle(state: SimulatorState, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const url = new URL(req.url ?? "/", "http://localhost");
-  const method = (req.method ?? "GET").toUpperCase();
+async function handle(state: SimulatorState, req: IncomingMessage, res: ServerResponse, url: URL, method: string): Promise<void> {
   const path = url.pathname;
 
   if (path === "/__admin" || path.startsWith("/__admin/")) {
@@ -127,25 +97,17 @@ async function handle(state: SimulatorState, req: IncomingMessage, res: ServerRe
   sendJson(res, 404, problemBody(404, `No resource at ${path}. The API is below /v2 (or /Demo/v2).`, path));
 }
 
-/** The subscription key of a call: the header, or APIM's `subscription-key` query parameter. */
-function subscriptionKey(req: IncomingMessage, url: URL): string | undefined {
-  return header(req, "ocp-apim-subscription-key") ?? url.searchParams.get("subscription-key") ?? undefined;
-}
-
 /**
  * API Management in front of everything: the subscription key and the rate
  * limit. Returns the key, or answers the refusal and returns undefined.
  */
 function gateway(state: SimulatorState, req: IncomingMessage, url: URL, reply: (status: number, body: unknown, headers?: Record<string, string>) => void): string | undefined {
-  const key = subscriptionKey(req, url);
-  if (!key) {
-    reply(401, { statusCode: 401, message: APIM_MISSING_KEY });
+  const apim = checkSubscriptionKey(req, url, state.subscriptionKeys);
+  if ("refusal" in apim) {
+    reply(401, apim.refusal);
     return undefined;
   }
-  if (!state.subscriptionKeys.includes(key)) {
-    reply(401, { statusCode: 401, message: APIM_INVALID_KEY });
-    return undefined;
-  }
+  const { key } = apim;
   const wait = state.rateLimiter.take(key, state.settings.rateLimitPerSecond);
   if (wait !== undefined) {
     state.stats.refusedByRateLimit[key] = (state.stats.refusedByRateLimit[key] ?? 0) + 1;
@@ -159,7 +121,7 @@ function gateway(state: SimulatorState, req: IncomingMessage, url: URL, reply: (
 function tooManyRequests(state: SimulatorState, reply: (status: number, body: unknown, headers?: Record<string, string>) => void, seconds: number): void {
   reply(
     429,
-    { statusCode: "429", message: `Rate limit is exceeded. Try again in ${seconds} seconds.` },
+    { statusCode: "429", message: rateLimitExceeded(seconds) },
     state.settings.retryAfterHeader ? { "retry-after": String(seconds) } : {},
   );
 }
@@ -203,8 +165,6 @@ async function tokenEndpoint(state: SimulatorState, req: IncomingMessage, res: S
 }
 
 // ---------------------------------------------------------------- the API
-
-const WRITE_METHODS = new Set(["POST", "PATCH", "PUT", "DELETE"]);
 
 /** Does a request media type match one an operation lists (with "application/*+json" style wildcards)? */
 function accepts(listed: string[], type: string): boolean {
@@ -307,11 +267,10 @@ async function apiEndpoint(
   });
 
   // 7. a lost answer after a successful write: the write happened, the client never hears
-  if (WRITE_METHODS.has(method) && out.status < 300 && faults.injectTimeoutAfterWrite()) {
+  if (faults.loseAnswer(req, method, out.status)) {
     state.stats.injectedTimeouts++;
     state.record(route, "dropped");
-    if (faults.config.timeoutMode === "destroy") req.socket.destroy();
-    return; // "hang": the socket stays open until the client gives up (close() ends it)
+    return;
   }
   if (out.bytes) {
     state.record(route, out.status);

@@ -7,11 +7,12 @@ import { randomBytes } from "node:crypto";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { emptyStats, Faults, RateLimiter, type Stats } from "./faults";
+import { DEFAULT_FAULT_KNOBS, FaultDice, SlidingWindowLimiter, type FaultKnobs } from "../../shared/faults";
+import { emptyStats, FaultConfigSchema, type Stats } from "./faults";
 import { buildClient, parseSeed, readSeedFile, type ClientSeed, type SeedFile } from "./seed";
 import type { Spec } from "./spec";
 import { IdSequence, type Client, type Clock } from "./store";
-import type { Environment, FaultConfig, Settings } from "./types";
+import type { Environment, Settings } from "./types";
 
 export const DEFAULT_SEED_PATH = resolve(dirname(fileURLToPath(import.meta.url)), "seed.json");
 
@@ -47,8 +48,9 @@ export class ConflictError extends Error {}
 export class SimulatorState {
   readonly clients = new Map<string, Client>();
   readonly tokens = new Map<string, TokenInfo>();
-  readonly faults = new Faults();
-  readonly rateLimiter: RateLimiter;
+  readonly faults = new FaultDice(FaultConfigSchema, DEFAULT_FAULT_KNOBS);
+  /** `settings.rateLimitPerSecond` per subscription key, as a sliding one-second window */
+  readonly rateLimiter: SlidingWindowLimiter;
   stats: Stats;
   settings: Settings;
   applicationKey = "";
@@ -65,7 +67,7 @@ export class SimulatorState {
     private readonly initialSettings: Settings,
     private readonly keyOverrides: KeyOverrides,
   ) {
-    this.rateLimiter = new RateLimiter(() => clock().getTime());
+    this.rateLimiter = new SlidingWindowLimiter(() => clock().getTime(), 1000);
     this.stats = emptyStats(clock());
     this.settings = { ...initialSettings };
     this.initialSeed = typeof seed === "string" || seed === undefined ? readSeedFile(seed ?? DEFAULT_SEED_PATH) : parseSeed(seed);
@@ -98,7 +100,7 @@ export class SimulatorState {
     this.stats = emptyStats(this.clock());
   }
 
-  setFaults(partial: Partial<FaultConfig>): FaultConfig {
+  setFaults(partial: Partial<FaultKnobs>): FaultKnobs {
     return this.faults.set(partial);
   }
 

@@ -22,33 +22,6 @@ export interface ApiResponse {
   bytes?: { data: Buffer; contentType: string; fileName: string };
 }
 
-/** Per-request decisions of the fault injector. */
-export interface FaultConfig {
-  /** Added delay before every API answer (ms). */
-  latencyMs: number;
-  /** Fraction (0..1) of API calls answered with one of `errorStatuses` without doing anything. */
-  errorRate: number;
-  errorStatuses: number[];
-  /** Fraction (0..1) of API calls answered 429 (as the real rate limit answers) without doing anything. */
-  tooManyRequestsRate: number;
-  /** Fraction (0..1) of successful writes (POST/PATCH/DELETE) that are performed and then get no answer. */
-  timeoutAfterWriteRate: number;
-  /** "destroy" resets the socket; "hang" keeps it open and never answers. */
-  timeoutMode: "destroy" | "hang";
-  /** Seed of the fault PRNG: the same seed and call sequence give the same faults. */
-  seed: number;
-}
-
-export const DEFAULT_FAULTS: FaultConfig = {
-  latencyMs: 0,
-  errorRate: 0,
-  errorStatuses: [500, 503],
-  tooManyRequestsRate: 0,
-  timeoutAfterWriteRate: 0,
-  timeoutMode: "destroy",
-  seed: 1,
-};
-
 /** Behaviour where the vendor's documentation is silent; see README "Choices". */
 export interface Settings {
   /** `expires_in` of issued tokens (s). */

@@ -8,9 +8,10 @@ import { ConflictError, type SimulatorState } from "./simulator";
 import { registreerBetaling, saveArtikel, saveRelatie, type Ctx } from "./domain";
 import { FaultConfigSchema } from "./faults";
 import { AdministratieSeedSchema, SeedError } from "./seed";
-import { mediaType, redirect, sendJson } from "./http";
+import { mediaType, redirect, sendBytes, sendJson } from "../../shared/http";
 import { handleUi } from "./ui";
-import { UI_ROOT, href } from "./ui/layout";
+import { UI_ROOT } from "../../shared/ui-layout";
+import { href } from "./ui/layout";
 import type { JsonObject } from "./types";
 
 function parseBody(req: IncomingMessage, body: Buffer): unknown {
@@ -146,16 +147,9 @@ export async function handleAdmin(
       for (const adm of state.administraties.values()) {
         const d = adm.documents.get(id);
         if (!d) continue;
-        const buf = Buffer.from(d.content, "base64");
         const type = /\.pdf$/i.test(d.fileName) ? "application/pdf" : "application/octet-stream";
         state.countStatus(200);
-        res.writeHead(200, {
-          "content-type": type,
-          "content-length": String(buf.length),
-          "content-disposition": `inline; filename="${d.fileName.replace(/["\\\r\n]/g, "_")}"`,
-        });
-        res.end(buf);
-        return;
+        return sendBytes(res, 200, Buffer.from(d.content, "base64"), type, d.fileName, "inline");
       }
       return json(404, { message: `Document ${id} bestaat niet.` });
     }

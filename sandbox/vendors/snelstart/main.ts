@@ -10,6 +10,7 @@
  *   SNELSTART_SIM_MAX_TOP           largest page served (default 500)
  *   SNELSTART_SIM_LENIENT_DATETIME  "1" accepts date-times without offset in bodies
  */
+import { closeOnSignals } from "../../shared/server";
 import { startSnelStartSimulator } from "./server";
 import { DEFAULT_SEED_PATH } from "./simulator";
 
@@ -48,11 +49,4 @@ console.log(`  ui:     ${sim.url}/__admin/ui`);
 for (const a of sim.state.administraties.values())
   console.log(`  - ${a.naam} (${a.pakket}): koppelsleutel=${a.koppelsleutel} username=${a.username}`);
 
-const stop = () => {
-  sim.close().then(
-    () => process.exit(0),
-    () => process.exit(1),
-  );
-};
-process.on("SIGINT", stop);
-process.on("SIGTERM", stop);
+closeOnSignals(sim.close);

@@ -7,13 +7,14 @@
  *
  * See README.md in this folder.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { notFoundBody } from "./api";
 import { handleAdmin } from "./admin";
 import { loadSpec, matchOperation, pathExists } from "./spec";
 import { runOperation } from "./operation";
-import { BodyTooLarge, header, mediaType, queryRecord, readBody, sendJson, sleep } from "./http";
+import { header, mediaType, queryRecord, readBody, sendJson, sleep } from "../../shared/http";
+import { checkSubscriptionKey, rateLimitExceeded } from "../../shared/apim";
+import { startSimulatorServer } from "../../shared/server";
 import { SimulatorState, type SimulatorConfig } from "./simulator";
 import type { SeedFile } from "./seed";
 import type { Clock } from "./store";
@@ -59,11 +60,6 @@ export interface SnelStartSimulator {
   state: SimulatorState;
 }
 
-const APIM_MISSING_KEY =
-  "Access denied due to missing subscription key. Make sure to include subscription key when making requests to an API.";
-const APIM_INVALID_KEY =
-  "Access denied due to invalid subscription key. Make sure to provide a valid key for an active subscription.";
-
 export async function startSnelStartSimulator(opts: SnelStartSimulatorOptions): Promise<SnelStartSimulator> {
   const spec = await loadSpec({ lenientDateTime: opts.lenientDateTime });
   const clock: Clock = opts.clock ?? (() => new Date());
@@ -81,51 +77,23 @@ export async function startSnelStartSimulator(opts: SnelStartSimulatorOptions): 
   const state = new SimulatorState(spec, config, clock, opts.seed);
   if (opts.faults) state.setFaults(opts.faults);
 
-  const server = createServer((req, res) => {
-    const started = Date.now();
-    handle(state, req, res)
-      .catch((err: unknown) => {
-        if (err instanceof BodyTooLarge) {
-          if (!res.headersSent) sendJson(res, 413, { statusCode: 413, message: "Request body too large" });
-          return;
-        }
-        console.error("[snelstart-sim] unhandled error", err);
-        if (!res.headersSent) sendJson(res, 500, { statusCode: 500, message: "Interne fout in de simulator" });
-        else res.destroy();
-      })
-      .finally(() => {
-        if (opts.log) console.error(`[snelstart-sim] ${req.method} ${req.url} → ${res.statusCode} (${Date.now() - started} ms)`);
-      });
+  const server = await startSimulatorServer(opts, {
+    name: "snelstart-sim",
+    handle: (req, res, url, method) => handle(state, req, res, url, method),
+    errorBodies: {
+      tooLarge: () => ({ statusCode: 413, message: "Request body too large" }),
+      internal: () => ({ statusCode: 500, message: "Interne fout in de simulator" }),
+    },
   });
-  server.keepAliveTimeout = 5_000;
-
-  await new Promise<void>((resolvePromise, reject) => {
-    server.once("error", reject);
-    server.listen(opts.port, opts.host ?? "127.0.0.1", () => {
-      server.off("error", reject);
-      resolvePromise();
-    });
-  });
-  const addr = server.address() as AddressInfo;
-  const url = `http://${addr.address}:${addr.port}`;
-
   return {
-    url,
-    port: addr.port,
+    ...server,
     state,
     setFaults: (f) => state.setFaults(f),
     reset: (seed) => state.reset(seed),
-    close: () =>
-      new Promise<void>((resolvePromise) => {
-        server.close(() => resolvePromise());
-        server.closeAllConnections();
-      }),
   };
 }
 
-async function handle(state: SimulatorState, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const url = new URL(req.url ?? "/", "http://localhost");
-  const method = (req.method ?? "GET").toUpperCase();
+async function handle(state: SimulatorState, req: IncomingMessage, res: ServerResponse, url: URL, method: string): Promise<void> {
   const path = url.pathname;
 
   if (path === "/__admin" || path.startsWith("/__admin/")) {
@@ -171,8 +139,6 @@ function tokenEndpoint(state: SimulatorState, req: IncomingMessage, res: ServerR
 
 // ---------------------------------------------------------------- /v2
 
-const WRITE_METHODS = new Set(["POST", "PUT", "DELETE", "PATCH"]);
-
 async function apiEndpoint(
   state: SimulatorState,
   req: IncomingMessage,
@@ -190,9 +156,9 @@ async function apiEndpoint(
   };
 
   // 1. API Management: subscription key
-  const key = header(req, "ocp-apim-subscription-key") ?? url.searchParams.get("subscription-key") ?? undefined;
-  if (!key) return reply(401, { statusCode: 401, message: APIM_MISSING_KEY });
-  if (key !== config.subscriptionKey) return reply(401, { statusCode: 401, message: APIM_INVALID_KEY });
+  const apim = checkSubscriptionKey(req, url, [config.subscriptionKey]);
+  if ("refusal" in apim) return reply(401, apim.refusal);
+  const { key } = apim;
 
   const auth = header(req, "authorization");
   const bearer = auth && /^bearer\s+/i.test(auth) ? auth.replace(/^bearer\s+/i, "").trim() : undefined;
@@ -204,7 +170,7 @@ async function apiEndpoint(
     state.stats.refusedByRateLimit++;
     return reply(
       429,
-      { statusCode: 429, message: `Rate limit is exceeded. Try again in ${retryAfter} seconds.` },
+      { statusCode: 429, message: rateLimitExceeded(retryAfter) },
       { "retry-after": String(retryAfter) },
     );
   }
@@ -214,7 +180,7 @@ async function apiEndpoint(
     const s = faults.config.retryAfterSeconds;
     return reply(
       429,
-      { statusCode: 429, message: `Rate limit is exceeded. Try again in ${s} seconds.` },
+      { statusCode: 429, message: rateLimitExceeded(s) },
       { "retry-after": String(s) },
     );
   }
@@ -281,10 +247,9 @@ async function apiEndpoint(
   });
 
   // 9. timeout after a successful write: the write happened, the answer never arrives
-  if (WRITE_METHODS.has(method) && out.status < 300 && faults.injectTimeoutAfterWrite()) {
+  if (faults.loseAnswer(req, method, out.status)) {
     state.stats.injectedTimeouts++;
-    if (faults.config.timeoutMode === "destroy") req.socket.destroy();
-    return; // "hang": keep the socket open and never answer (closed by close())
+    return;
   }
   reply(out.status, out.body as JsonObject, out.headers);
 }

@@ -1,4 +1,5 @@
 /** Shared types of the SnelStart B2B API v2 simulator. */
+import { DEFAULT_FAULT_KNOBS, type FaultKnobs } from "../../shared/faults";
 
 export type JsonPrimitive = string | number | boolean | null;
 export type JsonValue = JsonPrimitive | JsonValue[] | { [key: string]: JsonValue };
@@ -72,35 +73,12 @@ export interface StoredDocument {
   createdOn: string;
 }
 
-export interface FaultConfig {
-  /** Added delay before every /v2 answer (ms). */
-  latencyMs: number;
-  /** Fraction (0..1) of /v2 calls answered with a 5xx (500 or 503) without doing anything. */
-  errorRate: number;
-  /** Status codes used for errorRate, picked at random. */
-  errorStatuses: number[];
-  /** Fraction (0..1) of /v2 calls answered 429 with Retry-After, without doing anything. */
-  tooManyRequestsRate: number;
+/** The shared knobs (sandbox/shared/faults.ts) and SnelStart's own. */
+export interface FaultConfig extends FaultKnobs {
   /** Retry-After (seconds) on injected 429s. */
   retryAfterSeconds: number;
   /** Sliding one-minute window per administratie; past it 429 with Retry-After. 0 = off. */
   rateLimitPerMinute: number;
-  /** Fraction (0..1) of successful writes (POST/PUT/DELETE) after which the connection is dropped. */
-  timeoutAfterWriteRate: number;
-  /** "destroy" resets the socket; "hang" keeps it open and never answers. */
-  timeoutMode: "destroy" | "hang";
-  /** Seed of the fault PRNG (same seed + same request sequence = same faults). */
-  seed: number;
 }
 
-export const DEFAULT_FAULTS: FaultConfig = {
-  latencyMs: 0,
-  errorRate: 0,
-  errorStatuses: [500, 503],
-  tooManyRequestsRate: 0,
-  retryAfterSeconds: 1,
-  rateLimitPerMinute: 0,
-  timeoutAfterWriteRate: 0,
-  timeoutMode: "destroy",
-  seed: 1,
-};
+export const DEFAULT_FAULTS: FaultConfig = { ...DEFAULT_FAULT_KNOBS, retryAfterSeconds: 1, rateLimitPerMinute: 0 };

@@ -6,8 +6,9 @@ import { getContact, patchContact, ROLES, setRoleActive, type Role } from "../co
 import type { PatchOperation } from "../jsonpatch";
 import { Refusal } from "../problem";
 import type { JsonObject, Reason } from "../types";
-import { html, type Html } from "./html";
-import { actionButton, caption, domainCtx, errorSummary, href, layout, newestFirst, notFoundPage, text, when, type Section, type UiContext, type UiResult } from "./layout";
+import { html, type Html } from "../../../shared/html";
+import { actionButton, newestFirst, text, type UiResult } from "../../../shared/ui-layout";
+import { caption, domainCtx, errorSummary, href, layout, notFoundPage, when, type Section, type UiContext } from "./layout";
 
 const SECTION: Record<Role, Section> = { customer: "customers", supplier: "suppliers" };
 const PATH: Record<Role, string> = { customer: "/customers", supplier: "/suppliers" };

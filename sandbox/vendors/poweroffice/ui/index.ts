@@ -6,16 +6,15 @@
  * in Go itself).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { redirect, sendHtml } from "../http";
+import { redirect, sendHtml } from "../../../shared/http";
 import type { SimulatorState } from "../simulator";
 import { contactSave, contactSetActive, contactShow, contactsList } from "./contacts";
-import { html } from "./html";
+import { html } from "../../../shared/html";
 import { invoicePay, invoiceShow, invoicesList } from "./invoices";
-import { UI_ROOT, type UiContext, type UiResult } from "./layout";
+import { UI_ROOT, type UiResult } from "../../../shared/ui-layout";
+import type { UiContext } from "./layout";
 import { orderSend, orderShow, ordersList } from "./orders";
 import { productSetArchived, productsList } from "./products";
-
-export { UI_ROOT };
 
 type Route = [method: "GET" | "POST", pattern: RegExp, page: (c: UiContext, id: string) => UiResult];
 

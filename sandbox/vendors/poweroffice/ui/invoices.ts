@@ -6,8 +6,9 @@ import { Refusal } from "../problem";
 import { attachmentsOf, getInvoice, registerPayment } from "../sales";
 import type { InvoiceRecord } from "../store";
 import type { Reason } from "../types";
-import { html, type Html } from "./html";
-import { caption, domainCtx, errorSummary, href, layout, newestFirst, nok, notFoundPage, text, when, type UiContext, type UiResult } from "./layout";
+import { html, type Html } from "../../../shared/html";
+import { newestFirst, text, type UiResult } from "../../../shared/ui-layout";
+import { caption, domainCtx, errorSummary, href, layout, nok, notFoundPage, when, type UiContext } from "./layout";
 
 function paymentForm(c: UiContext, inv: InvoiceRecord, back: "list" | "invoice"): Html {
   const id = String(inv.dto.Id);

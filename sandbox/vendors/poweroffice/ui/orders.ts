@@ -6,8 +6,9 @@ import { Refusal } from "../problem";
 import { attachmentsOf, sendSalesOrder } from "../sales";
 import { dateOf } from "../time";
 import type { JsonObject, Reason } from "../types";
-import { html } from "./html";
-import { caption, domainCtx, errorSummary, href, layout, newestFirst, nok, notFoundPage, text, when, type UiContext, type UiResult } from "./layout";
+import { html } from "../../../shared/html";
+import { newestFirst, text, type UiResult } from "../../../shared/ui-layout";
+import { caption, domainCtx, errorSummary, href, layout, nok, notFoundPage, when, type UiContext } from "./layout";
 
 export function ordersList(c: UiContext): UiResult {
   const { shown, total } = newestFirst(c.client.salesOrders.values());

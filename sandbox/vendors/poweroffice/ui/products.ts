@@ -2,8 +2,9 @@
 import { patchProduct } from "../products";
 import { Refusal } from "../problem";
 import type { Reason } from "../types";
-import { html } from "./html";
-import { actionButton, caption, domainCtx, errorSummary, href, layout, newestFirst, nok, notFoundPage, text, when, type UiContext, type UiResult } from "./layout";
+import { html } from "../../../shared/html";
+import { actionButton, newestFirst, text, type UiResult } from "../../../shared/ui-layout";
+import { caption, domainCtx, errorSummary, href, layout, nok, notFoundPage, when, type UiContext } from "./layout";
 
 export function productsList(c: UiContext, reasons: Reason[] = [], message?: string): UiResult {
   const { shown, total } = newestFirst(c.client.products.values());

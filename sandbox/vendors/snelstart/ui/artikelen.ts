@@ -4,25 +4,11 @@
  * an artikel's btw soort and grootboek (read-only in the API).
  */
 import type { ApiError, Entity, JsonObject } from "../types";
-import { applyForm, editForm, type FieldGroup } from "./form";
-import { html } from "./html";
-import {
-  MAX_ROWS,
-  UI_ROOT,
-  actionButton,
-  countNote,
-  day,
-  errorSummary,
-  eur,
-  href,
-  layout,
-  notFoundPage,
-  refIdOf,
-  text,
-  type UiContext,
-  type UiResult,
-} from "./layout";
-import { apiWrite, reasons } from "./write";
+import { editForm, type FieldGroup } from "./form";
+import { html } from "../../../shared/html";
+import { UI_ROOT, actionButton, newestFirst, text, type UiResult } from "../../../shared/ui-layout";
+import { countNote, day, errorSummary, eur, href, layout, notFoundPage, refIdOf, type UiContext } from "./layout";
+import { recordWrites } from "./write";
 
 
 function omzetgroepLabel(g: Entity): string {
@@ -62,7 +48,7 @@ export function artikelenList(c: UiContext): UiResult {
   const matches = adm.artikelen
     .all()
     .filter((a) => !zoek || a.artikelcode.toLowerCase().includes(zoek) || text(a.omschrijving).toLowerCase().includes(zoek));
-  const rows = matches.slice(-MAX_ROWS).reverse();
+  const { shown: rows } = newestFirst(matches);
   const groepen = adm.artikelomzetgroepen.all();
   const body = html`<p><a href="${href(adm, "/artikelen/nieuw")}">Nieuw artikel</a></p>
 <form method="get" action="${UI_ROOT}/artikelen">
@@ -107,13 +93,6 @@ export function artikelNew(c: UiContext, draft: JsonObject = {}, errors: ApiErro
   const body = html`${errorSummary(errors)}
 ${editForm({ id: "artikel", action: href(c.adm, "/artikelen"), groups: artikelGroups(c), values: draft, errors, submit: "Artikel aanmaken" })}`;
   return { status: errors.length ? 400 : 200, page: layout(c, "artikelen", "Nieuw artikel", body) };
-}
-
-export function artikelCreate(c: UiContext): UiResult {
-  const draft = applyForm({}, artikelGroups(c), c.form);
-  const r = apiWrite(c, "POST", "/v2/artikelen", draft);
-  if (!r.ok) return artikelNew(c, draft, reasons(r));
-  return { redirect: href(c.adm, `/artikelen/${String(r.value.id)}`, { melding: "aangemaakt" }) };
 }
 
 export function artikelShow(c: UiContext, id: string, refused?: { errors: ApiError[]; artikel?: JsonObject }): UiResult {
@@ -166,27 +145,17 @@ ${orders.length === 0 ? html`<tr><td colspan="3">In geen enkele verkooporder.</t
   };
 }
 
-export function artikelSave(c: UiContext, id: string): UiResult {
-  const a = c.adm.artikelen.get(id);
-  if (!a) return notFoundPage(c, "artikelen", `Artikel ${id}`);
-  // a PUT replaces the artikel: start from what is stored so fields not on the form stay
-  const draft = applyForm(a, artikelGroups(c), c.form);
-  const out = apiWrite(c, "PUT", `/v2/artikelen/${a.id}`, draft);
-  if (!out.ok) return artikelShow(c, id, { errors: reasons(out), artikel: draft });
-  return { redirect: href(c.adm, `/artikelen/${a.id}`, { melding: "opgeslagen" }) };
-}
-
-export function artikelSetNonactief(c: UiContext, id: string): UiResult {
-  const a = c.adm.artikelen.get(id);
-  if (!a) return notFoundPage(c, "artikelen", `Artikel ${id}`);
-  const isNonActief = c.form.get("isNonActief") === "true";
-  const out = apiWrite(c, "PUT", `/v2/artikelen/${a.id}`, { ...structuredClone(a), isNonActief });
-  if (!out.ok) return artikelShow(c, id, { errors: reasons(out) });
-  return { redirect: href(c.adm, `/artikelen/${a.id}`, { melding: isNonActief ? "gedeactiveerd" : "geactiveerd" }) };
-}
-
-export function artikelDelete(c: UiContext, id: string): UiResult {
-  const out = apiWrite(c, "DELETE", `/v2/artikelen/${id}`);
-  if (!out.ok) return out.status === 404 ? notFoundPage(c, "artikelen", `Artikel ${id}`) : artikelShow(c, id, { errors: reasons(out) });
-  return { redirect: href(c.adm, "/artikelen", { melding: "verwijderd" }) };
-}
+export const {
+  create: artikelCreate,
+  save: artikelSave,
+  setNonactief: artikelSetNonactief,
+  remove: artikelDelete,
+} = recordWrites({
+  section: "artikelen",
+  label: "Artikel",
+  flag: "isNonActief",
+  find: (c, id) => c.adm.artikelen.get(id),
+  groups: artikelGroups,
+  newPage: artikelNew,
+  showPage: (c, id, errors, artikel) => artikelShow(c, id, { errors, artikel }),
+});

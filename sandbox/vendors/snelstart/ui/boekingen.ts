@@ -5,22 +5,9 @@
  * The payment form posts to `/__admin/verkoopfacturen/{id}/betaald`.
  */
 import type { JsonObject } from "../types";
-import { html } from "./html";
-import {
-  MAX_ROWS,
-  countNote,
-  day,
-  documentHref,
-  documentTable,
-  eur,
-  href,
-  layout,
-  notFoundPage,
-  refIdOf,
-  text,
-  type UiContext,
-  type UiResult,
-} from "./layout";
+import { html } from "../../../shared/html";
+import { newestFirst, text, type UiResult } from "../../../shared/ui-layout";
+import { countNote, day, documentHref, documentTable, eur, href, layout, notFoundPage, refIdOf, type UiContext } from "./layout";
 import { relatieLink } from "./relaties";
 
 
@@ -29,8 +16,8 @@ const betaaldAction = (factuurId: string) => `/__admin/verkoopfacturen/${factuur
 
 export function boekingenList(c: UiContext): UiResult {
   const { adm } = c;
-  const facturen = adm.verkoopfacturen.all().slice(-MAX_ROWS).reverse();
-  const boekingen = adm.verkoopboekingen.all().slice(-MAX_ROWS).reverse();
+  const { shown: facturen } = newestFirst(adm.verkoopfacturen.all());
+  const { shown: boekingen } = newestFirst(adm.verkoopboekingen.all());
   const body = html`<table>
 <caption>Verkoopfacturen${countNote(facturen.length, adm.verkoopfacturen.size)}</caption>
 <thead><tr><th scope="col">Factuurnummer</th><th scope="col">Klant</th><th scope="col">Factuurdatum</th><th scope="col">Vervaldatum</th><th scope="col" class="num">Bedrag</th><th scope="col" class="num">Openstaand saldo</th><th scope="col">Gewijzigd</th><th scope="col">Actie</th></tr></thead>

@@ -6,7 +6,7 @@
  */
 import type { SpecValidator } from "../spec";
 import type { ApiError, JsonObject, JsonValue } from "../types";
-import { html, type Html } from "./html";
+import { html, type Html } from "../../../shared/html";
 
 export interface Option {
   value: string;

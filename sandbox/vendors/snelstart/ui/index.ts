@@ -7,10 +7,11 @@
  * and form carries `?administratie=`.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { redirect, sendHtml } from "../http";
+import { redirect, sendHtml } from "../../../shared/http";
 import type { SimulatorState } from "../simulator";
-import { html } from "./html";
-import { UI_ROOT, type UiContext, type UiResult } from "./layout";
+import { html } from "../../../shared/html";
+import { UI_ROOT, type UiResult } from "../../../shared/ui-layout";
+import type { UiContext } from "./layout";
 import { boekingShow, boekingenList } from "./boekingen";
 import {
   machtigingCreate,

@@ -5,7 +5,8 @@
 import type { ApiError, StoredDocument } from "../types";
 import type { Administratie } from "../store";
 import type { SimulatorState } from "../simulator";
-import { html, type Html } from "./html";
+import { html, type Html } from "../../../shared/html";
+import { pageFrame, uiHref, type UiResult } from "../../../shared/ui-layout";
 
 export interface UiContext {
   state: SimulatorState;
@@ -14,10 +15,6 @@ export interface UiContext {
   /** the posted form; empty on GET */
   form: URLSearchParams;
 }
-
-export type UiResult = { status: number; page: Html } | { redirect: string };
-
-export const UI_ROOT = "/__admin/ui";
 
 export type Section = "boekingen" | "relaties" | "artikelen" | "verkooporders";
 
@@ -43,12 +40,8 @@ const MELDINGEN: Record<string, string> = {
 
 /** A page URL inside the administratie; every link and form action carries it. */
 export function href(adm: Administratie, path: string, params: Record<string, string> = {}): string {
-  const q = new URLSearchParams({ administratie: adm.id, ...params });
-  return `${UI_ROOT}${path}?${q}`;
+  return uiHref(path, { administratie: adm.id, ...params });
 }
-
-/** Lists show the newest rows first, at most this many. */
-export const MAX_ROWS = 200;
 
 export function countNote(shown: number, total: number): string {
   return shown < total ? ` (${shown} van ${total})` : ` (${total})`;
@@ -56,8 +49,6 @@ export function countNote(shown: number, total: number): string {
 
 /** The id of an `{id, uri}` reference, "" without one. */
 export const refIdOf = (v: unknown) => (v && typeof v === "object" && "id" in v ? String(v.id) : "");
-/** A stored value as text, "" when absent. */
-export const text = (v: unknown) => (v === undefined || v === null ? "" : String(v));
 
 export const eur = (n: unknown) =>
   typeof n === "number" ? n.toLocaleString("nl-NL", { style: "currency", currency: "EUR" }) : "";
@@ -88,13 +79,6 @@ ${docs.length === 0 ? html`<tr><td colspan="3">Geen documenten.</td></tr>` : ""}
 </table>`;
 }
 
-/** A small form with one button that posts (hidden fields as given). */
-export function actionButton(action: string, label: string, hidden: Record<string, string> = {}, aria?: string): Html {
-  return html`<form method="post" action="${action}" class="inline">${Object.entries(hidden).map(
-    ([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`,
-  )}<button type="submit"${aria ? html` aria-label="${aria}"` : ""}>${label}</button></form>`;
-}
-
 export function layout(c: UiContext, section: Section, title: string, body: Html): Html {
   const { state, adm, url } = c;
   const refresh = Number(url.searchParams.get("refresh") ?? "0");
@@ -104,55 +88,41 @@ export function layout(c: UiContext, section: Section, title: string, body: Html
   if (refresh > 0) toggle.searchParams.delete("refresh");
   else toggle.searchParams.set("refresh", "5");
   toggle.searchParams.delete("melding");
-  return html`<!doctype html>
-<html lang="nl">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-${refresh > 0 ? html`<meta http-equiv="refresh" content="${Math.max(1, Math.floor(refresh))}">` : ""}
-<title>${title} — ${adm.naam} — SnelStart-simulator</title>
-<style>
-  body { font-family: system-ui, sans-serif; margin: 1.5rem; color: #1a1a1a; max-width: 80rem; }
-  table { border-collapse: collapse; margin-bottom: 2rem; width: 100%; }
-  caption { text-align: left; font-weight: 600; font-size: 1.15rem; padding: .5rem 0; }
-  th, td { border-bottom: 1px solid #ccc; padding: .35rem .5rem; text-align: left; vertical-align: top; }
-  td.num, th.num { text-align: right; }
+  return pageFrame({
+    lang: "nl",
+    title: `${title} — ${adm.naam} — SnelStart-simulator`,
+    heading: title,
+    head: refresh > 0 ? html`<meta http-equiv="refresh" content="${Math.max(1, Math.floor(refresh))}">` : undefined,
+    css: `  td.num, th.num { text-align: right; }
   button { padding: .3rem .7rem; }
-  form.inline { display: inline; }
-  fieldset { margin: 0 0 1rem; border: 1px solid #bbb; }
   .veld { margin: .4rem 0; }
   .veld label { display: inline-block; min-width: 14rem; }
   .veld input[type=text], .veld select, .veld textarea { min-width: 20rem; }
-  dl { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; }
-  dt { font-weight: 600; }
   .paid { color: #05620f; font-weight: 600; }
   .nonactief { color: #8a4b00; font-weight: 600; }
-  .status { background: #e6f4ea; border: 1px solid #05620f; padding: .5rem; }
   .fouten, .fout { color: #a00000; }
   .fouten { border: 1px solid #a00000; padding: .5rem; }
-  nav ul { list-style: none; padding: 0; display: flex; gap: 1rem; flex-wrap: wrap; }
-  [aria-current] { font-weight: 700; }
-</style>
-</head>
-<body>
-<header>
-<p>SnelStart-simulator — boekhouder</p>
-<nav aria-label="Administraties"><ul>${[...state.administraties.values()].map(
-    (a) =>
-      html`<li><a href="${href(a, here.path)}"${a === adm ? html` aria-current="true"` : ""}>${a.naam}</a> (${a.pakket})</li>`,
-  )}</ul></nav>
-<nav aria-label="Onderdelen"><ul>${SECTIONS.map(
-    (s) => html`<li><a href="${href(adm, s.path)}"${s.key === section ? html` aria-current="page"` : ""}>${s.label}</a></li>`,
-  )}</ul></nav>
-<p><a href="${toggle.pathname + toggle.search}">${refresh > 0 ? "Automatisch verversen uitzetten" : "Elke 5 seconden verversen"}</a></p>
-</header>
-<main>
-<h1>${title}</h1>
-${melding ? html`<p class="status" role="status">${melding}</p>` : ""}
-${body}
-</main>
-</body>
-</html>`;
+`,
+    banner: "SnelStart-simulator — boekhouder",
+    navs: [
+      {
+        label: "Administraties",
+        items: [...state.administraties.values()].map((a) => ({
+          href: href(a, here.path),
+          label: a.naam,
+          current: a === adm ? "true" : undefined,
+          after: ` (${a.pakket})`,
+        })),
+      },
+      {
+        label: "Onderdelen",
+        items: SECTIONS.map((s) => ({ href: href(adm, s.path), label: s.label, current: s.key === section ? "page" : undefined })),
+      },
+    ],
+    headerEnd: html`<p><a href="${toggle.pathname + toggle.search}">${refresh > 0 ? "Automatisch verversen uitzetten" : "Elke 5 seconden verversen"}</a></p>`,
+    status: melding,
+    body,
+  });
 }
 
 export function notFoundPage(c: UiContext, section: Section, what: string): UiResult {

@@ -9,25 +9,10 @@ import { LANDEN } from "../api";
 import { RELATIESOORTEN, SCHEMA, createIncassomachtiging, trekIncassomachtigingIn } from "../domain";
 import type { ApiError, JsonObject, Relatie } from "../types";
 import { applyForm, editForm, enumOptions, type FieldGroup } from "./form";
-import { html, type Html } from "./html";
-import {
-  MAX_ROWS,
-  UI_ROOT,
-  actionButton,
-  countNote,
-  day,
-  documentTable,
-  errorSummary,
-  eur,
-  href,
-  layout,
-  notFoundPage,
-  refIdOf,
-  text,
-  type UiContext,
-  type UiResult,
-} from "./layout";
-import { apiWrite, domainCtx, reasons } from "./write";
+import { html, type Html } from "../../../shared/html";
+import { UI_ROOT, actionButton, newestFirst, text, type UiResult } from "../../../shared/ui-layout";
+import { countNote, day, documentTable, errorSummary, eur, href, layout, notFoundPage, refIdOf, type UiContext } from "./layout";
+import { domainCtx, reasons, recordWrites } from "./write";
 
 function adresFields(key: string): FieldGroup["fields"] {
   return [
@@ -107,7 +92,7 @@ export function relatiesList(c: UiContext): UiResult {
       (!soort || r.relatiesoort.includes(soort)) &&
       (!zoek || r.naam.toLowerCase().includes(zoek) || String(r.relatiecode) === zoek),
   );
-  const rows = matches.slice(-MAX_ROWS).reverse();
+  const { shown: rows } = newestFirst(matches);
   const body = html`<p><a href="${href(c.adm, "/relaties/nieuw")}">Nieuwe relatie</a></p>
 <form method="get" action="${UI_ROOT}/relaties">
 <input type="hidden" name="administratie" value="${c.adm.id}">
@@ -145,13 +130,6 @@ export function relatieNew(c: UiContext, draft: JsonObject = { relatiesoort: ["K
   const body = html`${errorSummary(errors)}
 ${editForm({ id: "relatie", action: href(c.adm, "/relaties"), groups: relatieGroups(c), values: draft, errors, submit: "Relatie aanmaken" })}`;
   return { status: errors.length ? 400 : 200, page: layout(c, "relaties", "Nieuwe relatie", body) };
-}
-
-export function relatieCreate(c: UiContext): UiResult {
-  const draft = applyForm({}, relatieGroups(c), c.form);
-  const r = apiWrite(c, "POST", "/v2/relaties", draft);
-  if (!r.ok) return relatieNew(c, draft, reasons(r));
-  return { redirect: href(c.adm, `/relaties/${String(r.value.id)}`, { melding: "aangemaakt" }) };
 }
 
 /** What was posted and refused, to show again with the reasons next to its fields. */
@@ -247,30 +225,20 @@ ${editForm({
   };
 }
 
-export function relatieSave(c: UiContext, id: string): UiResult {
-  const r = c.adm.relaties.get(id);
-  if (!r) return notFoundPage(c, "relaties", `Relatie ${id}`);
-  // a PUT replaces the relatie: start from what is stored so fields not on the form stay
-  const draft = applyForm(r, relatieGroups(c), c.form);
-  const out = apiWrite(c, "PUT", `/v2/relaties/${r.id}`, draft);
-  if (!out.ok) return relatieShow(c, id, { errors: reasons(out), relatie: draft });
-  return { redirect: href(c.adm, `/relaties/${r.id}`, { melding: "opgeslagen" }) };
-}
-
-export function relatieSetNonactief(c: UiContext, id: string): UiResult {
-  const r = c.adm.relaties.get(id);
-  if (!r) return notFoundPage(c, "relaties", `Relatie ${id}`);
-  const nonactief = c.form.get("nonactief") === "true";
-  const out = apiWrite(c, "PUT", `/v2/relaties/${r.id}`, { ...structuredClone(r), nonactief });
-  if (!out.ok) return relatieShow(c, id, { errors: reasons(out) });
-  return { redirect: href(c.adm, `/relaties/${r.id}`, { melding: nonactief ? "gedeactiveerd" : "geactiveerd" }) };
-}
-
-export function relatieDelete(c: UiContext, id: string): UiResult {
-  const out = apiWrite(c, "DELETE", `/v2/relaties/${id}`);
-  if (!out.ok) return out.status === 404 ? notFoundPage(c, "relaties", `Relatie ${id}`) : relatieShow(c, id, { errors: reasons(out) });
-  return { redirect: href(c.adm, "/relaties", { melding: "verwijderd" }) };
-}
+export const {
+  create: relatieCreate,
+  save: relatieSave,
+  setNonactief: relatieSetNonactief,
+  remove: relatieDelete,
+} = recordWrites({
+  section: "relaties",
+  label: "Relatie",
+  flag: "nonactief",
+  find: (c, id) => c.adm.relaties.get(id),
+  groups: relatieGroups,
+  newPage: relatieNew,
+  showPage: (c, id, errors, relatie) => relatieShow(c, id, { errors, relatie }),
+});
 
 export function machtigingCreate(c: UiContext, relatieId: string): UiResult {
   const input = applyForm({}, machtigingGroups, c.form);

@@ -6,22 +6,9 @@
 import { SCHEMA } from "../domain";
 import type { ApiError, JsonObject } from "../types";
 import { enumOptions } from "./form";
-import { html } from "./html";
-import {
-  MAX_ROWS,
-  countNote,
-  day,
-  documentTable,
-  errorSummary,
-  eur,
-  href,
-  layout,
-  notFoundPage,
-  refIdOf,
-  text,
-  type UiContext,
-  type UiResult,
-} from "./layout";
+import { html } from "../../../shared/html";
+import { newestFirst, text, type UiResult } from "../../../shared/ui-layout";
+import { countNote, day, documentTable, errorSummary, eur, href, layout, notFoundPage, refIdOf, type UiContext } from "./layout";
 import { relatieLink } from "./relaties";
 import { apiWrite, reasons } from "./write";
 
@@ -29,7 +16,7 @@ import { apiWrite, reasons } from "./write";
 export function verkoopordersList(c: UiContext): UiResult {
   const { adm } = c;
   const all = adm.verkooporders.all();
-  const rows = all.slice(-MAX_ROWS).reverse();
+  const { shown: rows } = newestFirst(all);
   const sjablonen = adm.verkoopordersjablonen.all();
   const body = html`<table>
 <caption>Verkooporders, nieuwste eerst${countNote(rows.length, all.length)}</caption>

@@ -1,9 +1,17 @@
 /**
- * An HTML template tag that escapes every interpolated value unless it is
- * itself `Html`, so data from the administratie cannot become markup by
- * forgetting to escape it.
+ * HTML escaping, and an HTML template tag that escapes every interpolated
+ * value unless it is itself `Html`, so data from the simulated company
+ * cannot become markup by forgetting to escape it.
  */
-import { escapeHtml } from "../http";
+
+export function escapeHtml(s: unknown): string {
+  return String(s ?? "")
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&#39;");
+}
 
 export class Html {
   constructor(readonly text: string) {}
