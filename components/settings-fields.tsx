@@ -94,7 +94,6 @@ export function MappingField({
 }
 
 export function SelectField({ field, label, errorOf, options, value, onChange }: Common<"select"> & { options: Option[]; value: string; onChange: (v: string) => void }) {
-  const t = useTranslations();
   const id = `field-${field.name}`;
   const error = errorOf(field.name);
   return (
@@ -111,15 +110,25 @@ export function SelectField({ field, label, errorOf, options, value, onChange }:
         aria-describedby={describedBy(id, error)}
         className={`${inputClass} max-w-md`}
       >
-        <option value="">{t("settings.choose")}</option>
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
+        <ChoiceOptions options={options} />
       </select>
       <FieldError id={`${id}-error`} message={error} />
     </div>
+  );
+}
+
+/** "Choose…" first, then the options: a mapping left unchosen is visibly so. */
+function ChoiceOptions({ options }: { options: Option[] }) {
+  const t = useTranslations();
+  return (
+    <>
+      <option value="">{t("settings.choose")}</option>
+      {options.map((o) => (
+        <option key={o.value} value={o.value}>
+          {o.label}
+        </option>
+      ))}
+    </>
   );
 }
 
@@ -146,12 +155,7 @@ export function MultiSelectField({ field, label, errorOf, options, value, onChan
               aria-describedby={describedBy(rowId, error)}
               className={inputClass}
             >
-              <option value="">{t("settings.choose")}</option>
-              {options.map((o) => (
-                <option key={o.value} value={o.value}>
-                  {o.label}
-                </option>
-              ))}
+              <ChoiceOptions options={options} />
             </select>
             {rows.length > 1 ? (
               <button

@@ -74,7 +74,7 @@ export interface HostAdapter {
     createdSince(since: string): Promise<SideRecord<Product>[]>;
   };
   invoices: {
-    /** `handOver`: the host's phase says the invoice goes to the package now (Tribe: Sent) */
+    /** `handOver`: the host's phase says the document goes to the package now (the host knows which phase that is) */
     get(id: string): Promise<{ record: SideRecord<Invoice>; handOver: boolean } | null>;
     document(id: string): Promise<DocumentFile>;
     /** answers the ids of the host entities it changed */

@@ -47,6 +47,8 @@ describe("the organisation's consent", () => {
     expect(url.searchParams.get("response_type")).toBe("code");
     expect(url.searchParams.get("scope")).toBe("read write offline");
     expect(url.searchParams.get("state")!.length).toBeGreaterThanOrEqual(8);
+    // the waiting page renders again every few seconds: it offers the same state, not a new one each time
+    expect(await beginHostConsent(world.db, SANDBOX_TENANT, "nl")).toBe(url.toString());
     const denied = await callback(await consent(url.toString(), false));
     expect(denied.status).toBe(403);
     expect(denied.html).toContain("geen toegang gegeven");

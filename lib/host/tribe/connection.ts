@@ -43,11 +43,22 @@ export class HostNotConnectedError extends Error {
   }
 }
 
-/** The address of Tribe's consent page for this tenant; the state it carries is kept to check the callback. */
+/**
+ * The address of Tribe's consent page for this tenant; the state it carries is kept to check the
+ * callback. The page waiting for the consent renders again every few seconds: while a state has
+ * more than half its life left it is offered again, not a new one each time.
+ */
 export async function beginConsent(db: Db, tenantId: string, locale: string): Promise<string> {
-  await db.delete(schema.oauthStates).where(and(eq(schema.oauthStates.tenantId, tenantId), lt(schema.oauthStates.expiresAt, new Date())));
+  const s = schema.oauthStates;
+  const [fresh] = await db
+    .select({ state: s.state })
+    .from(s)
+    .where(and(eq(s.tenantId, tenantId), eq(s.locale, locale), gt(s.expiresAt, new Date(Date.now() + STATE_TTL_MS / 2))))
+    .limit(1);
+  if (fresh) return authorizeUrl(authServer(), { redirectUri: redirectUri(), state: fresh.state });
+  await db.delete(s).where(and(eq(s.tenantId, tenantId), lt(s.expiresAt, new Date())));
   const state = randomBytes(24).toString("base64url");
-  await db.insert(schema.oauthStates).values({ state, tenantId, locale, expiresAt: new Date(Date.now() + STATE_TTL_MS) });
+  await db.insert(s).values({ state, tenantId, locale, expiresAt: new Date(Date.now() + STATE_TTL_MS) });
   return authorizeUrl(authServer(), { redirectUri: redirectUri(), state });
 }
 
