@@ -38,7 +38,11 @@ test("SnelStart, as the help page walks it: activate, settings, import, relation
   let app = page.frameLocator('iframe[title="Ledgerlink"]');
 
   // first the organisation gives Ledgerlink access to the CRM, on the CRM's own consent page (a window of its own)
-  await app.getByRole("link", { name: "Activeren" }).click({ timeout: 120_000 });
+  // the dev server compiles the activation page on first use and may reload the frame meanwhile: click until it is there
+  await expect(async () => {
+    await app.getByRole("link", { name: "Activeren" }).click({ timeout: 10_000 });
+    await expect(app.getByTestId("host-consent")).toBeVisible({ timeout: 20_000 });
+  }).toPass({ timeout: 150_000 });
   const [consentPage] = await Promise.all([page.context().waitForEvent("page"), app.getByTestId("host-consent").click({ timeout: 120_000 })]);
   await consentPage.getByRole("button", { name: "Toestaan / Allow" }).click();
   await expect(consentPage.getByText("Ledgerlink heeft nu toegang tot Tribe CRM")).toBeVisible({ timeout: 60_000 });
