@@ -80,6 +80,11 @@ export const syncLinks = pgTable(
       .notNull()
       .references(() => installations.id, { onDelete: "cascade" }),
     entity: text("entity").notNull(),
+    /**
+     * The role the remote record plays for the host record ("" when the package keeps one record
+     * per host record; "customer"/"supplier" when it keeps one per role, each with its own id)
+     */
+    role: text("role").notNull().default(""),
     hostId: text("host_id").notNull(),
     remoteId: text("remote_id").notNull(),
     remoteNumber: text("remote_number"),
@@ -91,8 +96,8 @@ export const syncLinks = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
-    uniqueIndex("sync_links_host").on(t.installationId, t.entity, t.hostId),
-    uniqueIndex("sync_links_remote").on(t.installationId, t.entity, t.remoteId),
+    uniqueIndex("sync_links_host").on(t.installationId, t.entity, t.role, t.hostId),
+    uniqueIndex("sync_links_remote").on(t.installationId, t.entity, t.role, t.remoteId),
   ],
 );
 

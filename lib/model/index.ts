@@ -66,6 +66,12 @@ export const relation = z.object({
   active: z.boolean().default(true),
 });
 export type Relation = z.infer<typeof relation>;
+/**
+ * The roles a relation plays in a package that keeps one record per role, each with its own id
+ * and number: the customer's number is the CRM's debtor number, the supplier's its creditor number.
+ */
+export const relationRoles = ["customer", "supplier"] as const;
+export type RelationRole = (typeof relationRoles)[number];
 export type RelationInput = z.input<typeof relation>;
 
 export const product = z.object({
@@ -104,6 +110,8 @@ export const invoiceLine = z.object({
   vatPercentage: z.number().min(0).max(100),
   totalExcludingVat: z.number().finite(),
   vatAmount: z.number().finite(),
+  /** the host's unit of the line (what Product.unit holds), when it has one */
+  unit: z.string().nullable().default(null),
 });
 export type InvoiceLine = z.infer<typeof invoiceLine>;
 

@@ -4,7 +4,7 @@
  */
 import type { DocumentKind, Invoice, SalesOrder } from "@/lib/model";
 import type { SyncContext } from "./context";
-import { PendingWritesError, productSpec, pushRecord, relationSpec } from "./entities";
+import { invoicedRole, PendingWritesError, productSpec, pushRecord, relationSpec } from "./entities";
 import { recordHash } from "./hash";
 import { linkByHostId, logEvents, RecordBusyError, remoteIdsOf, resolveFailures, saveLink, withRecordLock, type LogEntry } from "./store";
 import { logMessageOf, mayHaveBeenWritten, RecordRejectedError, type Booker, type BookingResult } from "./types";
@@ -38,13 +38,19 @@ async function bookDocumentLocked(ctx: SyncContext, kind: DocumentKind, hostId: 
     if (existing) return { ...base, remoteId: existing.remoteId, label, outcome: "unchanged" };
 
     const doc = source.record.data;
-    let relationLink = await linkByHostId(ctx.db, ctx.installation.id, "relation", doc.relationId);
+    const role = invoicedRole(ctx);
+    let relationLink = await linkByHostId(ctx.db, ctx.installation.id, "relation", doc.relationId, role);
     if (!relationLink) {
       // the customer must exist in the package before it can be invoiced
       // a passing fault is thrown on (the job retries); a customer the package refuses stops the document
-      const pushed = await pushRecord(ctx, relationSpec, doc.relationId, { runId: opts.runId, force: true, rethrowTransient: opts.rethrowTransient });
+      const pushed = await pushRecord(ctx, relationSpec, doc.relationId, {
+        runId: opts.runId,
+        force: true,
+        rethrowTransient: opts.rethrowTransient,
+        ...(role ? { roles: [role] } : {}),
+      });
       if (pushed.outcome === "failed") throw new RecordRejectedError("sync.relationNotSent", { relation: pushed.label ?? doc.relationId });
-      relationLink = await linkByHostId(ctx.db, ctx.installation.id, "relation", doc.relationId);
+      relationLink = await linkByHostId(ctx.db, ctx.installation.id, "relation", doc.relationId, role);
       if (!relationLink) throw new RecordRejectedError("sync.relationMissing");
     }
     const productIds = [...new Set(doc.lines.map((l) => l.productId).filter((id): id is string => id !== null))];

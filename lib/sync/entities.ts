@@ -5,13 +5,14 @@
 import { randomUUID } from "node:crypto";
 import { and, eq, sql, type SQL } from "drizzle-orm";
 import { schema } from "@/lib/db";
-import { recordKinds, type Product, type RecordKind, type Relation } from "@/lib/model";
+import { recordKinds, relationRoles, type Product, type RecordKind, type Relation } from "@/lib/model";
 import { formatPostcode } from "@/lib/model/postcode";
 import { recordHash } from "./hash";
 import { matchRelation, nameAddressKeys, normalizePostcode, numberKeys, type MatchCandidate } from "./matching";
 import {
   addToRun,
   countOf,
+  hostIdsInOtherRoles,
   linkByHostId,
   linksByRemoteIds,
   logEvents,
@@ -38,10 +39,19 @@ type HostSide<T> = {
   update(id: string, data: T, previous: SideRecord<T>): Promise<HostWrite<T>>;
 };
 
+/**
+ * The package's records of a kind in one role: most packages keep one record per host record
+ * (role ""), some one per role the host record plays, each linked on its own.
+ */
+export type RemoteLane<T> = { role: string; entity: RemoteEntity<T> };
+
 export type EntitySpec<T> = {
   entity: "relation" | "product";
   host(ctx: SyncContext): HostSide<T>;
-  remote(ctx: SyncContext): RemoteEntity<T> | undefined;
+  /** the package's records, by role, in the order an import takes them; none when it keeps none */
+  remotes(ctx: SyncContext): RemoteLane<T>[];
+  /** whether a host record plays this role (a relation that is a customer), so belongs in that lane */
+  plays(role: string, data: T): boolean;
   levels(ctx: SyncContext): MatchLevel[];
   keys(data: T): { numbers: string[]; nameAddressKeys: string[] };
   /** what the host should hold after taking in the package's record */
@@ -76,7 +86,12 @@ function overlay<T extends Record<string, unknown>>(host: T, remote: T): T {
 export const relationSpec: EntitySpec<Relation> = {
   entity: "relation",
   host: (ctx) => ctx.host.relations,
-  remote: (ctx) => ctx.remote.relations,
+  remotes(ctx) {
+    const byRole = ctx.remote.relationsByRole;
+    if (byRole) return relationRoles.flatMap((role) => (byRole[role] ? [{ role, entity: byRole[role] }] : []));
+    return ctx.remote.relations ? [{ role: "", entity: ctx.remote.relations }] : [];
+  },
+  plays: (role, r) => (role === "customer" ? r.isCustomer : role === "supplier" ? r.isSupplier : true),
   levels: (ctx) => ctx.connector.entities.relation?.matching ?? ["remoteId"],
   keys: (r) => ({ numbers: numberKeys(r), nameAddressKeys: nameAddressKeys(r) }),
   merge(ctx, remote, host) {
@@ -117,7 +132,8 @@ export const relationSpec: EntitySpec<Relation> = {
 export const productSpec: EntitySpec<Product> = {
   entity: "product",
   host: (ctx) => ctx.host.products,
-  remote: (ctx) => ctx.remote.products,
+  remotes: (ctx) => (ctx.remote.products ? [{ role: "", entity: ctx.remote.products }] : []),
+  plays: () => true,
   levels: () => ["remoteId"],
   // the code only serves to recognise what an interrupted import already created
   keys: (p) => ({ numbers: p.code ? [`P:${p.code}`] : [], nameAddressKeys: [] }),
@@ -141,6 +157,14 @@ export const productSpec: EntitySpec<Product> = {
 export const recordSpecs = { relation: relationSpec, product: productSpec } as const satisfies Record<RecordKind, unknown>;
 export type RecordEntity = RecordKind;
 export const recordEntities: readonly RecordEntity[] = recordKinds;
+
+/** The role of the relation link a sales document's customer has: "customer" where the package keeps roles. */
+export function invoicedRole(ctx: SyncContext): string {
+  return relationSpec.remotes(ctx).some((l) => l.role === "customer") ? "customer" : "";
+}
+
+/** Where a lane's pull stands: one cursor per entity and role. */
+export const laneCursorKey = (entity: string, role: string) => (role ? `${entity}:${role}` : entity);
 
 /** The spec of a synced record kind; null for documents and payments. */
 export function recordSpecOf(entity: string): EntitySpec<unknown> | null {
@@ -283,6 +307,8 @@ export async function applyRemotePage<T>(
   runId: string | null,
   items: SideRecord<T>[],
   opts: {
+    /** the package's records these are, in which role */
+    lane: RemoteLane<T>;
     importing: boolean;
     rejected?: Page<T>["rejected"];
     resumed?: boolean;
@@ -290,22 +316,24 @@ export async function applyRemotePage<T>(
     writer?: string;
   },
 ): Promise<LogEntry[]> {
-  const remote = spec.remote(ctx);
+  const { role, entity: remote } = opts.lane;
   const base = { direction: "remote_to_host" as const, entity: spec.entity };
   const entries: LogEntry[] = (opts.rejected ?? []).map((r) => ({ ...base, remoteId: r.remoteId, label: r.label ?? null, outcome: "failed", message: r.message, messageParams: r.params ?? null, retriable: true }));
   const labelOf = (r: SideRecord<T>) => spec.label(r.data, r.number);
   const active = items.filter((r) => {
-    if (opts.importing && spec.skipInactiveOnImport(ctx) && remote && !remote.isActive(r)) {
+    if (opts.importing && spec.skipInactiveOnImport(ctx) && !remote.isActive(r)) {
       entries.push({ ...base, remoteId: r.id, label: labelOf(r), outcome: "skipped", message: "sync.inactiveSkipped", retriable: false });
       return false;
     }
     return true;
   });
-  const links = await linksByRemoteIds(ctx.db, ctx.installation.id, spec.entity, active.map((r) => r.id));
+  const links = await linksByRemoteIds(ctx.db, ctx.installation.id, spec.entity, active.map((r) => r.id), role);
   const unlinked = active.filter((r) => !links.has(r.id));
+  // the package's unique id may name a host record already linked in another role (one contact, two roles)
+  const otherRoles = await hostIdsInOtherRoles(ctx.db, ctx.installation.id, spec.entity, unlinked.map((r) => r.id), role);
   const [candidates, linkedHost] = await Promise.all([
     candidatesFor(ctx, spec, unlinked.map((r) => r.data)),
-    indexedHost(ctx, spec, [...links.values()].map((l) => l.hostId)),
+    indexedHost(ctx, spec, [...[...links.values()].map((l) => l.hostId), ...otherRoles.values()]),
   ]);
   const taken = new Set<string>();
   // a page that was interrupted may already have created some records: match those by number
@@ -335,6 +363,11 @@ export async function applyRemotePage<T>(
     if (hostId) {
       const row = linkedHost.get(hostId);
       current = row ? { data: row.data as T, hash: row.hash } : null;
+    } else if (otherRoles.has(record.id) && !taken.has(otherRoles.get(record.id)!)) {
+      hostId = otherRoles.get(record.id)!;
+      const row = linkedHost.get(hostId);
+      current = row ? { data: row.data as T, hash: row.hash } : null;
+      outcome = "linked";
     } else {
       const match = matchRelation(record.data as unknown as Relation, candidates as MatchCandidate[], levels, taken);
       if (match) {
@@ -391,6 +424,7 @@ export async function applyRemotePage<T>(
         linkRows.push({
           installationId: ctx.installation.id,
           entity: spec.entity,
+          role,
           hostId: written.id,
           remoteId: record.id,
           remoteNumber: record.number,
@@ -476,6 +510,8 @@ export type PushOptions = {
   rethrowTransient?: boolean;
   /** push even while a page writes records this one may be among (it has waited long enough) */
   ignorePendingWrites?: boolean;
+  /** only these roles, whether the record plays them or not (an invoice's customer must be one) */
+  roles?: string[];
 };
 
 /**
@@ -500,82 +536,134 @@ export function pushRecord<T>(ctx: SyncContext, spec: EntitySpec<T>, hostId: str
 
 async function pushRecordLocked<T>(ctx: SyncContext, spec: EntitySpec<T>, hostId: string, opts: PushOptions): Promise<LogEntry> {
   const base = { direction: "host_to_remote" as const, entity: spec.entity, hostId };
-  const remote = spec.remote(ctx);
-  const finish = async (entry: LogEntry) => {
-    if (entry.outcome !== "unchanged") await logEvents(ctx.db, ctx.installation.id, opts.runId ?? null, [entry]);
-    if (entry.outcome !== "failed") await resolveFailures(ctx.db, ctx.installation.id, spec.entity, hostId);
-    return entry;
+  const lanes = spec.remotes(ctx).filter((l) => !opts.roles || opts.roles.includes(l.role));
+  const finish = async (entries: LogEntry[]) => {
+    const logged = entries.filter((e) => e.outcome !== "unchanged");
+    await logEvents(ctx.db, ctx.installation.id, opts.runId ?? null, logged);
+    if (!entries.some((e) => e.outcome === "failed")) await resolveFailures(ctx.db, ctx.installation.id, spec.entity, hostId);
+    // what the caller is told: a failure first, else the first change
+    return entries.find((e) => e.outcome === "failed") ?? logged[0] ?? entries[0];
   };
-  if (!remote) return { ...base, outcome: "skipped" };
+  if (lanes.length === 0) return { ...base, outcome: "skipped" };
   const pending = async (keys: string[]) => !opts.ignorePendingWrites && (await writesPending(ctx.db, ctx.installation.id, spec.entity, keys));
   if (await pending([hostIdKey(hostId)])) throw new PendingWritesError(spec.entity, hostId);
   let label: string | null = null;
   try {
     const record = await spec.host(ctx).get(hostId);
-    if (!record) return finish({ ...base, outcome: "skipped", message: "sync.hostRecordGone", retriable: false });
+    if (!record) return finish([{ ...base, outcome: "skipped", message: "sync.hostRecordGone", retriable: false }]);
     label = spec.label(record.data, record.number);
-    const link = await linkByHostId(ctx.db, ctx.installation.id, spec.entity, hostId);
     const hostHash = recordHash(record.data);
-    if (link && link.hostHash === hostHash) return { ...base, remoteId: link.remoteId, label, outcome: "unchanged" };
-    if (!link) {
+    const links = await Promise.all(lanes.map((l) => linkByHostId(ctx.db, ctx.installation.id, spec.entity, hostId, l.role)));
+    const wanted = opts.force || spec.exported(ctx, record.data);
+    const due = lanes
+      .map((lane, i) => ({ lane, link: links[i] }))
+      .filter(({ lane, link }) => (link ? link.hostHash !== hostHash : wanted && (opts.roles !== undefined || spec.plays(lane.role, record.data))));
+    if (due.length === 0) {
+      const linked = links.find((l) => l !== null);
+      if (linked) return { ...base, remoteId: linked.remoteId, label, outcome: "unchanged" };
+      return finish([{ ...base, label, outcome: "skipped", message: "sync.notExported", retriable: false }]);
+    }
+    if (due.some((d) => !d.link)) {
       const k = spec.keys(record.data);
       if (await pending([...k.numbers, ...k.nameAddressKeys, ANY_CREATE])) throw new PendingWritesError(spec.entity, hostId);
     }
-    if (!link && !opts.force && !spec.exported(ctx, record.data)) {
-      return finish({ ...base, label, outcome: "skipped", message: "sync.notExported", retriable: false });
-    }
-    let written: SideRecord<T>;
-    let outcome: LogEntry["outcome"];
-    if (link) {
-      written = await remote.update(link.remoteId, record.data);
-      outcome = "updated";
-    } else {
-      const found = await unlinkedMatch(ctx, spec, remote, record.data);
+    // the record as last synced, so a package taking partial updates is sent only what changed
+    const previous = (await indexedHost(ctx, spec, [hostId])).get(hostId)?.data as T | undefined;
+    let current: SideRecord<T> = record;
+    const done: Array<{ role: string; written: SideRecord<T>; outcome: LogEntry["outcome"] }> = [];
+    const entries: LogEntry[] = [];
+    let transient: unknown = null;
+    // one role after the other: each may give the host record a number the next one sends on
+    for (const { lane, link } of due) {
       try {
-        written = found ?? (await remote.create(record.data));
+        const { written, outcome } = await pushToLane(ctx, spec, lane, link, current.data, previous ?? null);
+        current = await takeNumber(ctx, spec, lane.role, hostId, current, written.number);
+        done.push({ role: lane.role, written, outcome });
+        entries.push({ ...base, remoteId: written.id, label: spec.label(current.data, written.number), outcome });
       } catch (err) {
-        if (!mayHaveBeenWritten(err)) throw err;
-        // the create may have landed: look before trying again
-        const landed = await remote.findCreated(record.data);
-        if (!landed) throw err;
-        written = landed;
-      }
-      outcome = found ? "linked" : "created";
-    }
-    let hostData = record.data;
-    const rule = ctx.connector.entities.relation;
-    if (spec.entity === "relation" && rule?.remoteAssignsNumbers && written.number) {
-      // the package's number replaces the CRM's
-      const rel = record.data as unknown as Relation;
-      const numbers = {
-        debtorNumber: rel.isCustomer ? written.number : rel.debtorNumber,
-        creditorNumber: rel.isSupplier ? written.number : rel.creditorNumber,
-      };
-      if (numbers.debtorNumber !== rel.debtorNumber || numbers.creditorNumber !== rel.creditorNumber) {
-        const updated = await ctx.host.relations.setNumbers(hostId, numbers, record as unknown as SideRecord<Relation>);
-        await expectEchoes(ctx.db, ctx.installation.id, updated.mutated);
-        hostData = updated.data as unknown as T;
-        record.parts = updated.parts ?? record.parts;
+        entries.push({ ...base, label, ...failure(err) });
+        if (opts.rethrowTransient && !(err instanceof RecordRejectedError)) transient ??= err;
       }
     }
-    await indexHostRecords(ctx, spec, [{ ...record, data: hostData }]);
-    await saveLink(ctx.db, {
-      installationId: ctx.installation.id,
-      entity: spec.entity,
-      hostId,
-      remoteId: written.id,
-      remoteNumber: written.number,
-      hostHash: recordHash(hostData),
-      remoteHash: recordHash(written.data),
-    });
-    return finish({ ...base, remoteId: written.id, label: spec.label(hostData, written.number), outcome });
-  } catch (err) {
-    if (err instanceof PendingWritesError || err instanceof RecordBusyError) throw err;
-    const entry = await finish({ ...base, label, ...failure(err) });
+    const finalHash = recordHash(current.data);
+    if (done.length) await indexHostRecords(ctx, spec, [current]);
+    await Promise.all([
+      ...done.map(({ role, written }) =>
+        saveLink(ctx.db, {
+          installationId: ctx.installation.id,
+          entity: spec.entity,
+          role,
+          hostId,
+          remoteId: written.id,
+          remoteNumber: written.number,
+          hostHash: finalHash,
+          remoteHash: recordHash(written.data),
+        }),
+      ),
+      // a role that was in step before a number changed the host record is in step after it
+      ...lanes
+        .map((lane, i) => ({ lane, link: links[i] }))
+        .filter(({ lane, link }) => link && link.hostHash === hostHash && finalHash !== hostHash && !done.some((d) => d.role === lane.role))
+        .map(({ link }) => saveLink(ctx.db, { ...link!, hostHash: finalHash })),
+    ]);
+    const entry = await finish(entries);
     // a passing fault: logged, and thrown so the job retries it (looking up before creating)
+    if (transient) throw new LoggedFault(transient);
+    return entry;
+  } catch (err) {
+    if (err instanceof LoggedFault) throw err.fault;
+    if (err instanceof PendingWritesError || err instanceof RecordBusyError) throw err;
+    const entry = await finish([{ ...base, label, ...failure(err) }]);
     if (opts.rethrowTransient && !(err instanceof RecordRejectedError)) throw err;
     return entry;
   }
+}
+
+/** A fault already in the sync log, on its way to the job that retries it. */
+class LoggedFault extends Error {
+  constructor(readonly fault: unknown) {
+    super("logged");
+  }
+}
+
+/** Sends one host record to the package in one role: an update, or a create looked up first. */
+async function pushToLane<T>(
+  ctx: SyncContext,
+  spec: EntitySpec<T>,
+  lane: RemoteLane<T>,
+  link: { remoteId: string } | null,
+  data: T,
+  previous: T | null,
+): Promise<{ written: SideRecord<T>; outcome: LogEntry["outcome"] }> {
+  if (link) return { written: await lane.entity.update(link.remoteId, data, previous), outcome: "updated" };
+  const found = await unlinkedMatch(ctx, spec, lane, data);
+  if (found) return { written: found, outcome: "linked" };
+  try {
+    return { written: await lane.entity.create(data), outcome: "created" };
+  } catch (err) {
+    if (!mayHaveBeenWritten(err)) throw err;
+    // the create may have landed: look before trying again
+    const landed = await lane.entity.findCreated(data);
+    if (!landed) throw err;
+    return { written: landed, outcome: "created" };
+  }
+}
+
+/**
+ * The package's number replaces the CRM's where the package assigns numbers: in role "" the
+ * debtor and creditor number the relation has, else the one of the role (customer → debtor).
+ */
+async function takeNumber<T>(ctx: SyncContext, spec: EntitySpec<T>, role: string, hostId: string, record: SideRecord<T>, number: string | null): Promise<SideRecord<T>> {
+  if (spec.entity !== "relation" || !number || !ctx.connector.entities.relation?.remoteAssignsNumbers) return record;
+  const rel = record.data as unknown as Relation;
+  const numbers = {
+    debtorNumber: (role ? role === "customer" : rel.isCustomer) ? number : rel.debtorNumber,
+    creditorNumber: (role ? role === "supplier" : rel.isSupplier) ? number : rel.creditorNumber,
+  };
+  if (numbers.debtorNumber === rel.debtorNumber && numbers.creditorNumber === rel.creditorNumber) return record;
+  const updated = await ctx.host.relations.setNumbers(hostId, numbers, record as unknown as SideRecord<Relation>);
+  await expectEchoes(ctx.db, ctx.installation.id, updated.mutated);
+  return { ...record, data: updated.data as unknown as T, parts: updated.parts ?? record.parts };
 }
 
 /**
@@ -583,9 +671,9 @@ async function pushRecordLocked<T>(ctx: SyncContext, spec: EntitySpec<T>, hostId
  * to another host record: a create whose answer was lost, or a record that came from the
  * package and whose link a page has not saved yet.
  */
-async function unlinkedMatch<T>(ctx: SyncContext, spec: EntitySpec<T>, remote: RemoteEntity<T>, data: T): Promise<SideRecord<T> | null> {
-  const found = await remote.findCreated(data);
+async function unlinkedMatch<T>(ctx: SyncContext, spec: EntitySpec<T>, lane: RemoteLane<T>, data: T): Promise<SideRecord<T> | null> {
+  const found = await lane.entity.findCreated(data);
   if (!found) return null;
-  const taken = await linksByRemoteIds(ctx.db, ctx.installation.id, spec.entity, [found.id]);
+  const taken = await linksByRemoteIds(ctx.db, ctx.installation.id, spec.entity, [found.id], lane.role);
   return taken.has(found.id) ? null : found;
 }

@@ -6,12 +6,14 @@
 import { and, eq } from "drizzle-orm";
 import { schema, type Db } from "@/lib/db";
 import type { SyncContext } from "./context";
-import { applyRemotePage, indexCreatedSince, indexHostPage, recordEntities, recordSpecOf, refreshImportStatistics, type RecordEntity } from "./entities";
+import { applyRemotePage, indexCreatedSince, indexHostPage, laneCursorKey, recordEntities, recordSpecOf, refreshImportStatistics, type RecordEntity } from "./entities";
 import { addToRun, emptyCounts, finishRun, readCursor, startRun, writeCursor } from "./store";
 
 export type ImportCursor = {
   runId: string;
   phase: "index" | "remote" | "done";
+  /** the role whose records the remote phase is taking in (one after the other) */
+  role?: string;
   cursor: string | null;
   startedAt: string;
   /** the remote page being written, and since when: set before, cleared after */
@@ -59,8 +61,8 @@ export async function beginImport(ctx: SyncContext): Promise<Array<{ entity: Imp
 }
 
 /** Where an entity's import stands: a page asked to run from another position was overtaken. */
-export function importPosition(state: Pick<ImportCursor, "runId" | "phase" | "cursor">): string {
-  return `${state.runId}|${state.phase}|${state.cursor ?? ""}`;
+export function importPosition(state: Pick<ImportCursor, "runId" | "phase" | "cursor" | "role">): string {
+  return `${state.runId}|${state.phase}|${state.role ?? ""}|${state.cursor ?? ""}`;
 }
 
 export type PageResult = { done: boolean; processed: number; position?: string; superseded?: boolean };
@@ -95,31 +97,37 @@ export async function importPage(ctx: SyncContext, entity: ImportEntity, expecte
     return done(0);
   }
 
-  const remote = spec.remote(ctx);
-  if (!remote) {
+  const lanes = spec.remotes(ctx);
+  const lane = lanes.find((l) => l.role === (state.role ?? lanes[0]?.role));
+  if (!lane) {
     await save({ phase: "done" });
     await finishRun(ctx.db, state.runId, "succeeded");
     return done(0);
   }
-  const page = await remote.page(state.cursor, null);
+  const page = await lane.entity.page(state.cursor, null);
   // the last attempt at this page died half-way: find what it created before writing again
   const resumed = state.inFlight != null && state.inFlight.cursor === state.cursor;
   if (resumed) await indexCreatedSince(ctx, spec, state.inFlight!.since);
   // an attempt that dies leaves its host writes announced: the attempt resuming the page is the same writer
-  const writer = `import:${state.runId}:${entity}:${state.cursor ?? ""}`;
+  const writer = `import:${state.runId}:${laneCursorKey(entity, lane.role)}:${state.cursor ?? ""}`;
   await save({ inFlight: { cursor: state.cursor, since: resumed ? state.inFlight!.since : new Date(Date.now() - 5_000).toISOString() } });
-  await applyRemotePage(ctx, spec, state.runId, page.items, { importing: true, rejected: page.rejected, resumed, writer });
+  await applyRemotePage(ctx, spec, state.runId, page.items, { lane, importing: true, rejected: page.rejected, resumed, writer });
   if (page.total != null) await addToRun(ctx.db, state.runId, emptyCounts(), 0, page.total);
   if (page.next) {
     const pages = (state.pages ?? 0) + 1;
     await afterPage(ctx, pages);
-    await save({ cursor: page.next, inFlight: null, pages });
+    await save({ role: lane.role, cursor: page.next, inFlight: null, pages });
+    return done(page.items.length);
+  }
+  // later pulls start from when the import began: what changed during it is pulled again
+  await writeCursor(ctx.db, ctx.installation.id, laneCursorKey(entity, lane.role), "pull", { since: state.startedAt, page: null });
+  const nextLane = lanes[lanes.indexOf(lane) + 1];
+  if (nextLane) {
+    await save({ role: nextLane.role, cursor: null, inFlight: null });
     return done(page.items.length);
   }
   await save({ phase: "done", cursor: null, inFlight: null });
   await finishRun(ctx.db, state.runId, "succeeded");
-  // later pulls start from when the import began: what changed during it is pulled again
-  await writeCursor(ctx.db, ctx.installation.id, entity, "pull", { since: state.startedAt, page: null });
   return done(page.items.length);
 }
 

@@ -18,10 +18,15 @@ export async function retryRecord(ctx: SyncContext, syncEventId: number): Promis
     if (spec) return pushRecord(ctx, spec, event.hostId, { force: true });
   }
   if (event.direction === "remote_to_host" && event.remoteId && spec) {
-    const record = await spec.remote(ctx)?.get(event.remoteId);
-    if (!record) return null;
-    const [entry] = await applyRemotePage(ctx, spec, null, [record], { importing: false });
-    return entry ?? null;
+    // the log does not say in which role the record failed: each role that has it takes it again
+    let entry: LogEntry | null = null;
+    for (const lane of spec.remotes(ctx)) {
+      const record = await lane.entity.get(event.remoteId);
+      if (!record) continue;
+      const [taken] = await applyRemotePage(ctx, spec, null, [record], { lane, importing: false });
+      if (taken && (!entry || taken.outcome === "failed")) entry = taken;
+    }
+    return entry;
   }
   return null;
 }

@@ -22,35 +22,49 @@ export type LogEntry = {
 
 // ── links ─────────────────────────────────────────────────────────────
 
-export async function linkByHostId(db: Db, installationId: string, entity: string, hostId: string): Promise<Link | null> {
-  const [row] = await db
-    .select()
-    .from(schema.syncLinks)
-    .where(and(eq(schema.syncLinks.installationId, installationId), eq(schema.syncLinks.entity, entity), eq(schema.syncLinks.hostId, hostId)));
+// A link joins a host record to the package's record in one role ("" unless the package keeps a
+// record per role, e.g. a customer and a supplier record for one relation): every lookup names it.
+
+const linkOf = (installationId: string, entity: string, role: string) =>
+  and(eq(schema.syncLinks.installationId, installationId), eq(schema.syncLinks.entity, entity), eq(schema.syncLinks.role, role));
+
+export async function linkByHostId(db: Db, installationId: string, entity: string, hostId: string, role = ""): Promise<Link | null> {
+  const [row] = await db.select().from(schema.syncLinks).where(and(linkOf(installationId, entity, role), eq(schema.syncLinks.hostId, hostId)));
   return row ?? null;
 }
 
-export async function linkByRemoteId(db: Db, installationId: string, entity: string, remoteId: string): Promise<Link | null> {
-  const [row] = await db
-    .select()
-    .from(schema.syncLinks)
-    .where(and(eq(schema.syncLinks.installationId, installationId), eq(schema.syncLinks.entity, entity), eq(schema.syncLinks.remoteId, remoteId)));
+export async function linkByRemoteId(db: Db, installationId: string, entity: string, remoteId: string, role = ""): Promise<Link | null> {
+  const [row] = await db.select().from(schema.syncLinks).where(and(linkOf(installationId, entity, role), eq(schema.syncLinks.remoteId, remoteId)));
   return row ?? null;
 }
 
 /** Links of many remote ids at once (one query per page, not one per record). */
-export async function linksByRemoteIds(db: Db, installationId: string, entity: string, remoteIds: string[]): Promise<Map<string, Link>> {
+export async function linksByRemoteIds(db: Db, installationId: string, entity: string, remoteIds: string[], role = ""): Promise<Map<string, Link>> {
   if (remoteIds.length === 0) return new Map();
   const rows = await db
     .select()
     .from(schema.syncLinks)
-    .where(and(eq(schema.syncLinks.installationId, installationId), eq(schema.syncLinks.entity, entity), sql`${schema.syncLinks.remoteId} = any(${sql.param(remoteIds)}::text[])`));
+    .where(and(linkOf(installationId, entity, role), sql`${schema.syncLinks.remoteId} = any(${sql.param(remoteIds)}::text[])`));
   return new Map(rows.map((r) => [r.remoteId, r]));
+}
+
+/**
+ * The host records that remote ids are linked to in the other roles: a package that keeps one
+ * contact with one id for both roles names the same host record under either.
+ */
+export async function hostIdsInOtherRoles(db: Db, installationId: string, entity: string, remoteIds: string[], role: string): Promise<Map<string, string>> {
+  if (remoteIds.length === 0) return new Map();
+  const l = schema.syncLinks;
+  const rows = await db
+    .select({ remoteId: l.remoteId, hostId: l.hostId })
+    .from(l)
+    .where(and(eq(l.installationId, installationId), eq(l.entity, entity), sql`${l.role} <> ${role}`, sql`${l.remoteId} = any(${sql.param(remoteIds)}::text[])`));
+  return new Map(rows.map((r) => [r.remoteId, r.hostId]));
 }
 
 export async function saveLink(
   db: Db,
-  v: { installationId: string; entity: string; hostId: string; remoteId: string; remoteNumber?: string | null; hostHash?: string | null; remoteHash?: string | null },
+  v: { installationId: string; entity: string; role?: string; hostId: string; remoteId: string; remoteNumber?: string | null; hostHash?: string | null; remoteHash?: string | null },
 ): Promise<void> {
   const set = {
     remoteId: v.remoteId,
@@ -61,17 +75,17 @@ export async function saveLink(
   };
   await db
     .insert(schema.syncLinks)
-    .values({ ...v, remoteNumber: v.remoteNumber ?? null, hostHash: v.hostHash ?? null, remoteHash: v.remoteHash ?? null })
-    .onConflictDoUpdate({ target: [schema.syncLinks.installationId, schema.syncLinks.entity, schema.syncLinks.hostId], set });
+    .values({ ...v, role: v.role ?? "", remoteNumber: v.remoteNumber ?? null, hostHash: v.hostHash ?? null, remoteHash: v.remoteHash ?? null })
+    .onConflictDoUpdate({ target: [schema.syncLinks.installationId, schema.syncLinks.entity, schema.syncLinks.role, schema.syncLinks.hostId], set });
 }
 
 /** host id → remote id for the linked ones among `hostIds` (e.g. the products on an invoice). */
-export async function remoteIdsOf(db: Db, installationId: string, entity: string, hostIds: string[]): Promise<Record<string, string>> {
+export async function remoteIdsOf(db: Db, installationId: string, entity: string, hostIds: string[], role = ""): Promise<Record<string, string>> {
   if (hostIds.length === 0) return {};
   const rows = await db
     .select({ hostId: schema.syncLinks.hostId, remoteId: schema.syncLinks.remoteId })
     .from(schema.syncLinks)
-    .where(and(eq(schema.syncLinks.installationId, installationId), eq(schema.syncLinks.entity, entity), inArray(schema.syncLinks.hostId, hostIds)));
+    .where(and(linkOf(installationId, entity, role), inArray(schema.syncLinks.hostId, hostIds)));
   return Object.fromEntries(rows.map((r) => [r.hostId, r.remoteId]));
 }
 
@@ -81,15 +95,15 @@ export async function remoteIdsOf(db: Db, installationId: string, entity: string
  */
 export async function saveLinks(
   db: Db,
-  rows: Array<{ installationId: string; entity: string; hostId: string; remoteId: string; remoteNumber: string | null; hostHash: string | null; remoteHash: string | null }>,
+  rows: Array<{ installationId: string; entity: string; role: string; hostId: string; remoteId: string; remoteNumber: string | null; hostHash: string | null; remoteHash: string | null }>,
 ): Promise<void> {
   if (rows.length === 0) return;
   await db.execute(sql`
-    insert into ${schema.syncLinks} (installation_id, entity, host_id, remote_id, remote_number, host_hash, remote_hash)
-    select "installationId", entity, "hostId", "remoteId", "remoteNumber", "hostHash", "remoteHash"
+    insert into ${schema.syncLinks} (installation_id, entity, role, host_id, remote_id, remote_number, host_hash, remote_hash)
+    select "installationId", entity, role, "hostId", "remoteId", "remoteNumber", "hostHash", "remoteHash"
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-      as r("installationId" uuid, entity text, "hostId" text, "remoteId" text, "remoteNumber" text, "hostHash" text, "remoteHash" text)
-    on conflict (installation_id, entity, host_id) do update set
+      as r("installationId" uuid, entity text, role text, "hostId" text, "remoteId" text, "remoteNumber" text, "hostHash" text, "remoteHash" text)
+    on conflict (installation_id, entity, role, host_id) do update set
       remote_id = excluded.remote_id, remote_number = excluded.remote_number,
       host_hash = excluded.host_hash, remote_hash = excluded.remote_hash, updated_at = now()`);
 }

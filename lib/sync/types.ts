@@ -3,7 +3,7 @@
  * a host adapter (lib/host/<host>) and a connector (lib/connectors/<name>) implement these.
  */
 import type { z } from "zod";
-import type { AddressKind, DocumentFile, Invoice, Payment, Product, Relation, SalesOrder } from "@/lib/model";
+import type { AddressKind, DocumentFile, Invoice, Payment, Product, Relation, RelationRole, SalesOrder } from "@/lib/model";
 
 export type Localized = { nl: string; fr: string; en: string };
 
@@ -47,6 +47,8 @@ export type HostOptions = {
   addressTypes: Array<Option & { kind: AddressKind }>;
   /** general ledger accounts; hint: the account number */
   ledgerAccounts: Option[];
+  /** the host's units of products and lines (value: what `Product.unit` holds) */
+  units: Option[];
   ownCountry: string | null;
 };
 
@@ -143,7 +145,11 @@ export interface RemoteEntity<T> {
   /** whether the package counts this record as active (inactive ones are skipped on import) */
   isActive(record: SideRecord<T>): boolean;
   create(data: T): Promise<SideRecord<T>>;
-  update(id: string, data: T): Promise<SideRecord<T>>;
+  /**
+   * `previous`: the record as last synced, when the engine has it, so a package that takes
+   * partial updates sends only what changed
+   */
+  update(id: string, data: T, previous: T | null): Promise<SideRecord<T>>;
   /** looks for a record a lost response may have created, before creating again */
   findCreated(data: T): Promise<SideRecord<T> | null>;
 }
@@ -166,6 +172,11 @@ export interface Booker<T> {
 
 export interface RemoteAdapter {
   relations?: RemoteEntity<Relation>;
+  /**
+   * Instead of `relations`, for a package that keeps one record per role a relation plays (a
+   * customer and a supplier, each with its own id and number): one CRM relation is linked to each.
+   */
+  relationsByRole?: Partial<Record<RelationRole, RemoteEntity<Relation>>>;
   products?: RemoteEntity<Product>;
   invoices?: Booker<Invoice>;
   salesOrders?: Booker<SalesOrder>;
@@ -177,7 +188,7 @@ export interface RemoteAdapter {
 export type MatchLevel = "remoteId" | "number" | "nameAddress";
 
 export type SettingsField =
-  | { kind: "mapping"; name: string; label: string; rows: "vatGroups" | "productGroups"; options: string; required: boolean }
+  | { kind: "mapping"; name: string; label: string; rows: "vatGroups" | "productGroups" | "units"; options: string; required: boolean }
   | { kind: "select"; name: string; label: string; options: string; required: boolean }
   | { kind: "multiselect"; name: string; label: string; options: string }
   | { kind: "radio"; name: string; label: string; options: string }

@@ -28,7 +28,7 @@ export const tribeProductLine = z.looseObject({
   TotalExcludingVat: num,
   VatAmount: num,
   TotalIncludingVat: num,
-  Product: z.looseObject({ ID: z.string().min(1), ProductGroup: ref.nullish() }).nullish(),
+  Product: z.looseObject({ ID: z.string().min(1), ProductGroup: ref.nullish(), Unit: tribeDatastore.nullish() }).nullish(),
   VatGroup: z.looseObject({ ID: z.string().min(1), Percentage: num }).nullish(),
 });
 export type TribeProductLine = z.infer<typeof tribeProductLine>;
@@ -78,7 +78,7 @@ export const tribeSalesOrder = z.looseObject({
 });
 export type TribeSalesOrder = z.infer<typeof tribeSalesOrder>;
 
-export const ACTIVITY_EXPAND = "ProductLines($expand=VatGroup,Product($expand=ProductGroup)),Phase,Relationship($expand=Relation($select=ID,_Type)),Contact";
+export const ACTIVITY_EXPAND = "ProductLines($expand=VatGroup,Product($expand=ProductGroup,Unit)),Phase,Relationship($expand=Relation($select=ID,_Type)),Contact";
 
 type DocumentKind = "invoice" | "salesOrder";
 
@@ -115,6 +115,8 @@ function lineFromTribe(l: TribeProductLine, i: number, vatIncluded: boolean, doc
     discountPercentage: l.DiscountPercentage ?? 0,
     vatGroupId: l.VatGroup?.ID ?? null,
     vatPercentage: pct,
+    // named as the product's unit is (productFromTribe)
+    unit: clean(l.Product?.Unit?.Name ?? l.Product?.Unit?.Code),
     totalExcludingVat: total(l.TotalExcludingVat, document, number, field("TotalExcludingVat")),
     vatAmount: total(l.VatAmount, document, number, field("VatAmount")),
     totalIncludingVat: total(l.TotalIncludingVat, document, number, field("TotalIncludingVat")),

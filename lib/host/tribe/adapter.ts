@@ -27,7 +27,7 @@ import {
   type TribeCountry,
 } from "./addresses";
 import { isGuid, odata, TribeApiError, type TribeClient } from "./client";
-import { tribeDatastore, type TribeDatastore } from "./entity";
+import { clean, tribeDatastore, type TribeDatastore } from "./entity";
 import {
   applyRelationWrite,
   createsChildren,
@@ -487,11 +487,12 @@ export function createTribeHostAdapter(client: TribeClient, opts: TribeHostAdapt
   // ---------------------------------------------------------------- options
 
   async function options(locale: keyof Localized = "nl"): Promise<HostOptions> {
-    const [vg, pg, rt, gl, own] = await Promise.all([
+    const [vg, pg, rt, gl, un, own] = await Promise.all([
       vatGroups(),
       productGroups(),
       relationshipTypes(),
       ledgerAccounts(),
+      units(),
       client.list(
         "Relation_Organization",
         { filter: odata.eq("IsOwnOrganization", true), top: 1, select: "ID,Name", expand: ADDRESS_EXPAND },
@@ -516,6 +517,11 @@ export function createTribeHostAdapter(client: TribeClient, opts: TribeHostAdapt
         .map((r) => ({ value: r.Code!, label: r.Name ?? r.Code!, ...(r.EntityType ? { hint: r.EntityType } : {}) })),
       addressTypes: ADDRESS_NAVS.map((nav) => ({ value: nav, label: ADDRESS_LABELS[nav][locale], hint: nav, kind: KIND_BY_NAV[nav] })),
       ledgerAccounts: gl.map((l) => ({ value: l.ID, label: label(l), ...(l.Code ? { hint: l.Code } : {}) })),
+      // valued as Product.unit is (productFromTribe: the name, else the code)
+      units: [...un.values()].flatMap((u) => {
+        const value = clean(u.Name ?? u.Code);
+        return value ? [{ value, label: value, ...(u.Code ? { hint: u.Code } : {}) }] : [];
+      }),
       ownCountry,
     };
   }
