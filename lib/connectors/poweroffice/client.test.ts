@@ -64,11 +64,11 @@ function client(over: Partial<PowerOfficeClientOptions> = {}) {
 
 /** A fetch that passes everything on and keeps what was sent. */
 function recordingFetch() {
-  const sent: Array<{ method: string; url: string; contentType: string | null; body: string | null }> = [];
+  const sent: Array<{ method: string; url: string; headers: Headers; contentType: string | null; body: string | null }> = [];
   const fetchImpl = (async (url: string, init: RequestInit = {}) => {
     const headers = new Headers(init.headers);
     const body = init.body == null ? null : typeof init.body === "string" ? init.body : new TextDecoder().decode(init.body as Uint8Array);
-    sent.push({ method: init.method ?? "GET", url, contentType: headers.get("content-type"), body });
+    sent.push({ method: init.method ?? "GET", url, headers, contentType: headers.get("content-type"), body });
     return fetch(url, init);
   }) as typeof fetch;
   return { fetch: fetchImpl, sent };
@@ -87,6 +87,11 @@ describe("token", () => {
 
     const tokenRequest = rec.sent.find((s) => s.url.endsWith("/OAuth/Token"))!;
     expect(tokenRequest).toMatchObject({ method: "POST", contentType: "application/x-www-form-urlencoded", body: "grant_type=client_credentials" });
+    expect(tokenRequest.headers.get("authorization")).toBe(`Basic ${Buffer.from(`${APPLICATION_KEY}:${NORDLYS}`).toString("base64")}`);
+    expect(tokenRequest.headers.get("ocp-apim-subscription-key")).toBe(SUBSCRIPTION_KEY);
+    const apiCall = rec.sent.find((s) => s.url.includes("/v2/"))!;
+    expect(apiCall.headers.get("authorization")).toMatch(/^Bearer \S+$/);
+    expect(apiCall.headers.get("ocp-apim-subscription-key")).toBe(SUBSCRIPTION_KEY);
 
     // 600 s tokens are renewed a minute early, before Go would refuse them
     offsetMs += 541_000;
