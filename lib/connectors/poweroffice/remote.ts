@@ -20,6 +20,7 @@ import {
   relationToSupplierPost,
   salesOrderReference,
   supplierToRelation,
+  type Problem,
   type ProductContext,
 } from "./mapping";
 import { effectiveParts, type PowerOfficeSettings } from "./settings";
@@ -32,6 +33,16 @@ const CONTACT_PERSONS_PAGE = 5_000;
 
 function nextPage(cursor: string | null, page: WirePage<unknown>, size = PAGE_SIZE): string | null {
   return page.size >= size ? String(Number(cursor ?? 1) + 1) : null;
+}
+
+/** A mapping problem as the sync log shows it: the CRM's VAT group by its name, not its id. */
+function rejection(problems: Problem[], host: HostOptions) {
+  const named = problems.map((p) => {
+    const id = p.params?.vatGroup;
+    const label = id === undefined ? undefined : host.vatGroups.find((g) => g.value === String(id))?.label;
+    return label ? { ...p, params: { ...p.params, vatGroup: label } } : p;
+  });
+  return rejectionOf(named);
 }
 
 function rejectedOf(page: WirePage<unknown>): Page<unknown>["rejected"] {
@@ -184,7 +195,7 @@ function products(client: PowerOfficeClient, settings: PowerOfficeSettings, host
   });
   const bodyOf = (p: Product, ctx: ProductContext, current?: ProductDto | null) => {
     const mapped = productToPowerOffice(p, ctx, current);
-    if (!mapped.ok) throw rejectionOf(mapped.problems);
+    if (!mapped.ok) throw rejection(mapped.problems, host);
     return mapped.body;
   };
   return {
@@ -227,7 +238,7 @@ function products(client: PowerOfficeClient, settings: PowerOfficeSettings, host
 const REFERENCE_SCOPE = "crm";
 
 /** The CRM's invoices as Go sales orders, looked up by ExternalImportReference before one is made. */
-function invoices(client: PowerOfficeClient, settings: PowerOfficeSettings): Booker<Invoice> {
+function invoices(client: PowerOfficeClient, settings: PowerOfficeSettings, host: HostOptions): Booker<Invoice> {
   const reference = (doc: Invoice) => salesOrderReference(REFERENCE_SCOPE, doc.number);
   return {
     async findBooked(doc) {
@@ -249,7 +260,7 @@ function invoices(client: PowerOfficeClient, settings: PowerOfficeSettings): Boo
         productIds: ctx.productLinks,
         settings: { vatMapping: settings.vatMapping, unitMapping: settings.unitMapping, salesOrderStatus: settings.salesOrderStatus },
       });
-      if (!mapped.ok) throw rejectionOf(mapped.problems);
+      if (!mapped.ok) throw rejection(mapped.problems, host);
       const order = await client.createSalesOrderComplete(mapped.body);
       return { id: String(order.Id), number: order.SalesOrderNo == null ? null : String(order.SalesOrderNo), documentAttached: false };
     },
@@ -266,7 +277,7 @@ export function createPowerOfficeRemote(client: PowerOfficeClient, settings: Pow
       ? { relationsByRole: { customer: contacts(client, "customer", parts.contactPersons), supplier: contacts(client, "supplier", parts.contactPersons) } }
       : {}),
     ...(parts.products ? { products: products(client, settings, host) } : {}),
-    ...(parts.invoices ? { invoices: invoices(client, settings) } : {}),
+    ...(parts.invoices ? { invoices: invoices(client, settings, host) } : {}),
     notBooked: {
       ...(parts.invoices ? {} : { invoice: { key: "connectors.poweroffice.log.invoicesOff" } }),
       salesOrder: { key: "connectors.poweroffice.log.salesOrdersNotBooked" },
