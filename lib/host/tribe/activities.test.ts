@@ -29,7 +29,7 @@ const inv = tribeInvoice.parse({
       TotalExcludingVat: 1140,
       VatAmount: 239.4,
       TotalIncludingVat: 1379.4,
-      Product: { ID: "p1", ProductGroup: { ID: "pg1", Name: "Diensten" } },
+      Product: { ID: "p1", ProductGroup: { ID: "pg1", Name: "Diensten" }, Unit: { ID: "u1", Name: "Uur", Code: "HUR" } },
       VatGroup: { ID: "vg21", Percentage: 21 },
     },
     {
@@ -81,8 +81,10 @@ describe("invoiceFromTribe", () => {
       vatPercentage: 21,
       totalExcludingVat: 1140,
       vatAmount: 239.4,
+      // the product's unit, named as the product's own unit is
+      unit: "Uur",
     });
-    expect(record.data.lines[1]).toMatchObject({ productId: null, productGroupId: null, vatGroupId: null, discountPercentage: 10 });
+    expect(record.data.lines[1]).toMatchObject({ productId: null, productGroupId: null, vatGroupId: null, discountPercentage: 10, unit: null });
   });
 
   it("falls back when the undocumented fields are absent: CreationDate, the relationship's payment term, the phase", () => {
