@@ -135,6 +135,16 @@ describe("PowerOffice relations, PowerOffice → CRM every 15 minutes", () => {
     const link = (await links(world, installationId, "relation")).find((l: Json) => l.role === "customer" && l.remoteId === String(vestland.Id))!;
     const org = await api.get(`Relation_Organization(${link.hostId})`);
     expect(org.PhoneNumber).toBe("+47 55 11 22 33");
+
+    // seed: a relation deactivated in PowerOffice stays active in the CRM
+    // 10004 is a person with nothing open (an archived customer may have no open balance)
+    const person10004 = ((await go("GET", "/Customers?customerNos=10004")).json as Json[])[0];
+    expect((await go("PATCH", `/Customers/${person10004.Id}`, [{ op: "replace", path: "/IsArchived", value: true }], "application/json-patch+json")).status).toBe(200);
+    await runScheduledPull("relations", "poweroffice");
+    const person10004Link = (await links(world, installationId, "relation")).find((l: Json) => l.role === "customer" && l.remoteId === String(person10004.Id))!;
+    expect((await api.get(`Relation_Person(${person10004Link.hostId})`)).IsActive).not.toBe(false);
+    const pulled = (await syncLog(world, installationId)).filter((e: Json) => e.direction === "remote_to_host" && e.remoteId === String(person10004.Id) && e.outcome === "failed");
+    expect(pulled).toEqual([]);
   });
 });
 
@@ -207,6 +217,27 @@ describe("PowerOffice invoices and payments", () => {
     const orders = await ordersWith(`ledgerlink:crm:inv:${second.number}`);
     expect(orders).toHaveLength(1);
     expect(orders[0].SalesOrderStatus).toBe("Confirmed");
+  });
+
+  it("an invoice whose VAT group has no PowerOffice VAT code stops alone, with the group named in the log", async () => {
+    await updateSettings(world, installationId, (s) => void delete s.vatGroups.vatMapping[CRM.vatGroup.NL9]);
+    const inv = await api.post("Activity_Invoice", {
+      Subject: "Levering",
+      InvoiceDate: "2026-03-03",
+      Currency: "EUR",
+      Relationship: { ID: CRM.customer.goudenKorf },
+      ProductLines: [{ Description: "Boeken", Quantity: 1, Price: 20, VatGroup: { ID: CRM.vatGroup.NL9 } }],
+    });
+    await api.put(`Activity_Invoice(${inv.ID})`, { Phase: { ID: CRM.invoicePhase.sent } });
+    const events = (await world.takeEvents()).filter((e) => e.name === "ledgerlink/invoice.phase-changed" && e.data.hostId === inv.ID);
+    const ordersBefore = ((await go("GET", "/SalesOrders")).json as Json[]).length;
+    await book(events);
+    expect(((await go("GET", "/SalesOrders")).json as Json[]).length).toBe(ordersBefore);
+    const failed = (await syncLog(world, installationId)).filter((e: Json) => e.hostId === inv.ID && e.outcome === "failed");
+    expect(failed).toHaveLength(1);
+    expect(failed[0].message).toBe("connectors.poweroffice.log.unmappedVatGroup");
+    expect(failed[0].messageParams).toMatchObject({ vatGroup: "NL - 9%" });
+    await updateSettings(world, installationId, (s) => void (s.vatGroups.vatMapping[CRM.vatGroup.NL9] = "31"));
   });
 
   it("a part payment is logged on the invoice's line; the full payment marks the CRM invoice paid", async () => {
