@@ -17,7 +17,7 @@ export function ConnectForm({ connectorId, connectorName, fields }: { connectorI
   const [choice, setChoice] = useState(selector?.options?.[0] ?? "");
   // a refused submit re-mounts the fields with what was typed (React resets a submitted form)
   const attempt = JSON.stringify(state);
-  const label = (key: string) => t(`connectors.${connectorId}.${key}` as "app.name");
+  const label = (key: string, values?: Record<string, string>) => t(`connectors.${connectorId}.${key}` as "app.name", values);
   const visible = fields.filter((f) => f.type === "select" || !f.name.includes(":") || f.name.split(":")[0] === choice);
   const reasonText =
     state.reason === "credentials"
@@ -25,7 +25,7 @@ export function ConnectForm({ connectorId, connectorName, fields }: { connectorI
       : state.reason === "unreachable"
         ? t("connect.unreachable", { connector: connectorName })
         : state.reason === "package"
-          ? label("packageRefused")
+          ? label("packageRefused", state.params)
           : state.message ?? t("errors.generic");
 
   return (

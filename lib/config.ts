@@ -32,6 +32,14 @@ const configSchema = z.object({
   SNELSTART_API_URL: z.url().default("http://127.0.0.1:4020/v2"),
   SNELSTART_AUTH_URL: z.url().default("http://127.0.0.1:4020/b2b/token"),
   SNELSTART_SUBSCRIPTION_KEY: z.string().default("sandbox-subscription-key"),
+  /** PowerOffice Go API v2: production https://goapi.poweroffice.net/v2, demo https://goapi.poweroffice.net/Demo/v2 */
+  POWEROFFICE_API_URL: z.url().default("http://127.0.0.1:4030/v2"),
+  /** production https://goapi.poweroffice.net/OAuth/Token, demo https://goapi.poweroffice.net/Demo/OAuth/Token */
+  POWEROFFICE_TOKEN_URL: z.url().default("http://127.0.0.1:4030/OAuth/Token"),
+  /** the integration's application key (one per deployment; the client key is each Go client's) */
+  POWEROFFICE_APPLICATION_KEY: z.string().min(1).default("sandbox-application-key-ledgerlink"),
+  /** the developer subscription's key; Go's rate limit (10 calls a second) counts per subscription key */
+  POWEROFFICE_SUBSCRIPTION_KEY: z.string().min(1).default("sandbox-subscription-key"),
   /**
    * Scales every request budget (lib/http/request-budget: the vendors' declared rate limits, paced
    * in advance): each declared limit is multiplied by it, and 0 turns the budgets off, so calls go

@@ -26,3 +26,16 @@ export class RateGate {
     return Math.max(0, this.openAt - at);
   }
 }
+
+const sharedGates = new Map<string, RateGate>();
+
+/**
+ * The process's one gate for a group of calls a limit counts together (e.g. "poweroffice:" + a
+ * subscription key): every client created for the group gets the same gate. The first caller's
+ * window holds for the group. Namespace the group by vendor, as keys of two vendors may be equal.
+ */
+export function sharedRateGate(group: string, windowMs: number): RateGate {
+  let gate = sharedGates.get(group);
+  if (!gate) sharedGates.set(group, (gate = new RateGate(windowMs)));
+  return gate;
+}

@@ -36,7 +36,7 @@ async function startImport(db: Db, installation: Installation, send: SendEvents)
 
 export type ConnectOutcome =
   | { ok: true; status: Installation["status"] }
-  | { ok: false; fieldErrors?: FieldErrors; reason?: string; message?: string | null };
+  | { ok: false; fieldErrors?: FieldErrors; reason?: string; message?: string | null; params?: Record<string, string> };
 
 /** Activation: check the credentials against the package, keep them sealed, then ask for settings. */
 export async function connectInstallation(
@@ -52,7 +52,7 @@ export async function connectInstallation(
       .update(schema.installations)
       .set({ statusMessage: result.message ?? result.reason, updatedAt: new Date() })
       .where(eq(schema.installations.id, installation.id));
-    return { ok: false, reason: result.reason, message: result.message };
+    return { ok: false, reason: result.reason, message: result.message, ...(result.params ? { params: result.params } : {}) };
   }
   // the CRM tells Ledgerlink of every change through webhooks the app subscribes to itself
   try {

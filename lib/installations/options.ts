@@ -12,6 +12,7 @@ export function hostOptionLists(host: HostOptions): Record<string, Option[]> {
     productGroups: host.productGroups,
     relationTypes: host.relationTypes,
     addressTypes: host.addressTypes,
+    units: host.units,
   };
 }
 

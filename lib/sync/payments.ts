@@ -1,6 +1,6 @@
 import type { SyncContext } from "./context";
 import { logMessageOf } from "./types";
-import { linkByRemoteId, logEvents, nextPullSince, readCursor, saveLink, withRun, writeCursor, type LogEntry } from "./store";
+import { linkByRemoteId, loggedLabel, logEvents, nextPullSince, readCursor, saveLink, withRun, writeCursor, type LogEntry } from "./store";
 
 type PaymentCursor = { since: string | null; page: string | null };
 /** What an invoice link's remoteHash says of its payment: paid, or the balance last reported. */
@@ -27,7 +27,9 @@ export async function pullPayments(ctx: SyncContext) {
         if (!p.paid && !partial) continue;
         const link = await linkByRemoteId(ctx.db, ctx.installation.id, "invoice", p.remoteInvoiceId);
         if (!link || link.remoteHash === PAID) continue;
-        const base = { direction: "remote_to_host" as const, entity: "payment", hostId: link.hostId, remoteId: p.remoteInvoiceId, label: link.remoteNumber };
+        // on the invoice's line: named as its booking was, by the CRM's number
+        const label = (await loggedLabel(ctx.db, ctx.installation.id, "invoice", link.hostId)) ?? link.remoteNumber;
+        const base = { direction: "remote_to_host" as const, entity: "payment", hostId: link.hostId, remoteId: p.remoteInvoiceId, label };
         const when = { date: (p.changedAt ?? new Date().toISOString()).slice(0, 10) };
         if (partial) {
           if (link.remoteHash === openBalance(p.outstanding)) continue;

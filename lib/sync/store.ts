@@ -230,6 +230,18 @@ export function countOf(entries: LogEntry[]): RunCounts {
   return c;
 }
 
+/** What the sync log last called a record (a document's own number, say), if it logged it. */
+export async function loggedLabel(db: Db, installationId: string, entity: string, hostId: string): Promise<string | null> {
+  const e = schema.syncEvents;
+  const [row] = await db
+    .select({ label: e.label })
+    .from(e)
+    .where(and(eq(e.installationId, installationId), eq(e.entity, entity), eq(e.hostId, hostId), sql`${e.label} is not null`))
+    .orderBy(sql`${e.id} desc`)
+    .limit(1);
+  return row?.label ?? null;
+}
+
 /** Once a record syncs, its earlier failures no longer offer a retry. */
 export async function resolveFailures(db: Db, installationId: string, entity: string, hostId: string): Promise<void> {
   await db

@@ -250,7 +250,14 @@ export type RateLimit = {
 
 export type ConnectResult =
   | { ok: true; account: Record<string, string | number | boolean | null> }
-  | { ok: false; reason: "credentials" | "forbidden" | "unreachable" | "package"; message: string | null };
+  | {
+      ok: false;
+      reason: "credentials" | "forbidden" | "unreachable" | "package";
+      /** the vendor's words, for the installation's status line */
+      message: string | null;
+      /** values of the connector's `packageRefused` message (e.g. the privileges missing) */
+      params?: Record<string, string>;
+    };
 
 export interface Connector<Credentials = unknown, Settings = unknown> {
   id: string;

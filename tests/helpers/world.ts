@@ -17,6 +17,7 @@ import { functions } from "@/inngest/functions";
 import { onEventsSent } from "@/inngest/runner/transport";
 import { startHostSandbox, type HostSandbox } from "@/sandbox/host/server";
 import { startSnelStartSimulator, type SnelStartSimulator, type SnelStartSimulatorOptions } from "@/sandbox/vendors/snelstart/server";
+import { startPowerOfficeSimulator, type PowerOfficeSimulator, type PowerOfficeSimulatorOptions } from "@/sandbox/vendors/poweroffice/server";
 import { createTestDatabase } from "./db";
 
 import { KORENSCHOOF, SANDBOX_COUNTRY_NL, SANDBOX_TENANT } from "./seed";
@@ -36,6 +37,10 @@ export type World = {
   dbUrl?: string;
   host: HostSandbox;
   snelstart: SnelStartSimulator;
+  /** started when the options ask for it */
+  poweroffice: PowerOfficeSimulator | null;
+  /** the connector whose functions sort the CRM's webhooks in takeEvents */
+  connector: string;
   /** the secrets and keys this world's app, CRM and simulator share */
   secrets: Record<keyof typeof secrets, string>;
   /** where the CRM delivers its webhooks: the app's own handling, in this process */
@@ -61,6 +66,10 @@ export type World = {
 
 export type WorldOptions = {
   snelstart?: Partial<SnelStartSimulatorOptions>;
+  /** start the PowerOffice simulator too (its rate limit off unless these settings set one) */
+  poweroffice?: Partial<PowerOfficeSimulatorOptions>;
+  /** the connector the tests run (default snelstart) */
+  connector?: string;
   /** secrets and keys to use instead of this file's */
   secrets?: Record<string, string>;
   driver?: "pg" | "pglite";
@@ -116,6 +125,10 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
     body: JSON.stringify({ webhookBackoffMs: 50, ...opts.hostConfig }),
   });
   const snelstart = await startSnelStartSimulator({ ...opts.snelstart, port: 0 });
+  const poweroffice = opts.poweroffice
+    ? await startPowerOfficeSimulator({ ...opts.poweroffice, port: 0, settings: { rateLimitPerSecond: 0, ...opts.poweroffice.settings } })
+    : null;
+  const connector = opts.connector ?? (poweroffice ? "poweroffice" : "snelstart");
   // events the functions under test send (step.sendEvent) are not kept for a runner started later
   const stopListening = onEventsSent(() => {});
 
@@ -128,6 +141,7 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
     HOST_WEBHOOK_URL: receiverUrl,
     SNELSTART_API_URL: `${snelstart.url}/v2`,
     SNELSTART_AUTH_URL: `${snelstart.url}/b2b/token`,
+    ...(poweroffice ? { POWEROFFICE_API_URL: `${poweroffice.url}/v2`, POWEROFFICE_TOKEN_URL: `${poweroffice.url}/OAuth/Token` } : {}),
   });
   resetConfigForTests();
 
@@ -136,6 +150,8 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
     dbUrl: (dbHandle as { url?: string }).url,
     host,
     snelstart,
+    poweroffice,
+    connector,
     secrets: s,
     receiverUrl,
     events,
@@ -147,7 +163,7 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
       await host.waitForWebhooks(opts.webhookWaitMs ?? 10_000);
       const out: SentEvent[] = [];
       for (const batch of batchesOf(events.splice(0))) {
-        const sort = await runSort(batch);
+        const sort = await runSort(batch, connector);
         sorted.push(sort.result);
         out.push(...sort.sent);
       }
@@ -155,7 +171,7 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
     },
     async close() {
       stopListening();
-      await Promise.all([host.close(), snelstart.close(), new Promise((r) => receiver.close(r))]);
+      await Promise.all([host.close(), snelstart.close(), poweroffice?.close(), new Promise((r) => receiver.close(r))]);
       setDbHandle(undefined);
       await dbHandle.close();
     },
@@ -173,11 +189,11 @@ export const completeSettings = (overrides: Record<string, Record<string, unknow
 });
 
 /** Activate in the CRM's Marketplace: the token endpoint answers for the tenant from then on. */
-export async function activateInCrm(world: World, opts: { tenantId?: string } = {}) {
+export async function activateInCrm(world: World, opts: { tenantId?: string; listingId?: string } = {}) {
   const r = await fetch(`${world.host.url}/__admin/install`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ tenant: opts.tenantId ?? SANDBOX_TENANT, listingId: "snelstart", appId: "ledgerlink" }),
+    body: JSON.stringify({ tenant: opts.tenantId ?? SANDBOX_TENANT, listingId: opts.listingId ?? "snelstart", appId: "ledgerlink" }),
   });
   if (!r.ok) throw new Error(`CRM install: ${r.status}`);
 }
@@ -214,6 +230,41 @@ export async function installSnelStart(
     .values({ tenantId, connector: "snelstart", status: opts.status ?? "importing", settings, activatedAt: new Date() })
     .returning();
   await storeCredentials(world.db, row.id, credentials);
+  if (opts.webhooks !== false) await subscribeHostWebhooks(world.db, tenantId);
+  return row.id;
+}
+
+/**
+ * An installation of any connector as activation leaves it: settings as the tabs would save
+ * them when the user takes every suggestion, then `settings` changes them.
+ */
+export async function installConnector(
+  world: World,
+  connectorId: string,
+  opts: {
+    tenantId?: string;
+    status?: "importing" | "active";
+    credentials: Record<string, string>;
+    settings?: (s: Json) => void;
+    webhooks?: boolean;
+  },
+): Promise<string> {
+  const tenantId = opts.tenantId ?? SANDBOX_TENANT;
+  await upsertTenant(world.db, { tenantId, tenantName: "Sandbox BV", locale: "nl" });
+  await activateInCrm(world, { tenantId, listingId: connectorId });
+  const { getConnector } = await import("@/lib/connectors");
+  const { hostAdapterForTenant } = await import("@/lib/host");
+  const connector = getConnector(connectorId)!;
+  const hostOptions = await hostAdapterForTenant(tenantId).options();
+  const remote = await connector.remoteOptions(connector.credentials.schema.parse(opts.credentials));
+  const settings: Json = {};
+  for (const tab of connector.settings.tabs) settings[tab.id] = connector.settings.suggest(tab.id, hostOptions, { ...remote });
+  opts.settings?.(settings);
+  const [row] = await world.db
+    .insert(schema.installations)
+    .values({ tenantId, connector: connectorId, status: opts.status ?? "importing", settings, activatedAt: new Date() })
+    .returning();
+  await storeCredentials(world.db, row.id, opts.credentials);
   if (opts.webhooks !== false) await subscribeHostWebhooks(world.db, tenantId);
   return row.id;
 }
@@ -443,17 +494,18 @@ export function apiCalls(stats: { byRoute: Record<string, number> }, prefix = ""
 }
 
 /** The initial import as Inngest runs it: start, then the pages the function sends itself. */
-export async function runImport(installationId: string, opts: { maxPages?: number } = {}) {
-  const start = await runFunction("snelstart-start-import", {
+export async function runImport(installationId: string, opts: { maxPages?: number; connector?: string } = {}) {
+  const connector = opts.connector ?? "snelstart";
+  const start = await runFunction(`${connector}-start-import`, {
     name: "ledgerlink/installation.activated",
-    data: { installationId, connector: "snelstart" },
+    data: { installationId, connector },
   });
   if (start.error) throw start.error;
   const first = start.result as { entities?: string[] };
-  let data: Record<string, unknown> = { installationId, connector: "snelstart", entity: first.entities?.[0] ?? "relation", runId: "" };
+  let data: Record<string, unknown> = { installationId, connector, entity: first.entities?.[0] ?? "relation", runId: "" };
   const outputs: Array<Awaited<ReturnType<typeof runFunction>>> = [];
   for (let i = 0; i < (opts.maxPages ?? 100); i++) {
-    const out = await runFunction("snelstart-import-page", { name: "ledgerlink/import.page", data });
+    const out = await runFunction(`${connector}-import-page`, { name: "ledgerlink/import.page", data });
     outputs.push(out);
     if (out.error) return { done: false, outputs, error: out.error };
     const r = out.result as { next?: string; done?: boolean; skipped?: string };
@@ -493,6 +545,6 @@ export async function links(world: World, installationId: string, entity: string
 }
 
 /** The event that has a record pushed or booked, as sorting the CRM's webhooks sends it on. */
-export function recordEvent(name: string, installationId: string, hostId: string) {
-  return { name, data: { installationId, connector: "snelstart", hostId } };
+export function recordEvent(name: string, installationId: string, hostId: string, connector = "snelstart") {
+  return { name, data: { installationId, connector, hostId } };
 }

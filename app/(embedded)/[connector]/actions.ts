@@ -32,6 +32,8 @@ export type FormState = {
   fieldErrors?: FieldErrors;
   message?: string | null;
   reason?: string;
+  /** values of the connector's refusal message */
+  params?: Record<string, string>;
   /** what the user typed, minus secrets, so a refused form keeps it */
   values?: Record<string, string>;
 };
@@ -57,7 +59,7 @@ export async function connectAction(connectorId: string, _prev: FormState, formD
   if (!result.ok) {
     const visible = connector.credentials.fields.filter((f) => f.type !== "password").map((f) => f.name.split(":").pop()!);
     const values = Object.fromEntries(visible.filter((k) => typeof input[k] === "string").map((k) => [k, input[k] as string]));
-    return { ok: false, fieldErrors: result.fieldErrors, reason: result.reason, message: result.message, values };
+    return { ok: false, fieldErrors: result.fieldErrors, reason: result.reason, message: result.message, params: result.params, values };
   }
   redirect(`/${connector.id}/settings/${connector.settings.tabs[0].id}`);
 }

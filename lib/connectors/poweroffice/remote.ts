@@ -1,0 +1,300 @@
+/**
+ * PowerOffice Go as the engine's remote side: customers and suppliers (one record per role),
+ * products, sales orders for the CRM's invoices, and payments from outgoing invoices.
+ */
+import { product as productSchema, relation as relationSchema, type Invoice, type Product, type Relation } from "@/lib/model";
+import type { Booker, HostOptions, Page, RemoteAdapter, RemoteEntity, SideRecord } from "@/lib/sync/types";
+import type { Page as WirePage, PowerOfficeClient } from "./client";
+import { patchOperations } from "./json-patch";
+import {
+  contactPersonFromDto,
+  contactPersonToDto,
+  customerToRelation,
+  invoiceToSalesOrder,
+  outgoingInvoiceToPayment,
+  productFromDto,
+  productToPowerOffice,
+  rejectionOf,
+  relationToCustomerFields,
+  relationToCustomerPost,
+  relationToSupplierPost,
+  salesOrderReference,
+  supplierToRelation,
+  type Problem,
+  type ProductContext,
+} from "./mapping";
+import { effectiveParts, type PowerOfficeSettings } from "./settings";
+import type { ContactPersonDto, CustomerDto, GeneralLedgerAccountDto, ProductDto, ProductGroupDto, SupplierDto } from "./wire";
+
+/** Records per list call: Go's default is 5,000; a page the engine writes at once stays smaller. */
+export const PAGE_SIZE = 500;
+/** Contact persons of one page's contacts come in one call. */
+const CONTACT_PERSONS_PAGE = 5_000;
+
+function nextPage(cursor: string | null, page: WirePage<unknown>, size = PAGE_SIZE): string | null {
+  return page.size >= size ? String(Number(cursor ?? 1) + 1) : null;
+}
+
+/** A mapping problem as the sync log shows it: the CRM's VAT group by its name, not its id. */
+function rejection(problems: Problem[], host: HostOptions) {
+  const named = problems.map((p) => {
+    const id = p.params?.vatGroup;
+    const label = id === undefined ? undefined : host.vatGroups.find((g) => g.value === String(id))?.label;
+    return label ? { ...p, params: { ...p.params, vatGroup: label } } : p;
+  });
+  return rejectionOf(named);
+}
+
+function rejectedOf(page: WirePage<unknown>): Page<unknown>["rejected"] {
+  return page.rejected.map((r) => ({ remoteId: r.id === null ? null : String(r.id), message: "sync.errors.badRecord", params: { field: r.field, issue: r.issue } }));
+}
+
+type ReferenceData = {
+  at: number;
+  productGroups: Promise<ProductGroupDto[]>;
+  ledgerAccounts: Promise<GeneralLedgerAccountDto[]>;
+};
+
+// Product groups and ledger accounts rarely change: read once per client every few
+// minutes instead of in every job step (the client is kept per Go client).
+const referenceCache = new WeakMap<PowerOfficeClient, ReferenceData>();
+const REFERENCE_TTL_MS = 10 * 60_000;
+
+async function allPages<T>(read: (o: { pageNumber: number; pageSize: number }) => Promise<WirePage<T>>): Promise<T[]> {
+  const out: T[] = [];
+  for (let pageNumber = 1; ; pageNumber++) {
+    const page = await read({ pageNumber, pageSize: CONTACT_PERSONS_PAGE });
+    out.push(...page.items);
+    if (page.size < CONTACT_PERSONS_PAGE) return out;
+  }
+}
+
+function referenceData(client: PowerOfficeClient): ReferenceData {
+  const hit = referenceCache.get(client);
+  if (hit && Date.now() - hit.at < REFERENCE_TTL_MS) return hit;
+  const data: ReferenceData = {
+    at: Date.now(),
+    productGroups: allPages((o) => client.listProductGroups(o)),
+    ledgerAccounts: allPages((o) => client.listGeneralLedgerAccounts(o)),
+  };
+  // a failed read is not kept
+  Promise.all([data.productGroups, data.ledgerAccounts]).catch(() => referenceCache.delete(client));
+  referenceCache.set(client, data);
+  return data;
+}
+
+type Role = "customer" | "supplier";
+
+/** Go's customers or suppliers as the engine's records of one role. */
+function contacts(client: PowerOfficeClient, role: Role, withContactPersons: boolean): RemoteEntity<Relation> {
+  const list = role === "customer" ? client.listCustomers : client.listSuppliers;
+  const read = role === "customer" ? client.getCustomer : client.getSupplier;
+  const patch = role === "customer" ? client.patchCustomer : client.patchSupplier;
+
+  async function personsOf(ids: number[]): Promise<Map<number, ContactPersonDto[]>> {
+    const by = new Map<number, ContactPersonDto[]>();
+    if (!withContactPersons || ids.length === 0) return by;
+    const persons = await allPages((o) => client.listContactPersons({ ...o, contactIds: ids }));
+    for (const p of persons) if (p.ContactId != null) by.set(p.ContactId, [...(by.get(p.ContactId) ?? []), p]);
+    return by;
+  }
+
+  function toRecord(dto: CustomerDto | SupplierDto, persons: ContactPersonDto[] | undefined): SideRecord<Relation> {
+    const input = role === "customer" ? customerToRelation(dto, { contactPersons: persons }) : supplierToRelation(dto, { contactPersons: persons });
+    return {
+      id: String(dto.Id),
+      number: dto.Number == null ? null : String(dto.Number),
+      data: relationSchema.parse(input),
+      modifiedAt: dto.LastChangedDateTimeOffset ?? null,
+    };
+  }
+
+  /** The contact persons of a contact made to match the relation's: new ones added, changed ones patched. */
+  async function writePersons(contactId: number, wanted: Relation, before: Relation | null) {
+    if (!withContactPersons || wanted.kind !== "organization") return;
+    if (before && JSON.stringify(before.contactPersons) === JSON.stringify(wanted.contactPersons)) return;
+    const existing = before === null ? [] : await allPages((o) => client.listContactPersons({ ...o, contactIds: [contactId] }));
+    const keyOf = (p: { firstName: string | null; lastName: string | null; email: string | null }) =>
+      `${(p.firstName ?? "").toLowerCase()}|${(p.lastName ?? "").toLowerCase()}`;
+    for (const cp of wanted.contactPersons) {
+      const found = existing.find((e) => keyOf(contactPersonFromDto(e)) === keyOf(cp) || (cp.email && e.EmailAddress === cp.email));
+      const body = contactPersonToDto(cp);
+      if (!found) {
+        await client.createContactPerson(contactId, body);
+        continue;
+      }
+      const current = contactPersonToDto(contactPersonFromDto(found));
+      await client.patchContactPerson(contactId, found.Id!, patchOperations(current, body));
+    }
+  }
+
+  return {
+    async page(cursor, since) {
+      const page = await list({ pageNumber: Number(cursor ?? 1), pageSize: PAGE_SIZE, ...(since ? { lastChangedSince: since } : {}) });
+      const persons = await personsOf(page.items.flatMap((c) => (c.Id == null ? [] : [c.Id])));
+      return { items: page.items.map((c) => toRecord(c, persons.get(c.Id!))), rejected: rejectedOf(page), next: nextPage(cursor, page) };
+    },
+    async get(id) {
+      const dto = await read(Number(id));
+      if (!dto) return null;
+      return toRecord(dto, (await personsOf([dto.Id!])).get(dto.Id!));
+    },
+    isActive: (r) => r.data.active,
+    async create(data) {
+      const dto = role === "customer" ? await client.createCustomer(relationToCustomerPost(data)) : await client.createSupplier(relationToSupplierPost(data));
+      await writePersons(dto.Id!, data, null);
+      return toRecord(dto, undefined);
+    },
+    async update(id, data, previous) {
+      // only what changed since the last sync: one PATCH, or none when nothing of ours changed
+      const before = previous ? relationToCustomerFields(previous) : pickMembers(await read(Number(id)), relationToCustomerFields(data));
+      const dto = await patch(Number(id), patchOperations(before, relationToCustomerFields(data)));
+      await writePersons(Number(id), data, previous);
+      return dto ? toRecord(dto, undefined) : { id, number: null, data, modifiedAt: null };
+    },
+    async findCreated(data) {
+      // a create whose answer was lost: the newest contacts with this name (Go has no name filter)
+      const since = new Date(Date.now() - 15 * 60_000).toISOString();
+      const page = await list({ pageNumber: 1, pageSize: PAGE_SIZE, lastChangedSince: since });
+      const name = relationToCustomerFields(data).Name;
+      const hit = page.items.filter((c) => c.Name === name).at(-1);
+      return hit ? toRecord(hit, undefined) : null;
+    },
+  };
+}
+
+/** A record's current members under the keys of `shape` (to diff against when no last-synced state is known). */
+function pickMembers<T extends Record<string, unknown>>(dto: object | null, shape: T): T {
+  if (!dto) return shape;
+  const src = dto as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(shape)) {
+    out[k] = v !== null && typeof v === "object" && !Array.isArray(v) ? pickMembers((src[k] as object | null) ?? null, v as Record<string, unknown>) : (src[k] ?? null);
+  }
+  return out as T;
+}
+
+function products(client: PowerOfficeClient, settings: PowerOfficeSettings, host: HostOptions): RemoteEntity<Product> {
+  const context = async (): Promise<ProductContext> => {
+    const ref = referenceData(client);
+    const [productGroups, ledgerAccounts] = await Promise.all([ref.productGroups, ref.ledgerAccounts]);
+    return {
+      unitMapping: settings.unitMapping,
+      vatMapping: settings.vatMapping,
+      defaultLedgerAccountId: settings.defaultLedgerAccountId,
+      productGroups,
+      ledgerAccounts,
+      host,
+    };
+  };
+  const toRecord = (dto: ProductDto, ctx: ProductContext): SideRecord<Product> => ({
+    id: String(dto.Id),
+    number: dto.Code ?? null,
+    data: productSchema.parse(productFromDto(dto, ctx)),
+    modifiedAt: dto.LastChangedDateTimeOffset ?? null,
+  });
+  const bodyOf = (p: Product, ctx: ProductContext, current?: ProductDto | null) => {
+    const mapped = productToPowerOffice(p, ctx, current);
+    if (!mapped.ok) throw rejection(mapped.problems, host);
+    return mapped.body;
+  };
+  return {
+    async page(cursor, since) {
+      const [page, ctx] = await Promise.all([
+        client.listProducts({ pageNumber: Number(cursor ?? 1), pageSize: PAGE_SIZE, ...(since ? { lastChangedSince: since } : {}) }),
+        context(),
+      ]);
+      return { items: page.items.map((p) => toRecord(p, ctx)), rejected: rejectedOf(page), next: nextPage(cursor, page) };
+    },
+    async get(id) {
+      const [dto, ctx] = await Promise.all([client.getProduct(Number(id)), context()]);
+      return dto ? toRecord(dto, ctx) : null;
+    },
+    isActive: (r) => r.data.active,
+    async create(data) {
+      const ctx = await context();
+      return toRecord(await client.createProduct(bodyOf(data, ctx)), ctx);
+    },
+    async update(id, data, previous) {
+      const ctx = await context();
+      const current = previous ? null : await client.getProduct(Number(id));
+      const after = bodyOf(data, ctx, current);
+      const before = previous ? bodyOf(previous, ctx) : pickMembers(current, after as Record<string, unknown>);
+      const dto = await client.patchProduct(Number(id), patchOperations(before, after));
+      return dto ? toRecord(dto, ctx) : { id, number: data.code, data, modifiedAt: null };
+    },
+    async findCreated(data) {
+      if (!data.code) return null;
+      const [page, ctx] = await Promise.all([client.listProducts({ pageNumber: 1, pageSize: 10, codes: [data.code] }), context()]);
+      return page.items[0] ? toRecord(page.items[0], ctx) : null;
+    },
+  };
+}
+
+/**
+ * What the sales orders' ExternalImportReference is scoped by: the Go client is the tenant's own,
+ * so the invoice number suffices, and a reactivation finds what the earlier installation booked.
+ */
+const REFERENCE_SCOPE = "crm";
+
+/** The CRM's invoices as Go sales orders, looked up by ExternalImportReference before one is made. */
+function invoices(client: PowerOfficeClient, settings: PowerOfficeSettings, host: HostOptions): Booker<Invoice> {
+  const reference = (doc: Invoice) => salesOrderReference(REFERENCE_SCOPE, doc.number);
+  return {
+    async findBooked(doc) {
+      // Go has no reference filter on sales orders: the integration's own, changed since the invoice date
+      const since = new Date(Date.parse(doc.date) - 86_400_000).toISOString();
+      for (let pageNumber = 1; ; pageNumber++) {
+        const page = await client.listSalesOrders({ onlyCreatedByCurrentIntegration: true, lastChangedSince: since, pageNumber, pageSize: PAGE_SIZE });
+        const hit = page.items.find((o) => o.ExternalImportReference === reference(doc));
+        if (hit) return { id: String(hit.Id), number: hit.SalesOrderNo == null ? null : String(hit.SalesOrderNo), documentAttached: false };
+        if (page.size < PAGE_SIZE) return null;
+      }
+    },
+    async book(doc, ctx) {
+      // the VAT code of each group is the user's choice in BTW-groepen (it depends on the own
+      // organisation's country): an unmapped group stops the invoice, a mapped one is not second-guessed
+      const mapped = invoiceToSalesOrder(doc, {
+        customerId: Number(ctx.remoteRelationId),
+        installationId: REFERENCE_SCOPE,
+        productIds: ctx.productLinks,
+        settings: { vatMapping: settings.vatMapping, unitMapping: settings.unitMapping, salesOrderStatus: settings.salesOrderStatus },
+      });
+      if (!mapped.ok) throw rejection(mapped.problems, host);
+      const order = await client.createSalesOrderComplete(mapped.body);
+      return { id: String(order.Id), number: order.SalesOrderNo == null ? null : String(order.SalesOrderNo), documentAttached: false };
+    },
+    async attachDocument(bookingId, file) {
+      await client.attachToSalesOrder(bookingId, { fileName: file.fileName, contentType: file.contentType, contentBase64: file.content });
+    },
+  };
+}
+
+export function createPowerOfficeRemote(client: PowerOfficeClient, settings: PowerOfficeSettings, host: HostOptions): RemoteAdapter {
+  const parts = effectiveParts(settings);
+  return {
+    ...(parts.relations
+      ? { relationsByRole: { customer: contacts(client, "customer", parts.contactPersons), supplier: contacts(client, "supplier", parts.contactPersons) } }
+      : {}),
+    ...(parts.products ? { products: products(client, settings, host) } : {}),
+    ...(parts.invoices ? { invoices: invoices(client, settings, host) } : {}),
+    notBooked: {
+      ...(parts.invoices ? {} : { invoice: { key: "connectors.poweroffice.log.invoicesOff" } }),
+      salesOrder: { key: "connectors.poweroffice.log.salesOrdersNotBooked" },
+    },
+    ...(parts.payments
+      ? {
+          payments: {
+            async page(cursor, since) {
+              const page = await client.listOutgoingInvoices({
+                pageNumber: Number(cursor ?? 1),
+                pageSize: PAGE_SIZE,
+                ...(since ? { balanceLastChangedSince: since } : {}),
+              });
+              return { items: page.items.map((i) => outgoingInvoiceToPayment(i)), next: nextPage(cursor, page) };
+            },
+          },
+        }
+      : {}),
+  };
+}

@@ -1,0 +1,236 @@
+/**
+ * PowerOffice Go end to end (seed 001), over HTTP against the simulator and the sandbox CRM:
+ * the import (customers and suppliers, one CRM relation per contact), a relation that is both,
+ * pushes that send only what changed, pulls every 15 minutes, products, invoices as sales orders
+ * exactly once with their PDF, and payments.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CRM, links, crm, installConnector, runForEvents, runImport, runScheduledPull, startWorld, syncLog, updateSettings, type Crm, type World } from "../helpers/world";
+
+let world: World;
+let api: Crm;
+let installationId: string;
+const NORDLYS = "sandbox-client-key-nordlys-interior";
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** The simulator's API as a bookkeeper's other integration would call it. */
+async function go(method: string, path: string, body?: unknown, contentType = "application/json"): Promise<{ status: number; json: Json }> {
+  const sim = world.poweroffice!;
+  const token = await fetch(`${sim.url}/OAuth/Token`, {
+    method: "POST",
+    headers: {
+      authorization: `Basic ${Buffer.from(`sandbox-application-key-ledgerlink:${NORDLYS}`).toString("base64")}`,
+      "ocp-apim-subscription-key": "sandbox-subscription-key-2",
+      "content-type": "application/x-www-form-urlencoded",
+    },
+    body: "grant_type=client_credentials",
+  }).then((r) => r.json() as Promise<{ access_token: string }>);
+  const r = await fetch(`${sim.url}/v2${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token.access_token}`, "ocp-apim-subscription-key": "sandbox-subscription-key-2", ...(body ? { "content-type": contentType } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await r.text();
+  return { status: r.status, json: text ? JSON.parse(text) : null };
+}
+
+beforeAll(async () => {
+  world = await startWorld({ poweroffice: {} });
+  api = crm(world);
+  installationId = await installConnector(world, "poweroffice", {
+    credentials: { clientKey: NORDLYS },
+    settings: (s) => {
+      // the sandbox CRM's groups are Dutch: the user maps them by hand (seed step 8)
+      s.vatGroups.vatMapping = { ...s.vatGroups.vatMapping, [CRM.vatGroup.NL21]: "3", [CRM.vatGroup.NL9]: "31", [CRM.vatGroup.NL0]: "5" };
+    },
+  });
+}, 120_000);
+afterAll(() => world?.close());
+
+describe("PowerOffice import", () => {
+  it("brings customers and suppliers into the CRM once, a contact that is both as one relation with both numbers", async () => {
+    const out = await runImport(installationId, { connector: "poweroffice" });
+    expect(out.error).toBeUndefined();
+    expect(out.done).toBe(true);
+    const log = await syncLog(world, installationId);
+    expect(log.filter((e: Json) => e.outcome === "failed")).toEqual([]);
+
+    const relationLinks = await links(world, installationId, "relation");
+    const byRole = (role: string) => relationLinks.filter((l: Json) => l.role === role);
+    const customers = (await go("GET", "/Customers")).json as Json[];
+    const suppliers = (await go("GET", "/Suppliers")).json as Json[];
+    // archived customers are not imported (10007)
+    expect(byRole("customer").length).toBe(customers.filter((c) => !c.IsArchived && c.IsActive !== false).length);
+    expect(byRole("supplier").length).toBe(suppliers.filter((c) => !c.IsArchived && c.IsActive !== false).length);
+
+    // Vestland Trevare: customer 10005 and supplier 20003, one contact Id, one CRM relation
+    const vestland = customers.find((c) => c.Number === 10005);
+    const asCustomer = byRole("customer").find((l: Json) => l.remoteId === String(vestland.Id))!;
+    const asSupplier = byRole("supplier").find((l: Json) => l.remoteId === String(vestland.Id));
+    expect(asCustomer?.hostId).toBeDefined();
+    expect(asSupplier?.hostId).toBe(asCustomer.hostId);
+    const org = await api.get(`Relation_Organization(${asCustomer.hostId})?$expand=Relationships`);
+    const numbers = (org.Relationships as Json[]).map((r) => r.DebtorNumber ?? r.CreditorNumber).filter(Boolean);
+    expect(numbers).toEqual(expect.arrayContaining(["10005", "20003"]));
+  });
+});
+
+const CUSTOMER = "Relationship.Organization.CommercialRelationship.Customer";
+const SUPPLIER = "Relationship.Organization.Supplier";
+const push = async () => {
+  const events = await world.takeEvents();
+  return runForEvents("poweroffice-push-relations", events, "ledgerlink/relation.changed");
+};
+const requests = async (route: string) => {
+  const stats = (await fetch(`${world.poweroffice!.url}/__admin/stats`).then((r) => r.json())) as { byRoute: Record<string, number> };
+  return stats.byRoute[route] ?? 0;
+};
+
+describe("PowerOffice relations, CRM → PowerOffice", () => {
+  let orgId: string;
+  it("creates a relation that is customer and supplier as one customer and one supplier, and takes both numbers back", async () => {
+    const org = await api.post("Relation_Organization", {
+      Name: "Fjordkraft Møbler AS",
+      EmailAddress: "post@fjordkraft.example",
+      Relationships: [{ _Type: CUSTOMER }, { _Type: SUPPLIER }],
+    });
+    orgId = org.ID;
+    const outs = await push();
+    expect(outs.map((o) => o.error)).not.toContainEqual(expect.anything());
+    const customers = ((await go("GET", "/Customers")).json as Json[]).filter((c) => c.Name === "Fjordkraft Møbler AS");
+    const suppliers = ((await go("GET", "/Suppliers")).json as Json[]).filter((c) => c.Name === "Fjordkraft Møbler AS");
+    expect(customers).toHaveLength(1);
+    expect(suppliers).toHaveLength(1);
+    const after = await api.get(`Relation_Organization(${orgId})?$expand=Relationships`);
+    const rel = (type: string) => (after.Relationships as Json[]).find((r) => r._Type === type);
+    expect(rel(CUSTOMER).DebtorNumber).toBe(String(customers[0].Number));
+    expect(rel(SUPPLIER).CreditorNumber).toBe(String(suppliers[0].Number));
+
+    // the number write-back's own webhooks are echoes: nothing is created again
+    await push();
+    expect(((await go("GET", "/Customers")).json as Json[]).filter((c) => c.Name === "Fjordkraft Møbler AS")).toHaveLength(1);
+    expect(((await go("GET", "/Suppliers")).json as Json[]).filter((c) => c.Name === "Fjordkraft Møbler AS")).toHaveLength(1);
+  });
+
+  it("sends a change as one JSON Patch per role, with only what changed", async () => {
+    const patchesBefore = (await requests("PATCH /v2/Customers/{id}")) + (await requests("PATCH /v2/Suppliers/{id}"));
+    await api.put(`Relation_Organization(${orgId})`, { EmailAddress: "ordre@fjordkraft.example" });
+    await push();
+    const customer = ((await go("GET", "/Customers")).json as Json[]).find((c) => c.Name === "Fjordkraft Møbler AS");
+    const supplier = ((await go("GET", "/Suppliers")).json as Json[]).find((c) => c.Name === "Fjordkraft Møbler AS");
+    expect(customer.EmailAddress).toBe("ordre@fjordkraft.example");
+    expect(supplier.EmailAddress).toBe("ordre@fjordkraft.example");
+    expect((await requests("PATCH /v2/Customers/{id}")) + (await requests("PATCH /v2/Suppliers/{id}"))).toBe(patchesBefore + 2);
+  });
+});
+
+describe("PowerOffice relations, PowerOffice → CRM every 15 minutes", () => {
+  it("takes a change made in PowerOffice into the CRM, and a deactivated customer stays active there", async () => {
+    const vestland = ((await go("GET", "/Customers?customerNos=10005")).json as Json[])[0];
+    const patched = await go("PATCH", `/Customers/${vestland.Id}`, [{ op: "replace", path: "/PhoneNumber", value: "+47 55 11 22 33" }], "application/json-patch+json");
+    expect(patched.status).toBe(200);
+    const out = await runScheduledPull("relations", "poweroffice");
+    expect(out).toHaveLength(1);
+    const link = (await links(world, installationId, "relation")).find((l: Json) => l.role === "customer" && l.remoteId === String(vestland.Id))!;
+    const org = await api.get(`Relation_Organization(${link.hostId})`);
+    expect(org.PhoneNumber).toBe("+47 55 11 22 33");
+  });
+});
+
+describe("PowerOffice products", () => {
+  it("imported products follow PowerOffice; a product archived there becomes inactive in the CRM", async () => {
+    const productLinks = await links(world, installationId, "product");
+    const sofa = ((await go("GET", "/Products")).json as Json[]).find((p) => p.Code === "SOFA-3");
+    const link = productLinks.find((l: Json) => l.remoteId === String(sofa.Id))!;
+    expect(link).toBeDefined();
+    expect((await api.get(`Product(${link.hostId})`)).IsInactive).toBe(false);
+    expect((await go("PATCH", `/Products/${sofa.Id}`, [{ op: "replace", path: "/IsArchived", value: true }], "application/json-patch+json")).status).toBe(200);
+    await runScheduledPull("products", "poweroffice");
+    expect((await api.get(`Product(${link.hostId})`)).IsInactive).toBe(true);
+  });
+});
+
+describe("PowerOffice invoices and payments", () => {
+  const CONSULTANCY = "a93bfc33-e1ef-5e5d-a14e-db38c1740e64";
+  const book = (events: Array<{ name: string; data: Record<string, string> }>) => runForEvents("poweroffice-book-invoices", events, "ledgerlink/invoice.phase-changed");
+
+  async function sentInvoice(number: string) {
+    const inv = await api.post("Activity_Invoice", {
+      Subject: "Interiørrådgivning",
+      Number: number,
+      InvoiceDate: "2026-03-02",
+      PaymentTermInDays: 14,
+      Currency: "EUR",
+      IsVatIncluded: false,
+      Relationship: { ID: CRM.customer.goudenKorf },
+      ProductLines: [{ Description: "Consultancy maart", Quantity: 4, Price: 95, VatGroup: { ID: CRM.vatGroup.NL21 }, Product: { ID: CONSULTANCY } }],
+    });
+    await api.put(`Activity_Invoice(${inv.ID})`, { Phase: { ID: CRM.invoicePhase.sent } });
+    const events = (await world.takeEvents()).filter((e) => e.name === "ledgerlink/invoice.phase-changed" && e.data.hostId === inv.ID);
+    expect(events).toHaveLength(1);
+    return { id: inv.ID as string, number: (await api.get(`Activity_Invoice(${inv.ID})`)).Number as string, events };
+  }
+  const ordersWith = async (reference: string) => ((await go("GET", "/SalesOrders")).json as Json[] | null ?? []).filter((o) => o.ExternalImportReference === reference);
+
+  let invoice: Awaited<ReturnType<typeof sentInvoice>>;
+  it("books an invoice set to Sent as a draft sales order with its lines, unit and PDF, the customer sent first", async () => {
+    invoice = await sentInvoice("2026-0101");
+    const [out] = await book(invoice.events);
+    expect(out.error).toBeUndefined();
+    expect(out.result).toMatchObject({ outcome: "created" });
+    const orders = await ordersWith(`ledgerlink:crm:inv:${invoice.number}`);
+    expect(orders).toHaveLength(1);
+    const order = (await go("GET", `/SalesOrders/${orders[0].Id}/Complete`)).json;
+    expect(order.SalesOrderStatus).toBe("Draft");
+    expect(order.SalesOrderLines[0]).toMatchObject({ Quantity: 4, ProductUnitPrice: 95 });
+    const attachments = (await go("GET", `/SalesOrders/${orders[0].Id}/attachments`)).json as Json[];
+    expect(attachments).toHaveLength(1);
+    // the customer exists in PowerOffice now, and its number came back as the debtor number
+    const customerLink = (await links(world, installationId, "relation")).find((l: Json) => l.role === "customer" && l.hostId === CRM.org.goudenKorf)!;
+    expect(String(order.CustomerId)).toBe(customerLink.remoteId);
+  });
+
+  it("a booking whose answer was lost is found by its reference, never made twice", async () => {
+    await updateSettings(world, installationId, (s) => void (s.general.salesOrderStatus = "Confirmed"));
+    const second = await sentInvoice("2026-0102");
+    await fetch(`${world.poweroffice!.url}/__admin/faults`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ timeoutAfterWriteRate: 1 }),
+    });
+    const [first] = await book(second.events);
+    await fetch(`${world.poweroffice!.url}/__admin/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ timeoutAfterWriteRate: 0 }) });
+    expect(first.error ?? (first.result as Json).outcome).toBeTruthy();
+    const [retry] = await book(second.events);
+    expect(retry.error).toBeUndefined();
+    const orders = await ordersWith(`ledgerlink:crm:inv:${second.number}`);
+    expect(orders).toHaveLength(1);
+    expect(orders[0].SalesOrderStatus).toBe("Confirmed");
+  });
+
+  it("a part payment is logged on the invoice's line; the full payment marks the CRM invoice paid", async () => {
+    const order = (await ordersWith(`ledgerlink:crm:inv:${invoice.number}`))[0];
+    const sent = await fetch(`${world.poweroffice!.url}/__admin/sales-orders/${order.Id}/send`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    expect(sent.status).toBe(200);
+    const outgoing = (await sent.json()) as Json;
+    const pay = (amount?: number) =>
+      fetch(`${world.poweroffice!.url}/__admin/outgoing-invoices/${outgoing.Id}/payments`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(amount ? { Amount: amount } : {}),
+      });
+    expect((await pay(100)).status).toBe(200);
+    let out = await runScheduledPull("payments", "poweroffice");
+    expect(out).toEqual([{ installationId, paid: 0, partlyPaid: 1 }]);
+    expect((await api.get(`Activity_Invoice(${invoice.id})`)).IsPaid).toBe(false);
+    const partial = (await syncLog(world, installationId)).filter((e: Json) => e.message === "sync.payments.partial");
+    expect(partial).toHaveLength(1);
+    expect(partial[0].label).toBe(invoice.number);
+
+    expect((await pay()).status).toBe(200);
+    out = await runScheduledPull("payments", "poweroffice");
+    expect(out).toEqual([{ installationId, paid: 1, partlyPaid: 0 }]);
+    expect((await api.get(`Activity_Invoice(${invoice.id})`)).IsPaid).toBe(true);
+  });
+});
