@@ -308,6 +308,9 @@ export async function startBenchWorld(): Promise<BenchWorld> {
     HOST_AUTH_FLOW: "client_credentials",
     SNELSTART_API_URL: `${simUrl}/v2`,
     SNELSTART_AUTH_URL: `${simUrl}/b2b/token`,
+    // the simulators' own limits are what the rate-limit scenarios measure against: the declared
+    // budgets (Tribe's 1,000 a minute) would otherwise pace every import (REQUEST_BUDGET_SCALE=1 to see them)
+    REQUEST_BUDGET_SCALE: process.env.REQUEST_BUDGET_SCALE ?? "0",
   });
   resetConfigForTests();
   await meterDatabase();

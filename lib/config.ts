@@ -40,9 +40,17 @@ const configSchema = z.object({
   POWEROFFICE_APPLICATION_KEY: z.string().min(1).default("sandbox-application-key-ledgerlink"),
   /** the developer subscription's key; Go's rate limit (10 calls a second) counts per subscription key */
   POWEROFFICE_SUBSCRIPTION_KEY: z.string().min(1).default("sandbox-subscription-key"),
+  /**
+   * Scales every request budget (lib/http/request-budget: the vendors' declared rate limits, paced
+   * in advance): each declared limit is multiplied by it, and 0 turns the budgets off, so calls go
+   * out at once and only a vendor's 429 slows them. Unset: 1, but 0 under NODE_ENV=test (vitest),
+   * so tests and the in-process simulators are not paced unless a test sets it; the bench sets 0
+   * as well (bench/world.ts) unless its environment says otherwise.
+   */
+  REQUEST_BUDGET_SCALE: z.coerce.number().min(0).optional(),
 });
 
-export type AppConfig = z.infer<typeof configSchema>;
+export type AppConfig = Omit<z.infer<typeof configSchema>, "REQUEST_BUDGET_SCALE"> & { REQUEST_BUDGET_SCALE: number };
 
 const productionRequired = [
   "LEDGERLINK_APP_URL",
@@ -67,7 +75,8 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     const missing = productionRequired.filter((k) => !env[k]);
     if (missing.length) throw new Error(`Missing configuration in production: ${missing.join(", ")}`);
   }
-  return parsed.data;
+  const scale = parsed.data.REQUEST_BUDGET_SCALE ?? (parsed.data.NODE_ENV === "test" ? 0 : 1);
+  return { ...parsed.data, REQUEST_BUDGET_SCALE: scale };
 }
 
 let cached: AppConfig | undefined;

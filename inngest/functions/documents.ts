@@ -3,7 +3,7 @@ import { inngest } from "@/inngest/client";
 import { documentPhaseChanged } from "@/inngest/events";
 import { documentKinds, kebabKind } from "@/lib/model";
 import { bookDocument } from "@/lib/sync/documents";
-import { throttleFor, withContext, type AnyConnector } from "./shared";
+import { withContext, type AnyConnector } from "./shared";
 
 /** An invoice set to Sent (a sales order to Linked) is booked once, with its document. */
 export function documentFunctions(connector: AnyConnector) {
@@ -16,7 +16,6 @@ export function documentFunctions(connector: AnyConnector) {
           triggers: [{ event: documentPhaseChanged[kind].name, if: `event.data.connector == '${connector.id}'` }],
           // one booking at a time per document: a second delivery waits and then finds the link
           concurrency: [{ key: "event.data.installationId + '-' + event.data.hostId", limit: 1 }],
-          throttle: throttleFor(connector),
           retries: 6,
         },
         async ({ event, step }) => {

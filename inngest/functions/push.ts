@@ -3,7 +3,7 @@ import { recordChanged } from "@/inngest/events";
 import { kebabKind } from "@/lib/model";
 import { PendingWritesError, pushRecord, recordEntities, recordSpecOf } from "@/lib/sync/entities";
 import { MAX_WAITS, waitDelayMs } from "@/lib/sync/host-changes";
-import { throttleFor, withContext, type AnyConnector } from "./shared";
+import { withContext, type AnyConnector } from "./shared";
 
 /** CRM → package at once, for each record the sorted webhooks name. */
 export function pushFunctions(connector: AnyConnector) {
@@ -17,7 +17,6 @@ export function pushFunctions(connector: AnyConnector) {
           id: `${connector.id}-push-${kebabKind(entity)}s`,
           triggers: [{ event: trigger.name, if: `event.data.connector == '${connector.id}'` }],
           concurrency: [{ key: "event.data.installationId + '-' + event.data.hostId", limit: 1 }],
-          throttle: throttleFor(connector),
           retries: 6,
         },
         async ({ event, step }) => {

@@ -11,11 +11,6 @@ export type AnyConnector = Connector<unknown, unknown>;
 /** Stop syncing when the installation is deactivated, wherever the run stands. */
 export const cancelOnDeactivation = [{ event: installationDeactivated.name, match: "data.installationId" }];
 
-/** The vendor's limit, as an Inngest throttle keyed by installation. */
-export function throttleFor(connector: AnyConnector, key = "event.data.installationId") {
-  return { limit: connector.rateLimit.limit, period: connector.rateLimit.period, key };
-}
-
 /** A vendor's "slow down" becomes Inngest's RetryAfterError; bad input is never retried. */
 export function asJobError(err: unknown): unknown {
   const e = err as { status?: number; message?: string };

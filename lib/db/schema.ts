@@ -352,3 +352,14 @@ export const oauthStates = pgTable("oauth_states", {
   locale: text("locale").notNull(),
   expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
 });
+
+/**
+ * The request budgets every process on this database shares (lib/http/request-budget): one row
+ * per budget key, rate-limiter-flexible's counter (its RateLimiterDrizzle layout): points taken
+ * in the window that ends at `expire`.
+ */
+export const requestBudgets = pgTable("request_budgets", {
+  key: text("key").primaryKey(),
+  points: integer("points").notNull(),
+  expire: timestamp("expire", { withTimezone: true }),
+});

@@ -1,7 +1,8 @@
 import { eq } from "drizzle-orm";
 import { config } from "@/lib/config";
 import { getDb, schema, type Db } from "@/lib/db";
-import type { HostAdapter } from "@/lib/sync/types";
+import { budgetFor } from "@/lib/sync/budget";
+import type { HostAdapter, RateLimit } from "@/lib/sync/types";
 import { createTribeClient, type TribeClient } from "./tribe/client";
 import { createTribeHostAdapter } from "./tribe/adapter";
 import { RateGate } from "@/lib/http/rate-gate";
@@ -10,10 +11,18 @@ import { ENTITY_TYPE_HEADER, TENANT_HEADER, WEBHOOK_ENTITY_TYPES } from "./tribe
 
 type RequestInfo = { method: string; path: string; status: number };
 
+/**
+ * Tribe's limit: 1,000 calls a minute "per application per environment" (docs/host-api.md), an
+ * environment being one customer's Tribe, so each tenant's calls count on their own ("account").
+ * Should Tribe turn out to count an application's calls across its customers, `per: "deployment"`
+ * is the one change: every tenant's client then draws from one budget and waits at one gate.
+ */
+export const HOST_RATE_LIMIT: RateLimit = { limit: 1000, period: "1m", per: "account" };
+
 // One client per tenant and process keeps its access token across job steps.
 const clients = new Map<string, TribeClient>();
 const MAX_CLIENTS = 1000;
-// Tribe's limit is per application, not per organization: one gate for all tenants' clients.
+// After a 429 every call the same limit counts waits: one gate per budget (per tenant, or per application).
 const gates = new Map<string, RateGate>();
 
 function clientFor(tenantId: string, onRequest?: (info: RequestInfo) => void): TribeClient {
@@ -21,9 +30,12 @@ function clientFor(tenantId: string, onRequest?: (info: RequestInfo) => void): T
   const key = JSON.stringify([tenantId, c.HOST_API_URL, c.HOST_AUTH_URL, c.HOST_AUTH_FLOW, c.HOST_CLIENT_ID]);
   const cached = onRequest ? undefined : clients.get(key);
   if (cached) return cached;
-  const application = JSON.stringify([c.HOST_API_URL, c.HOST_CLIENT_ID]);
-  let gate = gates.get(application);
-  if (!gate) gates.set(application, (gate = new RateGate()));
+  const budget = budgetFor("host", HOST_RATE_LIMIT, {
+    deployment: [c.HOST_API_URL, c.HOST_CLIENT_ID],
+    account: [c.HOST_API_URL, c.HOST_CLIENT_ID, tenantId],
+  });
+  let gate = gates.get(budget.key);
+  if (!gate) gates.set(budget.key, (gate = new RateGate()));
   const client = createTribeClient({
     apiUrl: c.HOST_API_URL,
     authUrl: c.HOST_AUTH_URL,
@@ -35,6 +47,7 @@ function clientFor(tenantId: string, onRequest?: (info: RequestInfo) => void): T
     ...(c.HOST_AUTH_FLOW === "authorization_code" ? { token: refreshingTokenSource(getDb, tenantId) } : {}),
     onRequest,
     rateGate: gate,
+    budget,
   });
   if (!onRequest) {
     if (clients.size >= MAX_CLIENTS) clients.delete(clients.keys().next().value!);

@@ -1,11 +1,11 @@
 /**
- * A rate limit that counts a group of calls together: an application's calls at Tribe (over a
- * sliding minute, answered 429 without a Retry-After; its guidance is to wait at least a minute,
- * docs/host-api.md), a subscription key's at PowerOffice (10 a second). A 429 then means the
+ * A rate limit that counts a group of calls together: an application's calls in one customer's
+ * Tribe (over a sliding minute, answered 429 without a Retry-After; its guidance is to wait at
+ * least a minute, docs/host-api.md), a subscription key's at PowerOffice (10 a second). A 429 then means the
  * window is full: calls backing off one by one (5 s, 10 s, 20 s …) only probe a full window, each
  * on its own, and resume well after it has emptied.
  *
- * One gate per group (lib/host shares one between the tenants' clients of an application): after
+ * One gate per group (lib/host keeps one per group its rate limit declares, as its budget): after
  * a 429 every call, the ones about to go out included, waits until a window has passed since that
  * refusal (or what a Retry-After asks), then all go on at full speed. An import thus runs in
  * bursts of the limit a window apart.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { RateGate } from "./rate-gate";
+import type { RequestBudget } from "./request-budget";
 import { sendWithRetries, type Call, type RetryPolicy } from "./retry";
 import { createTokenCache } from "./token-cache";
 import { NoAnswerInTime, type HttpAnswer, type HttpRequest } from "./transport";
@@ -202,5 +203,74 @@ describe("sendWithRetries: tokens, gate, reporting", () => {
       },
     });
     expect(seen).toEqual(["1:0", "2:401", "3:500", "4:200"]);
+  });
+});
+
+describe("sendWithRetries: a request budget", () => {
+  /** A budget that only records, in the same log as the transport. */
+  const recording = (log: string[], onTake?: () => void): RequestBudget => ({
+    key: "test",
+    take: async () => {
+      log.push("take");
+      onTake?.();
+    },
+  });
+  const logged = (steps: number[], log: string[]) => async (request: HttpRequest): Promise<HttpAnswer> => {
+    log.push(`send ${request.url}`);
+    return answer(steps.length > 1 ? steps.shift()! : steps[0]!);
+  };
+
+  it("takes one request before every attempt, retries included", async () => {
+    const log: string[] = [];
+    const { send } = setup([], { transport: logged([500, 429, 200], log), budget: recording(log) });
+    expect(await send()).toMatchObject({ answer: { status: 200 } });
+    expect(log).toEqual(["take", "send http://api.test/x", "take", "send http://api.test/x", "take", "send http://api.test/x"]);
+  });
+
+  it("takes one for the token request too, when the token comes through the same policy", async () => {
+    const log: string[] = [];
+    const policy: RetryPolicy = {
+      transport: async (request) => {
+        log.push(`send ${request.url}`);
+        return request.url.endsWith("/token") ? { ...answer(200), body: new TextEncoder().encode('{"access_token":"t"}') } : answer(200);
+      },
+      maxRetries: 3,
+      backoff: { baseMs: 100, capMs: 1_000 },
+      maxRetryAfterMs: 60_000,
+      budget: recording(log),
+      sleep: async () => {},
+      now: () => 0,
+    };
+    const tokens = createTokenCache(async () => {
+      await sendWithRetries(policy, { request: { method: "POST", url: "http://auth.test/token", headers: {} }, repeatable: true });
+      return { accessToken: "t", expiresInSeconds: 3600 };
+    });
+    await sendWithRetries(policy, { request: { method: "GET", url: "http://api.test/x", headers: {} }, repeatable: true, tokens });
+    expect(log).toEqual(["take", "send http://auth.test/token", "take", "send http://api.test/x"]);
+  });
+
+  it("waits at the gate a 429 closed while it waited its turn, then takes a request anew", async () => {
+    const log: string[] = [];
+    let clock = 0;
+    const gate = new RateGate(1_000);
+    let first = true;
+    const budget = recording(log, () => {
+      // another call of the group was refused while this one stood in line
+      if (first) gate.refuse(clock, null);
+      first = false;
+    });
+    const { send, sleeps } = setup([], {
+      transport: logged([200], log),
+      gate,
+      budget,
+      now: () => clock,
+      sleep: async (ms) => {
+        sleeps.push(ms);
+        clock += ms;
+      },
+    });
+    expect(await send()).toMatchObject({ answer: { status: 200 } });
+    expect(sleeps).toEqual([1_000]);
+    expect(log).toEqual(["take", "take", "send http://api.test/x"]);
   });
 });

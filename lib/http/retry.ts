@@ -7,10 +7,13 @@
  * - a wait is what Retry-After asks, up to the longest the client waits in process (a longer one
  *   ends the call, for the job to reschedule itself), else an exponential backoff with a cap;
  * - with bearer tokens, a 401 drops the token once and sends the call again with a new one;
- * - calls that one limit counts together wait at their shared gate after a 429 to any of them.
+ * - calls that one limit counts together wait at their shared gate after a 429 to any of them;
+ * - with a request budget, every attempt (a retry, a token request sent through here) first takes
+ *   one request from it, so the calls a vendor counts together are paced before it refuses any.
  * What the answer or the failure means is the client's to say, with its own typed errors.
  */
 import type { RateGate } from "./rate-gate";
+import type { RequestBudget } from "./request-budget";
 import { parseRetryAfter } from "./retry-after";
 import type { TokenCache } from "./token-cache";
 import { NoAnswerInTime, type HttpAnswer, type HttpRequest, type Transport } from "./transport";
@@ -38,6 +41,8 @@ export type RetryPolicy = {
   maxRetryAfterMs: number;
   /** shared by the calls one limit counts together; without one, a 429 holds only the refused call */
   gate?: RateGate;
+  /** the vendor's budget for the calls it counts together: each attempt takes one request from it first */
+  budget?: RequestBudget;
   sleep: (ms: number) => Promise<void>;
   now: () => number;
 };
@@ -60,14 +65,25 @@ export type Outcome =
 
 /** Sends the call, repeating it as the rules above allow. A caller's cancellation is thrown as it came. */
 export async function sendWithRetries(policy: RetryPolicy, call: Call): Promise<Outcome> {
-  const { gate, now, sleep } = policy;
+  const { gate, budget, now, sleep } = policy;
   let retryNo = 0;
   let attempt = 0;
   let reauthenticated = false;
+  let regated = false;
   for (;;) {
     const gateWait = gate?.waitMs(now()) ?? 0;
     if (gateWait > 0) await sleep(gateWait);
+    // the token first: fetching one may take a request of the budget itself
     const token = call.tokens ? await call.tokens.get() : null;
+    if (budget) {
+      await budget.take();
+      // another call's 429 closed the gate while this one waited its turn: wait there, then take anew
+      if (!regated && (gate?.waitMs(now()) ?? 0) > 0) {
+        regated = true;
+        continue;
+      }
+    }
+    regated = false;
     const headers = token === null ? call.request.headers : { ...call.request.headers, authorization: `Bearer ${token}` };
     attempt++;
     let answer: HttpAnswer;

@@ -228,6 +228,26 @@ export type EntityRules = {
 
 export type ConnectContext = { fetch?: typeof fetch };
 
+/**
+ * A vendor's rate limit as the app keeps to it: `limit` requests (HTTP calls, retries and token
+ * requests included) per `period`, counted over everything the vendor counts together. Every
+ * function that calls the vendor (import, pull, push, booking, payments), in every process, draws
+ * from that one request budget (lib/sync/budget, lib/http/request-budget) before each call.
+ */
+export type RateLimit = {
+  limit: number;
+  period: "1s" | "1m";
+  /**
+   * What the vendor counts together, so what one budget is:
+   * - `"deployment"`: every call this deployment makes, for all its tenants, is one count, as a
+   *   limit per subscription key or per application is (PowerOffice Go: 10 a second per
+   *   subscription key, one key per deployment);
+   * - `"account"`: each connected account counts on its own (a SnelStart administration; for the
+   *   host, one customer's CRM environment), so tenants never slow each other down.
+   */
+  per: "deployment" | "account";
+};
+
 export type ConnectResult =
   | { ok: true; account: Record<string, string | number | boolean | null> }
   | {
@@ -244,8 +264,8 @@ export interface Connector<Credentials = unknown, Settings = unknown> {
   name: string;
   /** how the CRM's Marketplace lists it (under Financial), the icon a path below public/ */
   listing: { name: Localized; description: Localized; icon: string };
-  /** the vendor's rate limit, for Inngest throttles */
-  rateLimit: { limit: number; period: "1s" | "1m" };
+  /** the vendor's rate limit and what it counts together: the request budget its client takes from */
+  rateLimit: RateLimit;
   entities: EntityRules;
   credentials: { schema: z.ZodType<Credentials>; fields: Array<{ name: string; label: string; type: "text" | "password" | "select"; options?: string[]; optional?: boolean }> };
   settings: {

@@ -28,4 +28,11 @@ describe("configuration", () => {
   it("names the variable that is wrong", () => {
     expect(() => parseConfig({ ...production, HOST_AUTH_FLOW: "password" })).toThrow(/HOST_AUTH_FLOW/);
   });
+
+  it("paces calls at the declared limits, but not under test unless told to", () => {
+    expect(parseConfig(production).REQUEST_BUDGET_SCALE).toBe(1);
+    expect(parseConfig({ NODE_ENV: "test" }).REQUEST_BUDGET_SCALE).toBe(0);
+    expect(parseConfig({ NODE_ENV: "test", REQUEST_BUDGET_SCALE: "0.5" }).REQUEST_BUDGET_SCALE).toBe(0.5);
+    expect(() => parseConfig({ REQUEST_BUDGET_SCALE: "-1" })).toThrow(/REQUEST_BUDGET_SCALE/);
+  });
 });

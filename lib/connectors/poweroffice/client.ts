@@ -23,6 +23,7 @@ import createClient, { type Client } from "openapi-fetch";
 import { z } from "zod";
 import { makeRedactor, type RequestLine } from "@/lib/http/errors";
 import { sharedRateGate, type RateGate } from "@/lib/http/rate-gate";
+import type { RequestBudget } from "@/lib/http/request-budget";
 import { sendWithRetries, type Call, type Outcome, type RetryPolicy } from "@/lib/http/retry";
 import { parseRetryAfter } from "@/lib/http/retry-after";
 import { createTokenCache } from "@/lib/http/token-cache";
@@ -89,6 +90,11 @@ export type PowerOfficeClientOptions = {
   maxRetryAfterMs?: number;
   /** the gate this client's calls wait at after a 429 (default: the one of its subscription key in this process) */
   rateGate?: RateGate;
+  /**
+   * The budget of the calls Go counts together (its subscription key): every exchange, token
+   * requests and retries included, takes one request from it first.
+   */
+  budget?: RequestBudget;
   /** waits between retries (tests) */
   sleep?: (ms: number) => Promise<void>;
   /** jitter source in [0,1) (tests) */
@@ -149,6 +155,7 @@ export function createPowerOfficeClient(options: PowerOfficeClientOptions) {
     backoff: { baseMs: RETRY_BASE_MS, capMs: RETRY_CAP_MS, random: options.random ?? Math.random },
     maxRetryAfterMs: options.maxRetryAfterMs ?? 60_000,
     gate,
+    budget: options.budget,
     sleep: options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))),
     now,
   };

@@ -4,6 +4,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { config } from "@/lib/config";
+import { budgetFor } from "@/lib/sync/budget";
 import type { Connector, ConnectResult } from "@/lib/sync/types";
 import { createPowerOfficeClient, type PowerOfficeClient } from "./client";
 import { PowerOfficeAuthError, PowerOfficeForbiddenError, PowerOfficeNetworkError, PowerOfficeServerError } from "./errors";
@@ -41,6 +42,11 @@ function clientFor(credentials: PowerOfficeCredentials): PowerOfficeClient {
     applicationKey: c.POWEROFFICE_APPLICATION_KEY,
     subscriptionKey: c.POWEROFFICE_SUBSCRIPTION_KEY,
     clientKey: credentials.clientKey,
+    // one subscription key per deployment: every tenant's calls draw from its one budget
+    budget: budgetFor(poweroffice.id, poweroffice.rateLimit, {
+      deployment: [c.POWEROFFICE_API_URL, c.POWEROFFICE_SUBSCRIPTION_KEY],
+      account: [c.POWEROFFICE_API_URL, credentials.clientKey],
+    }),
   });
   if (clients.size >= MAX_CLIENTS) clients.delete(clients.keys().next().value!);
   clients.set(key, client);
@@ -67,7 +73,7 @@ export const poweroffice: Connector<PowerOfficeCredentials, PowerOfficeSettings>
   id: "poweroffice",
   name: "PowerOffice",
   // Go: 10 requests a second per subscription key, across every client (tenant) using it
-  rateLimit: { limit: 10, period: "1s" },
+  rateLimit: { limit: 10, period: "1s", per: "deployment" },
   entities: {
     relation: {
       import: true,

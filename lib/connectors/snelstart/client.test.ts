@@ -320,6 +320,18 @@ describe("retries", () => {
   });
 });
 
+describe("request budget", () => {
+  it("takes one request before every exchange: the token request, the call and its retries", async () => {
+    const log: string[] = [];
+    const budget = { key: "test", take: async () => void log.push("take") };
+    let n = 0;
+    api = (_req, res) => (n++ === 0 ? json(res, 503, {}) : json(res, 200, []));
+    const { client } = makeClient({ budget, onRequest: (info) => log.push(`${info.kind} ${info.status}`) });
+    await client.listDagboeken();
+    expect(log).toEqual(["take", "token 200", "take", "api 503", "take", "api 200"]);
+  });
+});
+
 describe("errors", () => {
   it("400 → SnelStartValidationError with the vendor's messages", async () => {
     api = (_req, res) =>

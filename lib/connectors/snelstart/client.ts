@@ -11,6 +11,7 @@
 import createClient from "openapi-fetch";
 import { z } from "zod";
 import { makeRedactor, type RequestLine } from "@/lib/http/errors";
+import type { RequestBudget } from "@/lib/http/request-budget";
 import { sendWithRetries, type Call, type Outcome, type RetryPolicy } from "@/lib/http/retry";
 import { parseRetryAfter } from "@/lib/http/retry-after";
 import { createTokenCache } from "@/lib/http/token-cache";
@@ -91,6 +92,11 @@ export interface SnelStartClientConfig {
    * as SnelStartRateLimitError with `retryAfterMs`, for the job to reschedule itself.
    */
   maxRetryAfterMs?: number;
+  /**
+   * The budget the calls SnelStart counts together draw from: every exchange, token requests and
+   * retries included, takes one request from it first. Without one, calls only slow down after a 429.
+   */
+  budget?: RequestBudget;
   /** clock for the token cache and HTTP-date Retry-After (tests) */
   now?: () => number;
   /** jitter source in [0,1) (tests) */
@@ -147,6 +153,7 @@ export function createSnelStartClient(config: SnelStartClientConfig) {
     maxRetries,
     backoff: { baseMs: RETRY_BASE_MS, capMs: RETRY_CAP_MS, random: config.random ?? Math.random },
     maxRetryAfterMs: config.maxRetryAfterMs ?? 60_000,
+    budget: config.budget,
     sleep: config.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))),
     now,
   };

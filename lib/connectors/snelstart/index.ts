@@ -4,6 +4,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { config } from "@/lib/config";
+import { budgetFor } from "@/lib/sync/budget";
 import type { Connector, ConnectResult, HostOptions, Option } from "@/lib/sync/types";
 import { createSnelStartClient, type SnelStartClient } from "./client";
 import { snelStartCredentialsForm, toClientCredentials, type SnelStartCredentialsForm } from "./credentials";
@@ -40,6 +41,12 @@ function clientFor(form: SnelStartCredentialsForm): SnelStartClient {
     authUrl: c.SNELSTART_AUTH_URL,
     subscriptionKey: subscriptionKey ?? "",
     credentials,
+    // the account is the administration its key opens (or the user signing in: a changed password
+    // keeps the budget); the deployment, the subscription key
+    budget: budgetFor(snelstart.id, snelstart.rateLimit, {
+      deployment: [c.SNELSTART_API_URL, subscriptionKey ?? ""],
+      account: [c.SNELSTART_API_URL, credentials.kind === "clientkey" ? credentials.clientKey : `user:${credentials.username}`],
+    }),
   });
   if (clients.size >= MAX_CLIENTS) clients.delete(clients.keys().next().value!);
   clients.set(key, client);
@@ -67,8 +74,9 @@ function suggestBtwSoort(group: HostOptions["vatGroups"][number], ownCountry: st
 export const snelstart: Connector<SnelStartCredentialsForm, SnelStartSettings> = {
   id: "snelstart",
   name: "SnelStart",
-  // SnelStart publishes no limit; stay well below what Azure API Management usually allows
-  rateLimit: { limit: 600, period: "1m" },
+  // SnelStart publishes no limit and counts per administration (the simulator does too); stay well
+  // below what Azure API Management usually allows
+  rateLimit: { limit: 600, period: "1m", per: "account" },
   entities: {
     relation: {
       import: true,

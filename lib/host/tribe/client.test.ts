@@ -120,6 +120,17 @@ describe("createTribeClient", () => {
     await expect(client.list("Product")).rejects.toMatchObject({ status: 401, message: expect.stringContaining("nope") });
   });
 
+  it("takes one request of its budget before each API call and each retry, none for the auth server", async () => {
+    const log: string[] = [];
+    let n = 0;
+    const { client } = setup(() => (n++ === 0 ? json(502, {}) : json(200, { value: [] })), {
+      budget: { key: "test", take: async () => void log.push("take") },
+      onRequest: (i) => log.push(`${i.path} ${i.status}`),
+    });
+    await client.list("Product");
+    expect(log).toEqual(["/oauth2/token 200", "take", "/v1/odata/Product 502", "take", "/v1/odata/Product 200"]);
+  });
+
   it("waits a window after a 429, or what a Retry-After asks", async () => {
     let n = 0;
     const { client, sleeps } = setup(

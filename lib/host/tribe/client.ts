@@ -16,6 +16,7 @@
 import { z } from "zod";
 import { HttpError } from "@/lib/http/errors";
 import { RateGate } from "@/lib/http/rate-gate";
+import type { RequestBudget } from "@/lib/http/request-budget";
 import { sendWithRetries, type RetryPolicy } from "@/lib/http/retry";
 import { createTokenCache, type TokenSource } from "@/lib/http/token-cache";
 import { bodyText, createTransport, type HttpAnswer } from "@/lib/http/transport";
@@ -57,6 +58,12 @@ export type TribeClientOptions = {
   rateLimitWaitMs?: number;
   /** the gate this client's calls share with other clients of the same application (default: its own) */
   rateGate?: RateGate;
+  /**
+   * The budget the calls Tribe counts together draw from (lib/host: per tenant): each API call,
+   * retries included, takes one request from it first. Token requests go to the auth server, which
+   * the API's limit does not count.
+   */
+  budget?: RequestBudget;
   /** the longest Retry-After honoured, and so the longest the gate closes (default 60000) */
   rateLimitMaxDelayMs?: number;
   /** first wait after a 5xx or network error, doubled each time (default 500) */
@@ -298,6 +305,7 @@ export function createTribeClient(opts: TribeClientOptions) {
     backoff: { baseMs: opts.retryBaseDelayMs ?? 500, capMs: 30_000 },
     maxRetryAfterMs: opts.rateLimitMaxDelayMs ?? 60_000,
     gate,
+    budget: opts.budget,
     sleep: opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))),
     now,
   };

@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { resetConfigForTests } from "@/lib/config";
+import { schema, setDbHandle, type DbHandle } from "@/lib/db";
+import { createTestDatabase } from "@/tests/helpers/db";
+import { createRequestBudget, requestBudget, type RequestBudget } from "./request-budget";
+
+/** Takes `n` requests from the budgets in turn, all at once; answers when each went out, in the order they were asked for. */
+async function takeAll(budgets: RequestBudget[], n: number): Promise<number[]> {
+  const at: number[] = [];
+  await Promise.all(Array.from({ length: n }, (_, i) => budgets[i % budgets.length]!.take().then(() => void (at[i] = Date.now()))));
+  return at;
+}
+
+/** The most requests any window of `periodMs` holds, wherever it starts (less `slackMs` of timing noise). */
+function mostInAWindow(at: number[], periodMs: number, slackMs = 40): number {
+  const sorted = [...at].sort((a, b) => a - b);
+  let most = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1]! - sorted[i]! < periodMs - slackMs) j++;
+    most = Math.max(most, j - i + 1);
+  }
+  return most;
+}
+
+const drivers: Array<"pg" | "pglite"> = process.env.DATABASE_URL ? ["pg", "pglite"] : ["pglite"];
+
+describe.each(drivers)("request budgets in the database (%s)", (driver) => {
+  let handle: DbHandle;
+  beforeAll(async () => {
+    handle = await createTestDatabase(driver);
+  }, 60_000);
+  afterAll(() => handle?.close());
+
+  it("two budgets with one key, as two processes have, never together exceed the limit in a window", async () => {
+    const store = { kind: "database", db: handle.db } as const;
+    const a = createRequestBudget("vendor:shared", { limit: 4, period: "1s" }, store);
+    const b = createRequestBudget("vendor:shared", { limit: 4, period: "1s" }, store);
+    const started = Date.now();
+    const at = await takeAll([a, b], 10);
+    expect(at.filter((t) => t !== undefined)).toHaveLength(10);
+    expect(mostInAWindow(at, 1000)).toBeLessThanOrEqual(4);
+    // and the budget is used: 10 requests, one every 250 ms, in about 2.25 s
+    expect(Date.now() - started).toBeLessThan(4000);
+    const [row] = await handle.db.select().from(schema.requestBudgets).where(eq(schema.requestBudgets.key, "budget:vendor:shared"));
+    expect(row).toBeDefined();
+  });
+
+  it("lets waiting callers out in the order they came", async () => {
+    const budget = createRequestBudget("vendor:order", { limit: 20, period: "1s" }, { kind: "database", db: handle.db });
+    const order: number[] = [];
+    await Promise.all(Array.from({ length: 8 }, (_, i) => budget.take().then(() => void order.push(i))));
+    expect(order).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it("counts another key on its own", async () => {
+    const store = { kind: "database", db: handle.db } as const;
+    const busy = createRequestBudget("vendor:busy", { limit: 1, period: "1m" }, store);
+    const other = createRequestBudget("vendor:other", { limit: 1, period: "1m" }, store);
+    await busy.take();
+    let waited = true;
+    const next = busy.take().then(() => void (waited = false));
+    const started = Date.now();
+    await other.take();
+    expect(Date.now() - started).toBeLessThan(500);
+    expect(waited).toBe(true);
+    void next;
+  });
+});
+
+describe("the process's budgets (requestBudget)", () => {
+  let handle: DbHandle;
+  const env = process.env.REQUEST_BUDGET_SCALE;
+  beforeAll(async () => {
+    handle = await createTestDatabase();
+    setDbHandle(Promise.resolve(handle));
+  }, 60_000);
+  afterAll(async () => {
+    if (env === undefined) delete process.env.REQUEST_BUDGET_SCALE;
+    else process.env.REQUEST_BUDGET_SCALE = env;
+    resetConfigForTests();
+    setDbHandle(undefined);
+    await handle?.close();
+  });
+  const scale = (s: string | undefined) => {
+    if (s === undefined) delete process.env.REQUEST_BUDGET_SCALE;
+    else process.env.REQUEST_BUDGET_SCALE = s;
+    resetConfigForTests();
+  };
+
+  it("are one per key and rule", () => {
+    const rule = { limit: 10, period: "1s" } as const;
+    expect(requestBudget("k1", rule)).toBe(requestBudget("k1", { ...rule }));
+    expect(requestBudget("k1", rule)).not.toBe(requestBudget("k2", rule));
+  });
+
+  it("do not pace under test unless a test turns them on", async () => {
+    scale(undefined);
+    const budget = requestBudget("k-off", { limit: 1, period: "1m" });
+    const started = Date.now();
+    for (let i = 0; i < 5; i++) await budget.take();
+    expect(Date.now() - started).toBeLessThan(500);
+  });
+
+  it("pace at the declared limit times REQUEST_BUDGET_SCALE", async () => {
+    scale("2");
+    const budget = requestBudget("k-on", { limit: 2, period: "1s" });
+    const at = await takeAll([budget], 6);
+    expect(mostInAWindow(at, 1000)).toBeLessThanOrEqual(4);
+    // counted where every process counts: the database on PostgreSQL, memory on PGlite
+    const rows = await handle.db.select().from(schema.requestBudgets).where(eq(schema.requestBudgets.key, "budget:k-on"));
+    expect(rows).toHaveLength(handle.driver === "pg" ? 1 : 0);
+    scale("0");
+  });
+});
