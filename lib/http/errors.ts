@@ -54,3 +54,21 @@ export function makeRedactor(secrets: Array<string | undefined | null>): (s: str
     return out;
   };
 }
+
+/** The first non-empty string among `keys` of a parsed error body. */
+export function firstString(o: Record<string, unknown>, keys: string[]): string | null {
+  for (const k of keys) {
+    const v = o[k];
+    if (typeof v === "string" && v.trim()) return v.trim();
+  }
+  return null;
+}
+
+/** An error body that is not JSON as one line of text: an HTML page by its title, else its text. */
+export function plainText(text: string): string {
+  if (/^\s*</.test(text)) {
+    const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(text)?.[1];
+    return (title ?? text.replace(/<script[\s\S]*?<\/script>|<style[\s\S]*?<\/style>/gi, " ").replace(/<[^>]+>/g, " ")).replace(/\s+/g, " ").trim();
+  }
+  return text.replace(/\s+/g, " ").trim();
+}

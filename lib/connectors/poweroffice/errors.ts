@@ -11,7 +11,7 @@
  * `message` is for developers; `logMessage` is what the sync log tells the user: a key of this
  * connector's catalogue, `connectors.poweroffice.log.<name>`, with `{ detail }`.
  */
-import { HttpError, type HttpErrorOptions, type RequestLine } from "@/lib/http/errors";
+import { firstString, HttpError, plainText, type HttpErrorOptions, type RequestLine } from "@/lib/http/errors";
 import type { LogMessage } from "@/lib/sync/types";
 import { ProblemDetails } from "./wire";
 
@@ -252,21 +252,7 @@ function pascalCased(o: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
-function firstString(o: Record<string, unknown>, keys: string[]): string | null {
-  for (const k of keys) {
-    const v = o[k];
-    if (typeof v === "string" && v.trim()) return v.trim();
-  }
-  return null;
-}
 
-function plainText(text: string): string {
-  if (/^\s*</.test(text)) {
-    const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(text)?.[1];
-    return (title ?? text.replace(/<script[\s\S]*?<\/script>|<style[\s\S]*?<\/style>/gi, " ").replace(/<[^>]+>/g, " ")).replace(/\s+/g, " ").trim();
-  }
-  return text.replace(/\s+/g, " ").trim();
-}
 
 function clip(s: string): string {
   const t = s.trim();

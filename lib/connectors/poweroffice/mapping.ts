@@ -33,6 +33,7 @@
  *   accounts say (`SalesOrderContext.lineVat`), picks the standard or optional account or is
  *   refused with a problem instead of being booked with other VAT.
  */
+import { round2, toCents } from "@/lib/model/money";
 import type { Address, ContactPerson, Invoice, Payment, Product, ProductInput, Relation, RelationInput, SalesOrder } from "@/lib/model";
 import { formatPostcode } from "@/lib/model/postcode";
 import { joinStreet, splitStreet } from "@/lib/model/street";
@@ -784,12 +785,3 @@ function clamp(n: number, min: number, max: number): number {
   return Math.min(max, Math.max(min, n));
 }
 
-/** Half away from zero, robust to binary fractions (1.005 → 101 cents). */
-export function toCents(amount: number): number {
-  const sign = amount < 0 ? -1 : 1;
-  return sign * Math.round(Math.abs(amount) * 100 + 1e-7);
-}
-
-export function round2(amount: number): number {
-  return toCents(amount) / 100;
-}

@@ -9,7 +9,7 @@
  * `message` is for developers; `logMessage` is what the sync log tells the user, as a key of
  * this connector's catalogue (messages/*.json `log`) with its values.
  */
-import { HttpError, type HttpErrorOptions, type RequestLine } from "@/lib/http/errors";
+import { firstString, HttpError, plainText, type HttpErrorOptions, type RequestLine } from "@/lib/http/errors";
 import type { LogMessage } from "@/lib/sync/types";
 
 function said(key: string, params?: Record<string, string>): LogMessage {
@@ -249,24 +249,7 @@ function collect(value: unknown, out: string[], field: string | null): void {
   }
 }
 
-function firstString(o: Record<string, unknown>, keys: string[]): string | null {
-  for (const k of keys) {
-    const v = o[k];
-    if (typeof v === "string" && v.trim()) return v.trim();
-  }
-  return null;
-}
 
-function plainText(text: string): string {
-  if (/^\s*</.test(text)) {
-    const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(text)?.[1];
-    const stripped = (title ?? text.replace(/<script[\s\S]*?<\/script>|<style[\s\S]*?<\/style>/gi, " ").replace(/<[^>]+>/g, " "))
-      .replace(/\s+/g, " ")
-      .trim();
-    return stripped;
-  }
-  return text.replace(/\s+/g, " ").trim();
-}
 
 function clip(s: string): string {
   const t = s.trim();

@@ -5,6 +5,7 @@
  * SnelStart's JSON carries `null` where the spec says "optional", so every read below goes
  * through `?.` / `??` even where the generated type says the field is a plain string.
  */
+import { round2, toCents } from "@/lib/model/money";
 import type {
   Address,
   AddressKind,
@@ -673,15 +674,6 @@ function clamp(n: number, min: number, max: number): number {
   return Math.min(max, Math.max(min, n));
 }
 
-/** Half away from zero, robust to binary fractions (1.005 → 101 cents). */
-export function toCents(amount: number): number {
-  const sign = amount < 0 ? -1 : 1;
-  return sign * Math.round(Math.abs(amount) * 100 + 1e-7);
-}
-
-export function round2(amount: number): number {
-  return toCents(amount) / 100;
-}
 
 function sum(xs: number[]): number {
   return xs.reduce((a, b) => a + b, 0);
