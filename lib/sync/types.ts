@@ -240,10 +240,10 @@ export type RateLimit = {
   /**
    * What the vendor counts together, so what one budget is:
    * - `"deployment"`: every call this deployment makes, for all its tenants, is one count, as a
-   *   limit per subscription key or per application is (PowerOffice Go: 10 a second per
-   *   subscription key, one key per deployment);
-   * - `"account"`: each connected account counts on its own (a SnelStart administration; for the
-   *   host, one customer's CRM environment), so tenants never slow each other down.
+   *   limit per subscription key or per application is (one key per deployment, shared by all
+   *   tenants);
+   * - `"account"`: each connected account counts on its own (an administration; for the host, one
+   *   customer's CRM environment), so tenants never slow each other down.
    */
   per: "deployment" | "account";
 };
