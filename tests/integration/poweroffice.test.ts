@@ -125,6 +125,24 @@ describe("PowerOffice relations, CRM → PowerOffice", () => {
   });
 });
 
+describe("PowerOffice persons", () => {
+  it("sends a CRM person who is a customer as a Go customer with IsPerson, first and last name (the tussenvoegsel with the last name)", async () => {
+    const person = await api.post("Relation_Person", {
+      FirstName: "Ingrid",
+      MiddleName: "van der",
+      LastName: "Berg",
+      EmailAddress: "ingrid@berg.example",
+      Relationships: [{ _Type: "Relationship.Person.CommercialRelationship.Customer" }],
+    });
+    await push();
+    const customer = ((await go("GET", "/Customers")).json as Json[]).find((c) => c.EmailAddress === "ingrid@berg.example");
+    expect(customer).toMatchObject({ IsPerson: true, FirstName: "Ingrid", LastName: "van der Berg" });
+    const after = await api.get(`Relation_Person(${person.ID})?$expand=Relationships`);
+    expect((after.Relationships as Json[]).find((r) => r.DebtorNumber)?.DebtorNumber).toBe(String(customer.Number));
+    expect(((await go("GET", "/Suppliers")).json as Json[]).some((c) => c.EmailAddress === "ingrid@berg.example")).toBe(false);
+  });
+});
+
 describe("PowerOffice relations, PowerOffice → CRM every 15 minutes", () => {
   it("takes a change made in PowerOffice into the CRM, and a deactivated customer stays active there", async () => {
     const vestland = ((await go("GET", "/Customers?customerNos=10005")).json as Json[])[0];
