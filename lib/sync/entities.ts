@@ -7,6 +7,7 @@ import { and, eq, sql, type SQL } from "drizzle-orm";
 import { schema } from "@/lib/db";
 import { recordKinds, relationRoles, type Product, type RecordKind, type Relation } from "@/lib/model";
 import { formatPostcode } from "@/lib/model/postcode";
+import { mergeContactPersons } from "./contact-persons";
 import { recordHash } from "./hash";
 import { matchRelation, nameAddressKeys, normalizePostcode, numberKeys, type MatchCandidate } from "./matching";
 import {
@@ -113,7 +114,8 @@ export const relationSpec: EntitySpec<Relation> = {
       isSupplier: host.isSupplier || remote.data.isSupplier,
       relationTypes: [...new Set([...host.relationTypes, ...remote.data.relationTypes])],
       addresses: mergeAddresses(remote.data.addresses, host.addresses),
-      contactPersons: host.contactPersons.length ? host.contactPersons : remote.data.contactPersons,
+      // by identity: the package's version of a person overlays the CRM's, neither side's is dropped
+      contactPersons: host.kind === "organization" ? mergeContactPersons(host.contactPersons, remote.data.contactPersons) : host.contactPersons,
       active: rule.remoteDeactivation === "deactivate" ? remote.data.active : host.active,
     };
   },
@@ -182,7 +184,7 @@ async function indexHostRecords<T>(ctx: SyncContext, spec: EntitySpec<T>, record
   if (records.length === 0) return;
   const rows = records.map((r) => {
     const k = spec.keys(r.data);
-    const parts = [r.id, ...(r.parts ?? [])].map(partKey);
+    const parts = [...new Set([r.id, ...(r.parts ?? []), ...(r.related ?? [])])].map(partKey);
     return { hostId: r.id, numbers: k.numbers, nameAddressKeys: k.nameAddressKeys, parts, data: r.data, hash: r.hash ?? recordHash(r.data) };
   });
   const installationId = ctx.installation.id;
@@ -213,17 +215,23 @@ async function indexHostRecords<T>(ctx: SyncContext, spec: EntitySpec<T>, record
 const partKey = (entityId: string) => `part:${entityId}`;
 
 /**
- * The indexed host records these host entity ids belong to (the record itself, or one of its
- * addresses or roles): entity id → host record id. Ids the index does not know are left out.
+ * The indexed host records these host entity ids belong to (the record itself, one of its
+ * addresses or roles, or an entity it shows, which several records may): entity id → host record
+ * ids. Ids the index does not know are left out.
  */
-export async function indexedOwners<T>(ctx: SyncContext, spec: EntitySpec<T>, entityIds: string[]): Promise<Map<string, string>> {
+export async function indexedOwners<T>(ctx: SyncContext, spec: EntitySpec<T>, entityIds: string[]): Promise<Map<string, string[]>> {
   if (entityIds.length === 0) return new Map();
   const k = schema.hostIndexKeys;
   const rows = await ctx.db
     .select({ key: k.key, hostId: k.hostId })
     .from(k)
     .where(and(eq(k.installationId, ctx.installation.id), eq(k.entity, spec.entity), sql`${k.key} = any(${sql.param(entityIds.map(partKey))}::text[])`));
-  return new Map(rows.map((r) => [r.key.slice("part:".length), r.hostId]));
+  const owners = new Map<string, string[]>();
+  for (const r of rows) {
+    const id = r.key.slice("part:".length);
+    owners.set(id, [...(owners.get(id) ?? []), r.hostId]);
+  }
+  return owners;
 }
 
 /** Indexes what the host got since an interrupted page began, so the page does not create it again. */
@@ -663,7 +671,7 @@ async function takeNumber<T>(ctx: SyncContext, spec: EntitySpec<T>, role: string
   if (numbers.debtorNumber === rel.debtorNumber && numbers.creditorNumber === rel.creditorNumber) return record;
   const updated = await ctx.host.relations.setNumbers(hostId, numbers, record as unknown as SideRecord<Relation>);
   await expectEchoes(ctx.db, ctx.installation.id, updated.mutated);
-  return { ...record, data: updated.data as unknown as T, parts: updated.parts ?? record.parts };
+  return { ...record, data: updated.data as unknown as T, parts: updated.parts ?? record.parts, related: updated.related ?? record.related };
 }
 
 /**

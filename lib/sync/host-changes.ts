@@ -72,26 +72,28 @@ export async function sortHostChanges(ctx: SyncContext, changes: HostChange[]): 
   //    webhook may be an echo whose expectation the page has not saved yet: it is sorted again later.
   const aboutRelations = left.filter((c) => c.entity === "relation");
   const owners = await indexedOwners(ctx, relationSpec, aboutRelations.map((c) => c.entityId));
-  const beingWritten = await pendingKeys(ctx.db, ctx.installation.id, relationSpec.entity, [...new Set(owners.values())].map(hostIdKey));
+  const beingWritten = await pendingKeys(ctx.db, ctx.installation.id, relationSpec.entity, [...new Set([...owners.values()].flat())].map(hostIdKey));
   const relations = new Set<string>();
   let writing: boolean | null = null;
   for (const c of aboutRelations) {
     const canWait = (c.waited ?? 0) < MAX_WAITS;
-    let owner = owners.get(c.entityId) ?? null;
-    if (owner && beingWritten.has(hostIdKey(owner)) && canWait) {
+    // an entity several records show (a contact person's person) is about each of them
+    let about = owners.get(c.entityId) ?? [];
+    if (about.some((o) => beingWritten.has(hostIdKey(o))) && canWait) {
       out.later.push(c);
       continue;
     }
-    if (!owner) {
+    if (about.length === 0) {
       writing ??= await writesPending(ctx.db, ctx.installation.id, relationSpec.entity, "any");
       if (writing && canWait) {
         out.later.push(c);
         continue;
       }
-      owner = await ctx.host.relations.resolveId(c.entityType, c.entityId);
+      const owner = await ctx.host.relations.resolveId(c.entityType, c.entityId);
+      about = owner ? [owner] : [];
     }
-    if (owner) relations.add(owner);
-    else out.ignored++;
+    for (const o of about) relations.add(o);
+    if (about.length === 0) out.ignored++;
   }
   out.changed.relation = [...relations];
 

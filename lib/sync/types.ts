@@ -20,6 +20,12 @@ export type SideRecord<T> = {
    * its roles). A webhook that names one of them is about this record.
    */
   parts?: string[];
+  /**
+   * Host records only: the ids of host entities this record shows but does not own, which other
+   * records may show too or be themselves (a contact person's person). A webhook that names one
+   * is about every record that shows it.
+   */
+  related?: string[];
 };
 
 /**

@@ -3,6 +3,7 @@
  * products, sales orders for the CRM's invoices, and payments from outgoing invoices.
  */
 import { product as productSchema, relation as relationSchema, type Invoice, type Product, type Relation } from "@/lib/model";
+import { pairContactPersons } from "@/lib/model/contact-persons";
 import type { Booker, HostOptions, Page, RemoteAdapter, RemoteEntity, SideRecord } from "@/lib/sync/types";
 import type { Page as WirePage, PowerOfficeClient } from "./client";
 import { patchOperations } from "./json-patch";
@@ -33,6 +34,38 @@ const CONTACT_PERSONS_PAGE = 5_000;
 
 function nextPage(cursor: string | null, page: WirePage<unknown>, size = PAGE_SIZE): string | null {
   return page.size >= size ? String(Number(cursor ?? 1) + 1) : null;
+}
+
+/**
+ * A pull's cursor over the contacts: their pages ("1", "2", …), then, because a contact person's
+ * change does not move its contact's LastChangedDateTimeOffset, the pages of contact persons
+ * changed since the pull's `since` ("persons:1", …), whose contacts are read again.
+ */
+const PERSONS_CURSOR = /^persons:(\d+)$/;
+
+/** The latest of Go's timestamps, as Go wrote it (seven fractional digits: compared as instants, then as text). */
+function latestStamp(...stamps: Array<string | null | undefined>): string | null {
+  let best: string | null = null;
+  for (const s of stamps) {
+    if (!s) continue;
+    if (best === null) {
+      best = s;
+      continue;
+    }
+    const [a, b] = [Date.parse(s), Date.parse(best)];
+    if (a > b || (a === b && s > best)) best = s;
+  }
+  return best;
+}
+
+/** Runs `work` on every item, `limit` at a time. */
+async function eachAtOnce<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
 }
 
 /** A mapping problem as the sync log shows it: the CRM's VAT group by its name, not its id. */
@@ -99,40 +132,85 @@ function contacts(client: PowerOfficeClient, role: Role, withContactPersons: boo
     return by;
   }
 
+  /** The contact as a relation; changed when it or one of its persons last changed. */
   function toRecord(dto: CustomerDto | SupplierDto, persons: ContactPersonDto[] | undefined): SideRecord<Relation> {
     const input = role === "customer" ? customerToRelation(dto, { contactPersons: persons }) : supplierToRelation(dto, { contactPersons: persons });
     return {
       id: String(dto.Id),
       number: dto.Number == null ? null : String(dto.Number),
       data: relationSchema.parse(input),
-      modifiedAt: dto.LastChangedDateTimeOffset ?? null,
+      modifiedAt: latestStamp(dto.LastChangedDateTimeOffset, ...(persons ?? []).map((p) => p.LastChangedDateTimeOffset)),
     };
   }
 
-  /** The contact persons of a contact made to match the relation's: new ones added, changed ones patched. */
-  async function writePersons(contactId: number, wanted: Relation, before: Relation | null) {
+  /**
+   * The contact persons of a contact made to match the relation's, each known by who it is
+   * (lib/model/contact-persons.ts): a person Go lacks is added; one the relation changed since the
+   * last sync (`before`) gets only the members that changed, so what a bookkeeper changed in Go
+   * meanwhile, on that person or another, is not overwritten. No person is deleted. `made`: the
+   * contact was just created (it has no persons yet).
+   */
+  async function writePersons(contactId: number, wanted: Relation, before: Relation | null, made = false) {
     if (!withContactPersons || wanted.kind !== "organization") return;
-    if (before && JSON.stringify(before.contactPersons) === JSON.stringify(wanted.contactPersons)) return;
-    const existing = before === null ? [] : await allPages((o) => client.listContactPersons({ ...o, contactIds: [contactId] }));
-    const keyOf = (p: { firstName: string | null; lastName: string | null; email: string | null }) =>
-      `${(p.firstName ?? "").toLowerCase()}|${(p.lastName ?? "").toLowerCase()}`;
-    for (const cp of wanted.contactPersons) {
-      const found = existing.find((e) => keyOf(contactPersonFromDto(e)) === keyOf(cp) || (cp.email && e.EmailAddress === cp.email));
+    const synced = before?.contactPersons ?? [];
+    if (before && JSON.stringify(synced) === JSON.stringify(wanted.contactPersons)) return;
+    // without a last synced state (the engine had none) Go's persons are read all the same: none is made twice
+    const existing = made ? [] : await allPages((o) => client.listContactPersons({ ...o, contactIds: [contactId] }));
+    const inGo = pairContactPersons(wanted.contactPersons, existing.map(contactPersonFromDto));
+    const wasSynced = pairContactPersons(wanted.contactPersons, synced);
+    // a person whose name and e-mail both changed is found in Go as it was last synced
+    const syncedInGo = pairContactPersons(synced, existing.map(contactPersonFromDto));
+    const taken = new Set(inGo.filter((j) => j >= 0));
+    for (const [i, cp] of wanted.contactPersons.entries()) {
       const body = contactPersonToDto(cp);
+      const last = wasSynced[i]! >= 0 ? synced[wasSynced[i]!]! : null;
+      let at = inGo[i]!;
+      if (at < 0 && last && syncedInGo[wasSynced[i]!]! >= 0 && !taken.has(syncedInGo[wasSynced[i]!]!)) at = syncedInGo[wasSynced[i]!]!;
+      const found = at >= 0 ? existing[at]! : null;
       if (!found) {
         await client.createContactPerson(contactId, body);
         continue;
       }
+      taken.add(at);
+      if (last && JSON.stringify(last) === JSON.stringify(cp)) continue;
       const current = contactPersonToDto(contactPersonFromDto(found));
-      await client.patchContactPerson(contactId, found.Id!, patchOperations(current, body));
+      // what the relation changed since the last sync; a person not synced before fills in what Go lacks
+      const base = last ? contactPersonToDto(last) : current;
+      const changed = Object.fromEntries(
+        Object.entries(body).filter(([k, v]) => (last ? v !== base[k as keyof typeof base] : v !== null && v !== current[k as keyof typeof current])),
+      );
+      await client.patchContactPerson(contactId, found.Id!, patchOperations(current, { ...current, ...changed }));
     }
+  }
+
+  /** One page of the contacts whose persons changed since `since`, each read again with all its persons. */
+  async function personsPage(n: number, since: string): Promise<Page<Relation>> {
+    const page = await client.listContactPersons({ pageNumber: n, pageSize: PAGE_SIZE, lastChangedSince: since });
+    const ids = [...new Set(page.items.flatMap((p) => (p.ContactId == null ? [] : [p.ContactId])))];
+    const contacts: Array<CustomerDto | SupplierDto> = [];
+    // one call per contact (Go filters contacts by number, not by Id); a contact not in this role is a 404
+    await eachAtOnce(ids, 4, async (id) => {
+      const dto = await read(id);
+      if (dto) contacts.push(dto);
+    });
+    contacts.sort((a, b) => ids.indexOf(a.Id!) - ids.indexOf(b.Id!));
+    const persons = await personsOf(contacts.map((c) => c.Id!));
+    return {
+      // a person Go sent that does not parse is left out, as when a contact's persons are read
+      items: contacts.map((c) => toRecord(c, persons.get(c.Id!))),
+      next: page.size >= PAGE_SIZE ? `persons:${n + 1}` : null,
+    };
   }
 
   return {
     async page(cursor, since) {
+      const persons = cursor ? PERSONS_CURSOR.exec(cursor) : null;
+      if (persons) return since ? personsPage(Number(persons[1]), since) : { items: [], next: null };
       const page = await list({ pageNumber: Number(cursor ?? 1), pageSize: PAGE_SIZE, ...(since ? { lastChangedSince: since } : {}) });
-      const persons = await personsOf(page.items.flatMap((c) => (c.Id == null ? [] : [c.Id])));
-      return { items: page.items.map((c) => toRecord(c, persons.get(c.Id!))), rejected: rejectedOf(page), next: nextPage(cursor, page) };
+      const personsOfPage = await personsOf(page.items.flatMap((c) => (c.Id == null ? [] : [c.Id])));
+      // a pull goes on with the contacts whose persons changed (an import reads every contact's persons anyway)
+      const next = nextPage(cursor, page) ?? (since && withContactPersons ? "persons:1" : null);
+      return { items: page.items.map((c) => toRecord(c, personsOfPage.get(c.Id!))), rejected: rejectedOf(page), next };
     },
     async get(id) {
       const dto = await read(Number(id));
@@ -142,7 +220,7 @@ function contacts(client: PowerOfficeClient, role: Role, withContactPersons: boo
     isActive: (r) => r.data.active,
     async create(data) {
       const dto = role === "customer" ? await client.createCustomer(relationToCustomerPost(data)) : await client.createSupplier(relationToSupplierPost(data));
-      await writePersons(dto.Id!, data, null);
+      await writePersons(dto.Id!, data, null, true);
       return toRecord(dto, undefined);
     },
     async update(id, data, previous) {

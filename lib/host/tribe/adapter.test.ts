@@ -305,6 +305,82 @@ describe("relations.create / update / setNumbers", () => {
   });
 });
 
+describe("contact persons", () => {
+  const ELS_PERSON = "a5cb089b-d81f-520b-8142-910effd69c2d";
+  const CONTACT = "Relationship.Person.Contact.Standard";
+  const person = (p: Partial<Relation["contactPersons"][number]>) => ({ firstName: null, middleName: null, lastName: null, email: null, phone: null, mobile: null, ...p });
+  const kari = person({ firstName: "Kari", lastName: "Nordmann", email: "kari@havbris.test", phone: "+47 915 00 001" });
+  const contactsOf = (id: string) => {
+    const store = host.state.store;
+    const tenant = store.tenant(TENANT)!;
+    return store.children(tenant, store.get(tenant, "Relation_Organization", id)!, "Relationships").filter((r) => r.def.type === CONTACT);
+  };
+  /** the record as the engine holds it: from its index, no modifiedAt, handed to a fresh adapter instance */
+  const indexed = async (id: string) => {
+    const current = (await adapterFor().adapter.relations.get(id))!;
+    await resetCalls();
+    return { ...current, modifiedAt: null };
+  };
+
+  it("adds a new contact person with its person, without reading the relation first", async () => {
+    const previous = await indexed(GOUDEN_KORF);
+    const { adapter } = adapterFor();
+    const written = await adapter.relations.update(GOUDEN_KORF, { ...previous.data, contactPersons: [...previous.data.contactPersons, kari] }, previous);
+    expect(await calls()).toEqual({ "POST Relation_Person": 1, "PUT Relation_Organization": 1 });
+    const fresh = (await adapterFor().adapter.relations.get(GOUDEN_KORF))!;
+    expect(fresh.data.contactPersons).toEqual([previous.data.contactPersons[0], kari]);
+    expect(fresh.data).toEqual(written.data);
+    expect(recordHash(fresh.data)).toBe(recordHash(written.data));
+    // one webhook each: the new person and the new contact relationship (the organization itself is not written)
+    const made = contactsOf(GOUDEN_KORF).find((r) => r.r.Person !== ELS_PERSON)!;
+    expect([...written.mutated].sort()).toEqual([made.r.Person, made.id].sort());
+    expect(written.related).toEqual([ELS_PERSON, made.r.Person]);
+  });
+
+  it("writes a contact person's changed e-mail and phone on its relationship and its new name on its person; deletes none", async () => {
+    const previous = await indexed(GOUDEN_KORF);
+    const els = previous.data.contactPersons[0]!;
+    const { adapter } = adapterFor();
+    // renamed, and known by the e-mail address; the mobile number left empty stays
+    const renamed = { ...els, firstName: "Elske", phone: "+31 30 999 0000", mobile: null };
+    const written = await adapter.relations.update(GOUDEN_KORF, { ...previous.data, contactPersons: [renamed] }, previous);
+    // the contact must be named by ID: read first (a fresh adapter), then the person, then the relationship
+    expect(await calls()).toEqual({ "GET Relation_Organization": 1, "PUT Relation_Person": 1, "PUT Relation_Organization": 1 });
+    const fresh = (await adapterFor().adapter.relations.get(GOUDEN_KORF))!;
+    expect(fresh.data.contactPersons).toEqual([{ ...els, firstName: "Elske", phone: "+31 30 999 0000" }]);
+    expect(fresh.data).toEqual(written.data);
+    expect([...written.mutated].sort()).toEqual([GOUDEN_KORF_CONTACT, ELS_PERSON].sort());
+    expect(contactsOf(GOUDEN_KORF)).toHaveLength(1);
+
+    // a new name only: the person is written, the relation is not
+    await resetCalls();
+    const again = await adapter.relations.update(GOUDEN_KORF, { ...written.data, contactPersons: [{ ...written.data.contactPersons[0]!, lastName: "Vermeulen-Jansen" }] }, written);
+    expect(await calls()).toEqual({ "PUT Relation_Person": 1 });
+    expect(again.mutated).toEqual([ELS_PERSON]);
+    const after = (await adapterFor().adapter.relations.get(GOUDEN_KORF))!;
+    expect(after.data).toEqual(again.data);
+    expect(after.data.contactPersons[0]!.lastName).toBe("Vermeulen-Jansen");
+
+    // a list without her deletes nothing, and costs no call
+    await resetCalls();
+    expect((await adapter.relations.update(GOUDEN_KORF, { ...after.data, contactPersons: [] }, after)).mutated).toEqual([]);
+    expect(await calls()).toEqual({});
+    expect(contactsOf(GOUDEN_KORF)).toHaveLength(1);
+  });
+
+  it("creates an organization with its contact persons; what it returns is what a later read gives", async () => {
+    const { adapter } = adapterFor();
+    const created = await adapter.relations.create(newOrg({ contactPersons: [kari, person({ firstName: "Ola", lastName: "Hansen", mobile: "+47 915 00 002" })] }));
+    expect(await calls()).toEqual({ "POST Relation_Person": 2, "POST Relation_Organization": 1, "GET Datastore_Country": 1 });
+    const fresh = (await adapterFor().adapter.relations.get(created.id))!;
+    expect(fresh.data).toEqual(created.data);
+    expect(fresh.data.contactPersons.map((c) => c.firstName)).toEqual(["Kari", "Ola"]);
+    // the relation, its addresses and relationships, and the two persons: one webhook each
+    expect([...created.mutated].sort()).toEqual([created.id, ...created.parts!, ...created.related!].sort());
+    expect(created.related).toHaveLength(2);
+  });
+});
+
 describe("relations.get / resolveId", () => {
   it("resolves an address, a relationship and a contact to their relation", async () => {
     const { adapter } = adapterFor();

@@ -4,7 +4,9 @@
  * Calls are the cost (Tribe allows 1,000 a minute), so:
  * - relations are read 100 per call with their addresses and relationships expanded;
  * - a create is one deep insert; an update or setNumbers is one PUT on the relation carrying the
- *   changed children, and none at all when nothing differs;
+ *   changed children, and none at all when nothing differs; a contact person the write makes, or
+ *   whose name it changes, costs one call on its `Relation_Person` first (Tribe's `Person` is a
+ *   reference, not a deep navigation property);
  * - the relation last read (page, get, write) is kept per instance, so an update right after a
  *   read needs no second GET to learn its children's IDs;
  * - datastore lists (units, phases, …) are read once per adapter instance, countries once per code;
@@ -29,10 +31,12 @@ import {
 import { isGuid, odata, TribeApiError, type TribeClient } from "./client";
 import { clean, tribeDatastore, type TribeDatastore } from "./entity";
 import {
+  afterPersonWrites,
   applyRelationWrite,
   createsChildren,
   numbersUpdateBody,
   personName,
+  personWritesOf,
   productBody,
   productFromTribe,
   needsChildIds,
@@ -225,30 +229,51 @@ export function createTribeHostAdapter(client: TribeClient, opts: TribeHostAdapt
   }
 
   /**
+   * Writes the contact persons a relation write body makes or renames (one `Relation_Person` call
+   * each, before the body that names them): answers the body to send (null when only persons
+   * changed), the body as the relation holds it afterwards, and the persons written.
+   */
+  async function writePersons(body: Record<string, unknown>): Promise<{ wire: Record<string, unknown> | null; logical: Record<string, unknown>; persons: string[] }> {
+    const writes = personWritesOf(body);
+    const persons: string[] = [];
+    for (const w of writes) {
+      if (w.id) await client.update("Relation_Person", w.id, w.fields, tribePerson);
+      const id = w.id ?? (await client.create("Relation_Person", w.fields, tribePerson)).ID;
+      setOf.set(id, "Relation_Person");
+      persons.push(id);
+    }
+    return { ...afterPersonWrites(body, persons), persons };
+  }
+
+  /**
    * The relation after a write, composed from what was there, the body and the answer (which
    * carries the relation's own fields only). Cached when every child ID is known. When the server
    * assigned a number we did not send, the relation is read back so the number is known.
+   * `written`: the write as `writePersons` split it (wire: what was sent; no answer when nothing was).
    */
   async function afterWrite(
     set: RelationSet,
     before: TribeRelation | null,
     real: boolean,
-    body: Record<string, unknown>,
+    written: { wire: Record<string, unknown> | null; logical: Record<string, unknown>; persons: string[] },
     answer: TribeRelation,
   ): Promise<HostWrite<Relation>> {
+    const { wire, logical, persons } = written;
+    const sent = wire ?? {};
     const expanded = !!answer.Relationships;
-    const after = applyRelationWrite(before, body, answer, countries.byId);
-    const mutated = mutatedBy(answer.ID, body, before, after);
+    const after = applyRelationWrite(before, logical, answer, countries.byId);
+    // the CRM answers each entity written with a webhook: the relation's own, and each person's
+    const mutatedOf = (result: TribeRelation) => [...new Set([...(wire ? mutatedBy(answer.ID, sent, before, result) : []), ...persons])];
     const rec = relationFromTribe(after);
     setOf.set(after.ID, set);
     const numberAssigned = (rec.data.isCustomer && !rec.data.debtorNumber) || (rec.data.isSupplier && !rec.data.creditorNumber);
     if (numberAssigned && !expanded) {
       const raw = await client.get(set, answer.ID, { expand: RELATION_EXPAND[set] }, tribeRelation);
-      if (raw) return { ...remember(raw), mutated: mutatedBy(answer.ID, body, before, raw) };
+      if (raw) return { ...remember(raw), mutated: mutatedOf(raw) };
     }
-    if (expanded || (real && !createsChildren(body))) relations.set(after.ID, { raw: after, modifiedAt: rec.modifiedAt });
+    if (expanded || (real && !createsChildren(sent))) relations.set(after.ID, { raw: after, modifiedAt: rec.modifiedAt });
     else relations.delete(after.ID);
-    return { ...rec, mutated };
+    return { ...rec, mutated: mutatedOf(after) };
   }
 
   /** the organization's own record (IsOwnOrganization) is the tenant itself, not a relation to sync */
@@ -349,17 +374,21 @@ export function createTribeHostAdapter(client: TribeClient, opts: TribeHostAdapt
 
     async create(data) {
       const set = relationSetOf(data.kind);
-      const body = relationCreateBody(data, await addressWrite(null, data));
-      const answer = await client.create(set, body, tribeRelation, { expand: RELATION_EXPAND[set] });
-      return afterWrite(set, null, true, body, answer);
+      // contact persons' persons first: the deep insert names them
+      const written = await writePersons(relationCreateBody(data, await addressWrite(null, data)));
+      const answer = await client.create(set, written.wire ?? {}, tribeRelation, { expand: RELATION_EXPAND[set] });
+      return afterWrite(set, null, true, written, answer);
     },
 
     async update(id, data, previous) {
       const { current, body, real } = await plan(id, previous, async (cur) => relationUpdateBody(cur, data, await addressWrite(cur, data)));
       if (!body) return { ...(real ? relationFromTribe(current) : previous), mutated: [] };
       const set = relationSetOf(relationKindOf(current._Type));
-      const answer = await client.update(set, id, body, tribeRelation, { expand: RELATION_EXPAND[set] });
-      return afterWrite(set, current, real, body, answer);
+      const written = await writePersons(body);
+      // only a contact's name changed: its person was written, the relation itself is not
+      const { Relationships: _children, ...own } = current;
+      const answer = written.wire ? await client.update(set, id, written.wire, tribeRelation, { expand: RELATION_EXPAND[set] }) : (own as TribeRelation);
+      return afterWrite(set, current, real, written, answer);
     },
 
     async setNumbers(id, numbers, previous) {
@@ -367,7 +396,7 @@ export function createTribeHostAdapter(client: TribeClient, opts: TribeHostAdapt
       if (!body) return { ...(real ? relationFromTribe(current) : previous), mutated: [] };
       const set = relationSetOf(relationKindOf(current._Type));
       const answer = await client.update(set, id, body, tribeRelation, { expand: RELATION_EXPAND[set] });
-      return afterWrite(set, current, real, body, answer);
+      return afterWrite(set, current, real, { wire: body, logical: body, persons: [] }, answer);
     },
   };
 

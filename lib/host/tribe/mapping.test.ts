@@ -3,11 +3,13 @@ import { relation as relationSchema, type Relation } from "@/lib/model";
 import { RecordRejectedError } from "@/lib/sync/types";
 import type { TribeDatastore } from "./entity";
 import {
+  afterPersonWrites,
   applyRelationWrite,
   createsChildren,
   mutatedBy,
   needsChildIds,
   numbersUpdateBody,
+  personWritesOf,
   productBody,
   productFromTribe,
   relationCreateBody,
@@ -411,5 +413,113 @@ describe("mutatedBy", () => {
 
   it("names the relation and all its children on a create", () => {
     expect(mutatedBy(REL, { Name: "Van Dijk", VisitingAddress: { Street: "Coolsingel 10" } }, null, before).sort()).toEqual(["a1", REL, "r1"].sort());
+  });
+});
+
+describe("contact persons", () => {
+  const CONTACT = "Relationship.Person.Contact.Standard";
+  const piet = relationFromTribe(org).data.contactPersons[0]!;
+  const person = (p: Partial<Relation["contactPersons"][number]>) => ({ firstName: null, middleName: null, lastName: null, email: null, phone: null, mobile: null, ...p });
+
+  it("reads the contact's person as a record the organization shows", () => {
+    expect(relationFromTribe(org).related).toEqual(["pp"]);
+    expect(relationFromTribe(tribeRelation.parse({ ID: "p", _Type: "Relation.Person", LastName: "X", Relationships: [] })).related).toEqual([]);
+  });
+
+  it("creates an organization's contact persons with it, each with the person to make first", () => {
+    const d = relationSchema.parse({
+      kind: "organization",
+      name: "Havbris Hotell AS",
+      isCustomer: true,
+      isSupplier: false,
+      contactPersons: [person({ firstName: "Kari", lastName: "Nordmann", email: "kari@havbris.test", phone: "+47 915 00 001" }), person({ email: "no-name@havbris.test" })],
+    });
+    expect(relationCreateBody(d).Relationships).toEqual([
+      { _Type: "Relationship.Organization.CommercialRelationship.Customer" },
+      // a person without a name cannot be a Relation_Person: left out
+      { _Type: CONTACT, Person: { FirstName: "Kari", LastName: "Nordmann" }, EmailAddress: "kari@havbris.test", PhoneNumber: "+47 915 00 001" },
+    ]);
+  });
+
+  it("adds a contact person the organization lacks, updates one it has, deletes none", () => {
+    const kari = person({ firstName: "Kari", lastName: "Nordmann", email: "kari@havbris.test" });
+    // Piet left out: he stays; Kari is new
+    expect(relationUpdateBody(org, desired({ contactPersons: [kari] }))).toEqual({
+      Relationships: [{ _Type: CONTACT, Person: { FirstName: "Kari", LastName: "Nordmann" }, EmailAddress: "kari@havbris.test" }],
+    });
+    // Piet (the same person by name, any case) gets a phone; the mobile his person has is not cleared
+    expect(relationUpdateBody(org, desired({ contactPersons: [{ ...piet, firstName: "PIET", phone: "+31 10 1", mobile: null }] }))).toEqual({
+      Relationships: [{ ID: "k1", PhoneNumber: "+31 10 1", Person: { ID: "pp", FirstName: "PIET", MiddleName: "van", LastName: "Dijk" } }],
+    });
+    expect(relationUpdateBody(org, desired({ contactPersons: [{ ...piet, phone: "+31 10 1", mobile: null }] }))).toEqual({
+      Relationships: [{ ID: "k1", PhoneNumber: "+31 10 1" }],
+    });
+  });
+
+  it("renames a contact person known by the e-mail address only that person has", () => {
+    const renamed = { ...piet, firstName: "Pieter", middleName: null, lastName: "van Dijk" };
+    // "Pieter van Dijk" is not "Piet van Dijk": the same person by e-mail, the name goes to the person
+    expect(relationUpdateBody(org, desired({ contactPersons: [renamed] }))).toEqual({
+      Relationships: [{ ID: "k1", Person: { ID: "pp", FirstName: "Pieter", MiddleName: null, LastName: "van Dijk" } }],
+    });
+    // the same name split otherwise is no change
+    expect(relationUpdateBody(org, desired({ contactPersons: [{ ...piet, middleName: null, lastName: "van Dijk" }] }))).toBeNull();
+  });
+
+  it("plans new contact persons without child IDs, and reads first to change an existing one", () => {
+    const shape = relationToTribeShape(org.ID, desired());
+    const added = relationUpdateBody(shape, desired({ contactPersons: [piet, person({ firstName: "Kari", lastName: "Nordmann" })] }))!;
+    expect(added).toEqual({ Relationships: [{ _Type: CONTACT, Person: { FirstName: "Kari", LastName: "Nordmann" } }] });
+    expect(needsChildIds(added)).toBe(false);
+    expect(needsChildIds(relationUpdateBody(shape, desired({ contactPersons: [{ ...piet, email: "p@x.nl" }] }))!)).toBe(true);
+    expect(needsChildIds(relationUpdateBody(shape, desired({ contactPersons: [{ ...piet, firstName: "Pieter" }] }))!)).toBe(true);
+  });
+
+  it("splits a body into the persons to write first and what goes to the CRM", () => {
+    const body = {
+      Name: "X",
+      Relationships: [
+        { ID: "c1", DebtorNumber: "1" },
+        { _Type: CONTACT, Person: { FirstName: "Kari", LastName: "Nordmann" }, EmailAddress: "kari@x.no" },
+        { ID: "k1", Person: { ID: "pp", FirstName: "Pieter", MiddleName: null, LastName: "Dijk" } },
+        { ID: "k2", PhoneNumber: "1", Person: { ID: "p2", FirstName: "Ola", MiddleName: null, LastName: "Hansen" } },
+      ],
+    };
+    expect(personWritesOf(body)).toEqual([
+      { id: null, fields: { FirstName: "Kari", LastName: "Nordmann" } },
+      { id: "pp", fields: { FirstName: "Pieter", MiddleName: null, LastName: "Dijk" } },
+      { id: "p2", fields: { FirstName: "Ola", MiddleName: null, LastName: "Hansen" } },
+    ]);
+    const { logical, wire } = afterPersonWrites(body, ["new", "pp", "p2"]);
+    expect(wire).toEqual({
+      Name: "X",
+      Relationships: [
+        { ID: "c1", DebtorNumber: "1" },
+        { _Type: CONTACT, Person: { ID: "new" }, EmailAddress: "kari@x.no" },
+        // k1 only renamed its person: nothing left to send for it
+        { ID: "k2", PhoneNumber: "1" },
+      ],
+    });
+    expect((logical.Relationships as unknown[])[1]).toEqual({ _Type: CONTACT, Person: { ID: "new", FirstName: "Kari", LastName: "Nordmann" }, EmailAddress: "kari@x.no" });
+    // a rename alone sends nothing to the relation
+    expect(afterPersonWrites({ Relationships: [body.Relationships[2]!] }, ["pp"]).wire).toBeNull();
+    expect(personWritesOf({ Name: "X" })).toEqual([]);
+  });
+
+  it("composes the contact persons after a write that answered without them", () => {
+    const logical = {
+      Relationships: [
+        { ID: "k1", Person: { ID: "pp", FirstName: "Pieter", MiddleName: null, LastName: "Dijk" } },
+        { _Type: CONTACT, Person: { ID: "new", FirstName: "Kari", LastName: "Nordmann" }, EmailAddress: "kari@x.no" },
+      ],
+    };
+    const { Relationships: _r, ...top } = org;
+    const rec = relationFromTribe(applyRelationWrite(org, logical, tribeRelation.parse(top)));
+    expect(rec.data.contactPersons).toEqual([
+      // the person's other fields stay (the mobile number)
+      { ...piet, firstName: "Pieter", middleName: null },
+      person({ firstName: "Kari", lastName: "Nordmann", email: "kari@x.no" }),
+    ]);
+    expect(rec.related).toEqual(["pp", "new"]);
   });
 });

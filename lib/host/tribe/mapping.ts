@@ -6,6 +6,11 @@
  * (organizations also `($expand=Person)` for their contact persons). Roles come from the
  * relationships' `_Type`s. Writes are deep: one body carries the relation, its addresses and its
  * relationships; a child with an ID is updated, one without created, none is ever deleted.
+ * Contact persons are `Relationship_Person_Contact_Standard` relationships of an organization,
+ * each naming a `Relation_Person`: their e-mail and phone numbers are the relationship's, their
+ * name the person's. A write body carries a contact's person as `Person: {ID?, FirstName, …}`;
+ * Tribe documents no deep write of `Person` (it is a reference), so the adapter makes or updates
+ * the person first and sends `Person: {ID}` (see `personWritesOf`, `afterPersonWrites`).
  * Invoices and sales orders: activities.ts.
  */
 import { z } from "zod";
@@ -16,6 +21,7 @@ import {
   type Product,
   type Relation,
 } from "@/lib/model";
+import { contactPersonFullName, pairContactPersons } from "@/lib/model/contact-persons";
 import { RecordRejectedError, type SideRecord } from "@/lib/sync/types";
 import {
   ADDRESS_EXPAND,
@@ -132,6 +138,7 @@ const RELATIONSHIP_SUFFIXES: Record<"organization" | "person", Record<string, st
   person: { Customer: "CommercialRelationship.Customer", Supplier: "Supplier" },
 };
 const CONTACT_SUFFIX = "Contact.Standard";
+const CONTACT_TYPE = `Relationship.Person.${CONTACT_SUFFIX}`;
 
 const CUSTOMER_SUFFIX = "CommercialRelationship.Customer";
 const SUPPLIER_SUFFIX = "Supplier";
@@ -181,6 +188,23 @@ export function personName(p: { FirstName?: string | null; MiddleName?: string |
   return parts.length ? parts.join(" ") : null;
 }
 
+/** An organization's contact relationships, in the CRM's order. */
+function contactRelationships(e: TribeRelation): TribeRelationship[] {
+  return (e.Relationships ?? []).filter((r) => relationshipSuffix(r._Type) === CONTACT_SUFFIX);
+}
+
+/** A contact relationship as a canonical contact person: the relationship's own e-mail and phones first, else its person's. */
+function contactPersonOf(r: TribeRelationship): ContactPerson {
+  return {
+    firstName: clean(r.Person?.FirstName),
+    middleName: clean(r.Person?.MiddleName),
+    lastName: clean(r.Person?.LastName),
+    email: clean(r.EmailAddress ?? r.Person?.EmailAddress),
+    phone: clean(r.PhoneNumber ?? r.Person?.PhoneNumber),
+    mobile: clean(r.MobilePhoneNumber ?? r.Person?.MobilePhoneNumber),
+  };
+}
+
 export function relationFromTribe(e: TribeRelation): SideRecord<Relation> {
   const kind = relationKindOf(e._Type);
   const customer = relationships(e, CUSTOMER_SUFFIX)[0];
@@ -191,19 +215,8 @@ export function relationFromTribe(e: TribeRelation): SideRecord<Relation> {
     const c = suffix ? DEFAULT_RELATIONSHIP_CODES[suffix] : undefined;
     if (c && !relationTypes.includes(c)) relationTypes.push(c);
   }
-  const contactPersons: ContactPerson[] =
-    kind === "organization"
-      ? (e.Relationships ?? [])
-          .filter((r) => relationshipSuffix(r._Type) === CONTACT_SUFFIX)
-          .map((r) => ({
-            firstName: clean(r.Person?.FirstName),
-            middleName: clean(r.Person?.MiddleName),
-            lastName: clean(r.Person?.LastName),
-            email: clean(r.EmailAddress ?? r.Person?.EmailAddress),
-            phone: clean(r.PhoneNumber ?? r.Person?.PhoneNumber),
-            mobile: clean(r.MobilePhoneNumber ?? r.Person?.MobilePhoneNumber),
-          }))
-      : [];
+  const contacts = kind === "organization" ? contactRelationships(e) : [];
+  const contactPersons: ContactPerson[] = contacts.map(contactPersonOf);
   const name =
     (kind === "person" ? personName(e) : clean(e.Name, 250)) ?? clean(e._Name, 250) ?? clean(e.Name, 250) ?? `(${e.ID})`;
   const data: Relation = {
@@ -233,6 +246,8 @@ export function relationFromTribe(e: TribeRelation): SideRecord<Relation> {
     number: data.debtorNumber ?? data.creditorNumber,
     data: relationSchema.parse(data),
     parts: childIds(e),
+    // a contact's person is a relation of its own, and may be another organization's contact too
+    related: [...new Set(contacts.map((r) => r.Person?.ID ?? "").filter((id) => id !== ""))],
     modifiedAt: latest(
       e.LastMutationDate,
       ...addressesOf(e).map(([, a]) => a.LastMutationDate),
@@ -340,15 +355,61 @@ function newRelationship(d: Relation, suffix: string): Record<string, unknown> {
   return body;
 }
 
+/** Whether Tribe can hold the contact person: a person needs a first or last name. */
+const hasName = (cp: ContactPerson) => contactPersonFullName(cp) !== "";
+
+/** A new contact relationship with its new person (made by the adapter before the write, see `personWritesOf`). */
+function newContactRelationship(cp: ContactPerson): Record<string, unknown> {
+  return {
+    _Type: CONTACT_TYPE,
+    Person: withoutNulls({ FirstName: cp.firstName, MiddleName: cp.middleName, LastName: cp.lastName }),
+    ...withoutNulls({ EmailAddress: cp.email, PhoneNumber: cp.phone, MobilePhoneNumber: cp.mobile }),
+  };
+}
+
+const CONTACT_FIELDS = [
+  ["EmailAddress", "email"],
+  ["PhoneNumber", "phone"],
+  ["MobilePhoneNumber", "mobile"],
+] as const;
+
+/**
+ * The `Relationships` items that give an organization the contact persons `wanted` lists: a person
+ * it lacks becomes a new contact relationship with a new person; one it has (the same person by
+ * lib/model/contact-persons.ts) gets the e-mail and phone numbers that differ and, when it reads
+ * differently, its name. Nothing is cleared, nothing deleted; a person without a name is left out.
+ */
+function contactPersonItems(current: TribeRelation, wanted: readonly ContactPerson[]): Record<string, unknown>[] {
+  const hits = contactRelationships(current);
+  const pairs = pairContactPersons(wanted, hits.map(contactPersonOf));
+  const items: Record<string, unknown>[] = [];
+  wanted.forEach((cp, i) => {
+    const hit = pairs[i]! >= 0 ? hits[pairs[i]!]! : null;
+    if (!hit) {
+      if (hasName(cp)) items.push(newContactRelationship(cp));
+      return;
+    }
+    const now = contactPersonOf(hit);
+    const diff: Record<string, unknown> = {};
+    for (const [field, key] of CONTACT_FIELDS) if (cp[key] && !same(now[key], cp[key])) diff[field] = cp[key];
+    if (hit.Person && hasName(cp) && contactPersonFullName(cp) !== contactPersonFullName(now)) {
+      diff.Person = { ID: hit.Person.ID, FirstName: clean(cp.firstName), MiddleName: clean(cp.middleName), LastName: clean(cp.lastName) };
+    }
+    if (Object.keys(diff).length) items.push({ ID: hit.ID, ...diff });
+  });
+  return items;
+}
+
 /**
  * Deep-insert body of a new relation: its fields, its addresses (one per navigation property) and
  * its relationships (Customer with DebtorNumber and PaymentTermInDays, Supplier with CreditorNumber,
- * Prospect, Partner). Contact persons are not written (a contact needs an existing Relation_Person).
+ * Prospect, Partner, and an organization's contact persons, each with the person to make first).
  */
 export function relationCreateBody(d: Relation, opts: AddressWriteOptions = {}): Record<string, unknown> {
   const body: Record<string, unknown> = withoutNulls(relationFields(d));
   for (const [nav, a] of wantedAddresses(d)) body[nav] = newAddressBody(a, opts);
   const rels = wantedSuffixes(d).map((s) => newRelationship(d, s));
+  if (d.kind === "organization") rels.push(...d.contactPersons.filter(hasName).map(newContactRelationship));
   if (rels.length) body.Relationships = rels;
   return body;
 }
@@ -357,7 +418,8 @@ export function relationCreateBody(d: Relation, opts: AddressWriteOptions = {}):
  * The PUT body that turns `current` into `d`, or null when nothing differs. Fields that differ are
  * sent (null clears); an address the relation has is updated by ID, one it lacks is created; a
  * role it lacks gets a relationship, an existing one gets the numbers and payment term when
- * given. Nothing is deleted, and a number is never cleared.
+ * given; an organization's contact persons as `contactPersonItems` says. Nothing is deleted, and
+ * a number is never cleared.
  */
 export function relationUpdateBody(current: TribeRelation, d: Relation, opts: AddressWriteOptions = {}): Record<string, unknown> | null {
   if (relationKindOf(current._Type) !== d.kind) {
@@ -396,8 +458,60 @@ export function relationUpdateBody(current: TribeRelation, d: Relation, opts: Ad
     }
     if (Object.keys(diff).length) rels.push({ ID: hit.ID, ...diff });
   }
+  if (d.kind === "organization") rels.push(...contactPersonItems(current, d.contactPersons));
   if (rels.length) body.Relationships = rels;
   return Object.keys(body).length ? body : null;
+}
+
+/** A contact's person a write body makes (`id` null) or renames, for the adapter to write before the body. */
+export type PersonWrite = { id: string | null; fields: Record<string, unknown> };
+
+/** The persons a relation write body makes or renames, in the order of its `Relationships` items. */
+export function personWritesOf(body: Record<string, unknown>): PersonWrite[] {
+  const items = Array.isArray(body.Relationships) ? (body.Relationships as Record<string, unknown>[]) : [];
+  return items.flatMap((item) => {
+    const person = personIn(item);
+    if (!person) return [];
+    const { ID, ...fields } = person;
+    return [{ id: typeof ID === "string" && ID !== "" ? ID : null, fields }];
+  });
+}
+
+/** An item's `Person` when it carries more than a reference. */
+function personIn(item: Record<string, unknown>): Record<string, unknown> | null {
+  const p = item.Person;
+  if (p === null || typeof p !== "object" || Array.isArray(p)) return null;
+  return Object.keys(p).some((k) => k !== "ID") ? (p as Record<string, unknown>) : null;
+}
+
+/**
+ * A write body once its persons are written (`ids`: the person of each `personWritesOf` entry):
+ * `logical` still carries each person's fields, with its ID (what the relation holds after the
+ * write, for `applyRelationWrite`); `wire` is what goes to the CRM, persons as references only and
+ * without the items that only renamed a person (null when nothing is left to send).
+ */
+export function afterPersonWrites(body: Record<string, unknown>, ids: readonly string[]): { logical: Record<string, unknown>; wire: Record<string, unknown> | null } {
+  if (!Array.isArray(body.Relationships)) return { logical: body, wire: body };
+  let n = 0;
+  const logicalItems: Record<string, unknown>[] = [];
+  const wireItems: Record<string, unknown>[] = [];
+  for (const item of body.Relationships as Record<string, unknown>[]) {
+    const person = personIn(item);
+    if (!person) {
+      logicalItems.push(item);
+      wireItems.push(item);
+      continue;
+    }
+    const id = ids[n++];
+    if (!id) throw new Error("afterPersonWrites: a person of the body was not written");
+    logicalItems.push({ ...item, Person: { ...person, ID: id } });
+    const { Person: _person, ...rest } = item;
+    if (item.ID == null) wireItems.push({ ...rest, Person: { ID: id } });
+    else if (Object.keys(rest).some((k) => k !== "ID")) wireItems.push(rest);
+  }
+  const { Relationships: _rels, ...own } = body;
+  const wire: Record<string, unknown> = wireItems.length ? { ...own, Relationships: wireItems } : own;
+  return { logical: { ...body, Relationships: logicalItems }, wire: Object.keys(wire).length ? wire : null };
 }
 
 /**
@@ -469,7 +583,9 @@ export function applyRelationWrite(
   for (const raw of Array.isArray(body.Relationships) ? (body.Relationships as Record<string, unknown>[]) : []) {
     const i = raw.ID != null ? rels.findIndex((c) => c.ID === raw.ID) : -1;
     const old = i >= 0 ? rels[i]! : null;
-    const merged = { ...(old ?? {}), ...raw, ID: old?.ID ?? "", _Type: String(old?._Type ?? raw._Type), LastMutationDate: now ?? old?.LastMutationDate ?? null } as TribeRelationship;
+    // a contact's person: the fields written over the ones it had
+    const person = raw.Person && typeof raw.Person === "object" ? { Person: { ...(old?.Person ?? {}), ...(raw.Person as object) } } : {};
+    const merged = { ...(old ?? {}), ...raw, ...person, ID: old?.ID ?? "", _Type: String(old?._Type ?? raw._Type), LastMutationDate: now ?? old?.LastMutationDate ?? null } as TribeRelationship;
     if (old) rels[i] = merged;
     else rels.push(merged);
   }
@@ -528,10 +644,17 @@ export function relationToTribeShape(id: string, r: Relation): TribeRelation {
   return shape;
 }
 
-/** True when a write body updates a child whose ID is not known (planned on a rebuilt shape). */
+/** True when a write body updates a child (or a contact's person) whose ID is not known (planned on a rebuilt shape). */
 export function needsChildIds(body: Record<string, unknown>): boolean {
   const unknownId = (item: unknown) => (item as { ID?: unknown }).ID === "";
-  return ADDRESS_NAVS.some((n) => body[n] != null && unknownId(body[n])) || (Array.isArray(body.Relationships) && body.Relationships.some(unknownId));
+  const unknownPerson = (item: unknown) => {
+    const p = (item as { Person?: unknown }).Person;
+    return p != null && typeof p === "object" && unknownId(p);
+  };
+  return (
+    ADDRESS_NAVS.some((n) => body[n] != null && unknownId(body[n])) ||
+    (Array.isArray(body.Relationships) && body.Relationships.some((i) => unknownId(i) || unknownPerson(i)))
+  );
 }
 
 // ------------------------------------------------------------------ products

@@ -20,6 +20,8 @@ export const WEBHOOK_ENTITY_TYPES: Record<string, HostChangeEntity> = {
   "Relationship.Person.CommercialRelationship.Customer": "relation",
   "Relationship.Organization.Supplier": "relation",
   "Relationship.Person.Supplier": "relation",
+  // an organization's contact person: its e-mail and phone numbers (its name is its Relation.Person's)
+  "Relationship.Person.Contact.Standard": "relation",
   Address: "relation",
   Product: "product",
   "Activity.Invoice": "invoice",
