@@ -118,7 +118,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export function startInProcessRunner(
   functions: AnyFunction[],
-  opts: { crons?: boolean; log?: (msg: string) => void; backoffMs?: number } = {},
+  opts: { crons?: boolean; log?: (msg: string) => void; backoffMs?: number; /** the newest runs kept in `runs` (default 1000) */ keepRuns?: number } = {},
 ): Runner {
   if (process.env.NODE_ENV === "production") {
     throw new Error("The in-process job runner is for development only; use Inngest Cloud or `inngest start` in production.");
@@ -209,7 +209,8 @@ export function startInProcessRunner(
     const event = events[0]!;
     const record: RunRecord = { functionId: fn.id(), event, status: "running", attempts: 0, errors: [] };
     runs.push(record);
-    if (runs.length > 1000) runs.splice(0, runs.length - 1000);
+    const keep = opts.keepRuns ?? 1000;
+    if (runs.length > keep) runs.splice(0, runs.length - keep);
     pending++;
     const key = concurrencyKey(fn, event);
     const prev = (key && chains.get(key)) || Promise.resolve();

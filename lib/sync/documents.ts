@@ -116,3 +116,24 @@ async function bookDocumentLocked(ctx: SyncContext, kind: DocumentKind, hostId: 
     return entry;
   }
 }
+
+/**
+ * A booking that waited as long as it may for a record another job holds (or a page is writing),
+ * and gives up: the sync log says so, with a Retry, so a document is never left unbooked unseen.
+ */
+export async function logGaveUpWaiting(ctx: SyncContext, kind: DocumentKind, hostId: string, err: unknown): Promise<LogEntry> {
+  const source = await (kind === "invoice" ? ctx.host.invoices.get(hostId) : ctx.host.salesOrders.get(hostId)).catch(() => null);
+  const said = logMessageOf(err);
+  const entry: LogEntry = {
+    direction: "host_to_remote",
+    entity: kind,
+    hostId,
+    label: source?.record.data.number || null,
+    outcome: "failed",
+    message: said.key,
+    messageParams: said.params ?? null,
+    retriable: true,
+  };
+  await logEvents(ctx.db, ctx.installation.id, null, [entry]);
+  return entry;
+}

@@ -30,7 +30,7 @@ import { announceWrites, expectEchoes, hostIdKey, settleWrites, writesPending } 
 
 /** Host writes in flight at once during an import page (the host's rate limit still applies). */
 const HOST_WRITE_CONCURRENCY = 8;
-import { logMessageOf, mayHaveBeenWritten, rateLimitedFor, RecordRejectedError, type HostWrite, type MatchLevel, type Page, type RemoteEntity, type SideRecord } from "./types";
+import { logMessageOf, mayHaveBeenWritten, rateLimitedFor, RecordRejectedError, type HostWrite, type LogMessage, type MatchLevel, type Page, type RemoteEntity, type SideRecord } from "./types";
 
 type HostSide<T> = {
   page(cursor: string | null): Promise<Page<T>>;
@@ -530,6 +530,10 @@ export class PendingWritesError extends Error {
   readonly retryAfterMs = 10_000;
   constructor(entity: string, hostId: string) {
     super(`${entity} ${hostId} may be a record a page is writing to the host; waiting for the page`);
+  }
+  /** what the sync log says when a job gives up waiting for the page */
+  get logMessage(): LogMessage {
+    return { key: "sync.errors.recordBusy", params: { detail: this.message } };
   }
 }
 

@@ -2,6 +2,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db";
 import { schema } from "@/lib/db";
 import type { RunCounts } from "@/lib/db/schema";
+import type { LogMessage } from "./types";
 
 export type Link = typeof schema.syncLinks.$inferSelect;
 export type Outcome = keyof RunCounts;
@@ -261,6 +262,10 @@ export async function resolveFailures(db: Db, installationId: string, entity: st
 /** Another job holds this record; retry shortly. */
 export class RecordBusyError extends Error {
   readonly retryAfterMs = 1000;
+  /** what the sync log says when a job gives up waiting for it */
+  get logMessage(): LogMessage {
+    return { key: "sync.errors.recordBusy", params: { detail: this.message } };
+  }
 }
 
 const LOCK_TTL_MS = 2 * 60_000;

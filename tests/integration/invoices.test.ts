@@ -5,7 +5,10 @@
  * retried from the sync log once fixed.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { and, eq } from "drizzle-orm";
+import { schema } from "@/lib/db";
 import { translate } from "@/lib/i18n";
+import { MAX_WAITS } from "@/lib/sync/host-changes";
 import { retrySyncEvent } from "@/lib/installations";
 import {
   CRM,
@@ -15,6 +18,7 @@ import {
   links,
   runForEvents,
   runFunction,
+  sentBy,
   snelstart,
   startWorld,
   syncLog,
@@ -229,4 +233,40 @@ describe("an unmapped VAT group", () => {
     const after = (await syncLog(world, installationId)).find((e) => e.id === failure.id)!;
     expect(after.retriable).toBe(false);
   });
+});
+
+describe("a booking that needs a record another job holds", () => {
+  it("waits for it without spending a retry, and when it has waited long enough says so in the sync log, with a Retry", async () => {
+    const inv = await sentInvoice([{ Description: "Advies", Quantity: 1, Price: 100, VatGroup: CRM.vatGroup.NL21 }]);
+    const [event] = inv.events;
+    // another job (a push of its customer, a product, this invoice's retry) holds it
+    const lock = { installationId, entity: "invoice", key: inv.id };
+    await world.db.insert(schema.syncLocks).values({ ...lock, expiresAt: new Date(Date.now() + 120_000) });
+    const failedFor = async () => (await syncLog(world, installationId)).filter((e) => e.hostId === inv.id && e.outcome === "failed");
+
+    const waiting = await runFunction("snelstart-book-invoices", event);
+    // no error, so no retry spent: the run sends itself again, later
+    expect(waiting.error).toBeUndefined();
+    expect(waiting.result).toMatchObject({ outcome: "waiting" });
+    const again = sentBy(waiting);
+    expect(again).toHaveLength(1);
+    expect(again[0]).toMatchObject({ name: event.name, data: { ...event.data, waited: 1 } });
+    expect(again[0].ts!).toBeGreaterThan(Date.now());
+    expect(await failedFor(), "waiting is no failure").toEqual([]);
+
+    // the last wait: the log says the invoice is not booked, and offers a Retry
+    const gaveUp = await runFunction("snelstart-book-invoices", { ...event, data: { ...event.data, waited: MAX_WAITS } });
+    expect((gaveUp.error as { name?: string } | undefined)?.name).toBe("NonRetriableError");
+    const [failed] = await failedFor();
+    expect(failed).toMatchObject({ message: "sync.errors.recordBusy", retriable: true, label: inv.number });
+    expect(translate("en", failed.message!, failed.messageParams ?? {})).toMatch(/Another sync job kept a record this one needs busy/);
+
+    // once the other job is done, the booking goes through and the failure no longer offers a Retry
+    await world.db.delete(schema.syncLocks).where(and(eq(schema.syncLocks.installationId, installationId), eq(schema.syncLocks.entity, "invoice"), eq(schema.syncLocks.key, inv.id)));
+    const booked = await runFunction("snelstart-book-invoices", { ...event, data: { ...event.data, waited: 2 } });
+    expect(booked.error).toBeUndefined();
+    expect(booked.result).toMatchObject({ outcome: "created" });
+    expect(await boekingen(inv.number)).toHaveLength(1);
+    expect((await failedFor()).filter((e) => e.retriable)).toEqual([]);
+  }, 30_000);
 });

@@ -219,7 +219,7 @@ describe("PowerOffice invoices and payments", () => {
     expect(String(order.CustomerId)).toBe(customerLink.remoteId);
   });
 
-  it("a booking whose answer was lost is found by its reference, never made twice", async () => {
+  it("a booking whose answers were lost is found by its reference, never made twice, and its PDF is not uploaded again", async () => {
     await updateSettings(world, installationId, (s) => void (s.general.salesOrderStatus = "Confirmed"));
     const second = await sentInvoice("2026-0102");
     await fetch(`${world.poweroffice!.url}/__admin/faults`, {
@@ -235,6 +235,9 @@ describe("PowerOffice invoices and payments", () => {
     const orders = await ordersWith(`ledgerlink:crm:inv:${second.number}`);
     expect(orders).toHaveLength(1);
     expect(orders[0].SalesOrderStatus).toBe("Confirmed");
+    // the first attempt's upload landed too (its answer lost): the retry finds it
+    const attachments = (await go("GET", `/SalesOrders/${orders[0].Id}/attachments`)).json as Json[];
+    expect(attachments.map((a) => a.FileName)).toEqual([`factuur-${second.number}.pdf`]);
   });
 
   it("an invoice whose VAT group has no PowerOffice VAT code stops alone, with the group named in the log", async () => {
@@ -281,5 +284,37 @@ describe("PowerOffice invoices and payments", () => {
     out = await runScheduledPull("payments", "poweroffice");
     expect(out).toEqual([{ installationId, paid: 1, partlyPaid: 0 }]);
     expect((await api.get(`Activity_Invoice(${invoice.id})`)).IsPaid).toBe(true);
+  });
+});
+
+describe("PowerOffice: a create whose answer was lost", () => {
+  it("is found among many contacts made the same quarter of an hour, and not made twice", async () => {
+    // more customers made in the last minutes than one list page holds (the newest come last)
+    const faults = (body: unknown) =>
+      fetch(`${world.poweroffice!.url}/__admin/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const generated = await fetch(`${world.poweroffice!.url}/__admin/generate`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ client: NORDLYS, customers: 600, seed: 11 }),
+    });
+    expect(generated.status).toBe(200);
+    await world.takeEvents();
+    const org = await api.post("Relation_Organization", { Name: "Nordavind Tapt Svar AS", Relationships: [{ _Type: CUSTOMER }] });
+    const events = await world.takeEvents();
+    const pushIt = () => runForEvents("poweroffice-push-relations", events, "ledgerlink/relation.changed");
+    await faults({ timeoutAfterWriteRate: 1 });
+    const [first] = await pushIt();
+    await faults({});
+    // the job's retry, should the first attempt have failed
+    const [again] = await pushIt();
+    const named = ((await go("GET", "/Customers")).json as Json[]).filter((c) => c.Name === "Nordavind Tapt Svar AS");
+    expect(named).toHaveLength(1);
+    // the lost answer's create was found at once: the push did not fail
+    expect(first.error).toBeUndefined();
+    expect(again?.error).toBeUndefined();
+    const link = (await links(world, installationId, "relation")).find((l: Json) => l.role === "customer" && l.hostId === org.ID);
+    expect(link?.remoteId).toBe(String(named[0].Id));
+    const rel = ((await api.get(`Relation_Organization(${org.ID})?$expand=Relationships`)).Relationships as Json[]).find((r) => r._Type === CUSTOMER);
+    expect(rel.DebtorNumber).toBe(String(named[0].Number));
   });
 });

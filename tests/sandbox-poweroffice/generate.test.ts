@@ -36,6 +36,31 @@ describe("POST /__admin/generate", () => {
     expect(again.map((r) => r.Name)).toEqual(names);
   });
 
+  it("makes some of the customers suppliers too: one contact Id, two numbers, the other customers unchanged", async () => {
+    sim.reset();
+    const plain = await generateInto({ client: CLIENTS.sjomat.id, customers: 40, seed: 9 });
+    const c = api(sim, await tokenFor(sim, CLIENTS.sjomat.key));
+    const names = (await c.json<Row[]>(c.get("/Customers?customerNos=10003-"))).map((r) => r.Name);
+    sim.reset();
+    const out = await generateInto({ client: CLIENTS.sjomat.id, customers: 40, alsoSuppliers: 8, suppliers: 2, seed: 9 });
+    expect(out).toMatchObject({ customers: plain.customers, suppliers: (plain.suppliers as number) + 10 });
+    const c2 = api(sim, await tokenFor(sim, CLIENTS.sjomat.key));
+    const customers = await c2.json<Row[]>(c2.get("/Customers?customerNos=10003-"));
+    expect(customers.map((r) => r.Name)).toEqual(names);
+    const byId = new Map(customers.map((r) => [r.Id, r]));
+    const twins = (await c2.json<Row[]>(c2.get("/Suppliers"))).filter((s) => byId.has(s.Id));
+    expect(twins).toHaveLength(8);
+    for (const s of twins) {
+      expect(s.Name).toBe(byId.get(s.Id)!.Name);
+      expect(s.Number).not.toBe(byId.get(s.Id)!.Number);
+    }
+    // spread over the customers, not bunched at the start
+    const positions = twins.map((s) => customers.indexOf(byId.get(s.Id)!));
+    expect(Math.max(...positions)).toBeGreaterThan(30);
+    expect(Math.min(...positions)).toBeLessThan(10);
+    expect((await admin(sim, "/generate", { client: CLIENTS.sjomat.id, customers: 2, alsoSuppliers: 3 })).status).toBe(400);
+  });
+
   it("spreads the records' timestamps over past days when asked, so last-changed polling can be exercised", async () => {
     sim.reset();
     await generateInto({ client: CLIENTS.nordlys.key, customers: 100, spreadOverDays: 100 });

@@ -24,6 +24,8 @@ export type PageOptions = {
 export type ContactListOptions = PageOptions & {
   /** records changed after this Go timestamp (exclusive) */
   lastChangedSince?: string;
+  /** records made (as a customer, or as a supplier) after this Go timestamp (exclusive) */
+  createdSince?: string;
   /** customer or supplier numbers, or Go's ranges: "10000-11000, 12000, 13000-" */
   numbers?: string | number[];
   externalImportReference?: string;
@@ -69,6 +71,7 @@ export function readOperations({ api, checked, checkedPage }: PowerOfficeCore) {
             customerNos: numberList(o.numbers),
             externalImportReference: o.externalImportReference,
             lastChangedDateTimeOffsetGreaterThan: o.lastChangedSince,
+            customerCreatedDateTimeOffsetGreaterThan: o.createdSince,
             resourceParameter: paging(o),
           },
         },
@@ -87,6 +90,7 @@ export function readOperations({ api, checked, checkedPage }: PowerOfficeCore) {
             supplierNos: numberList(o.numbers),
             externalImportReference: o.externalImportReference,
             lastChangedDateTimeOffsetGreaterThan: o.lastChangedSince,
+            supplierCreatedDateTimeOffsetGreaterThan: o.createdSince,
             resourceParameter: paging(o),
           },
         },
@@ -179,6 +183,14 @@ export function readOperations({ api, checked, checkedPage }: PowerOfficeCore) {
       return orNull(async () =>
         checked(W.SalesOrderCompleteDto, await api.GET("/SalesOrders/{id}/Complete", { params: { path: { id } } }), get("/SalesOrders/{id}/Complete")),
       );
+    },
+
+    /** The files on a sales order, without their content (one page: an order holds a handful). */
+    async listSalesOrderAttachments(salesOrderId: string, o: PageOptions = { pageNumber: 1, pageSize: 1_000 }): Promise<Page<W.SalesOrderAttachmentDto>> {
+      const res = await api.GET("/SalesOrders/{salesOrderId}/attachments", {
+        params: { path: { salesOrderId }, query: { resourceParameter: paging(o) } },
+      });
+      return checkedPage(W.SalesOrderAttachmentDto, res, get("/SalesOrders/{salesOrderId}/attachments"));
     },
 
     async listOutgoingInvoices(o: OutgoingInvoiceListOptions): Promise<Page<W.OutgoingInvoiceDto>> {

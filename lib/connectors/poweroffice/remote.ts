@@ -6,6 +6,7 @@ import { product as productSchema, relation as relationSchema, type Invoice, typ
 import { pairContactPersons } from "@/lib/model/contact-persons";
 import type { Booker, HostOptions, Page, RemoteAdapter, RemoteEntity, SideRecord } from "@/lib/sync/types";
 import type { Page as WirePage, PowerOfficeClient } from "./client";
+import { eachPage } from "./reads";
 import { patchOperations } from "./json-patch";
 import {
   contactPersonFromDto,
@@ -31,6 +32,8 @@ import type { ContactPersonDto, CustomerDto, GeneralLedgerAccountDto, ProductDto
 export const PAGE_SIZE = 500;
 /** Contact persons of one page's contacts come in one call. */
 const CONTACT_PERSONS_PAGE = 5_000;
+/** Contacts made in the last quarter of an hour, looked through for a create whose answer was lost: Go's default page, one call nearly always. */
+const FIND_CREATED_PAGE = 5_000;
 
 function nextPage(cursor: string | null, page: WirePage<unknown>, size = PAGE_SIZE): string | null {
   return page.size >= size ? String(Number(cursor ?? 1) + 1) : null;
@@ -231,11 +234,15 @@ function contacts(client: PowerOfficeClient, role: Role, withContactPersons: boo
       return dto ? toRecord(dto, undefined) : { id, number: null, data, modifiedAt: null };
     },
     async findCreated(data) {
-      // a create whose answer was lost: the newest contacts with this name (Go has no name filter)
+      // a create whose answer was lost: the newest contact with this name among those made in this role in the
+      // last quarter of an hour (Go has no name filter). Lists come in creation order, so the newest is on the
+      // last page: every page is read (after a bulk import one page may not hold them all).
       const since = new Date(Date.now() - 15 * 60_000).toISOString();
-      const page = await list({ pageNumber: 1, pageSize: PAGE_SIZE, lastChangedSince: since });
       const name = relationToCustomerFields(data).Name;
-      const hit = page.items.filter((c) => c.Name === name).at(-1);
+      let hit: CustomerDto | SupplierDto | undefined;
+      for await (const page of eachPage((o) => list({ ...o, createdSince: since }), { pageSize: FIND_CREATED_PAGE })) {
+        hit = page.items.filter((c) => c.Name === name).at(-1) ?? hit;
+      }
       return hit ? toRecord(hit, undefined) : null;
     },
   };
@@ -325,7 +332,12 @@ function invoices(client: PowerOfficeClient, settings: PowerOfficeSettings, host
       for (let pageNumber = 1; ; pageNumber++) {
         const page = await client.listSalesOrders({ onlyCreatedByCurrentIntegration: true, lastChangedSince: since, pageNumber, pageSize: PAGE_SIZE });
         const hit = page.items.find((o) => o.ExternalImportReference === reference(doc));
-        if (hit) return { id: String(hit.Id), number: hit.SalesOrderNo == null ? null : String(hit.SalesOrderNo), documentAttached: false };
+        if (hit) {
+          // an earlier attempt may have uploaded the PDF and lost the answer: a second upload would be a second file
+          // (an upload does not move the order's LastChangedDateTimeOffset, so only the order's attachments tell)
+          const attachments = await client.listSalesOrderAttachments(String(hit.Id));
+          return { id: String(hit.Id), number: hit.SalesOrderNo == null ? null : String(hit.SalesOrderNo), documentAttached: attachments.size > 0 };
+        }
         if (page.size < PAGE_SIZE) return null;
       }
     },

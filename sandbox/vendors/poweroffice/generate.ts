@@ -20,6 +20,8 @@ export const GenerateSchema = z
     /** id, name or client key; default the first client */
     client: z.string().optional(),
     customers: count,
+    /** of the customers generated, this many (spread evenly) are suppliers too: one contact Id, a supplier Number of its own */
+    alsoSuppliers: count,
     suppliers: count,
     products: count,
     /** sent invoices for generated or existing customers and products (a third paid, a third partly paid) */
@@ -28,7 +30,8 @@ export const GenerateSchema = z
     /** stamp the records evenly over this many past days (the newest a day ago) instead of now; stamps never go back before the client's latest one */
     spreadOverDays: z.number().positive().max(36_500).optional(),
   })
-  .strict();
+  .strict()
+  .refine((o) => o.alsoSuppliers <= o.customers, { message: "alsoSuppliers cannot exceed customers", path: ["alsoSuppliers"] });
 
 export async function generate(spec: Spec, settings: Settings, client: Client, opts: z.output<typeof GenerateSchema>): Promise<JsonObject> {
   const { Faker, nb_NO, en, base } = await import("@faker-js/faker");
@@ -38,7 +41,7 @@ export async function generate(spec: Spec, settings: Settings, client: Client, o
   const started = Date.now();
 
   // with spreadOverDays, record n is stamped at start + n × step: the oldest first, the newest a day ago
-  const records = opts.customers + opts.suppliers + opts.products + opts.invoices;
+  const records = opts.customers + opts.alsoSuppliers + opts.suppliers + opts.products + opts.invoices;
   const spanMs = (opts.spreadOverDays ?? 0) * 86_400_000;
   const start = client.now().getTime() - 86_400_000 - spanMs;
   let n = 0;
@@ -56,7 +59,10 @@ export async function generate(spec: Spec, settings: Settings, client: Client, o
       PhoneNumber: faker.phone.number(),
       MailAddress: address,
     };
-    at(() => createContact(ctx, "customer", body));
+    const customer = at(() => createContact(ctx, "customer", body));
+    // customer i is a supplier too when the evenly spread count steps up at it (no dice: the faker sequence stays as it was)
+    if (Math.floor(((i + 1) * opts.alsoSuppliers) / opts.customers) > Math.floor((i * opts.alsoSuppliers) / opts.customers))
+      at(() => createContact(ctx, "supplier", {}, customer.Id as number));
   }
   for (let i = 0; i < opts.suppliers; i++) {
     const body = {
