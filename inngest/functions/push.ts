@@ -3,6 +3,7 @@ import { recordChanged } from "@/inngest/events";
 import { kebabKind } from "@/lib/model";
 import { PendingWritesError, pushRecord, recordEntities, recordSpecOf } from "@/lib/sync/entities";
 import { MAX_WAITS, waitDelayMs } from "@/lib/sync/host-changes";
+import { RecordBusyError } from "@/lib/sync/store";
 import { withContext, type AnyConnector } from "./shared";
 
 /** CRM → package at once, for each record the sorted webhooks name. */
@@ -28,13 +29,17 @@ export function pushFunctions(connector: AnyConnector) {
                 const entry = await pushRecord(ctx, spec, hostId, { rethrowTransient: true, ignorePendingWrites: waited >= MAX_WAITS });
                 return { outcome: entry.outcome, hostId, remoteId: entry.remoteId ?? null };
               } catch (err) {
-                if (err instanceof PendingWritesError) return { outcome: "waiting" as const, hostId, remoteId: null };
+                // a page is writing records this one may be among, or another job holds it: no failure,
+                // so it waits without spending a retry (until it has waited long enough)
+                if (err instanceof PendingWritesError || (err instanceof RecordBusyError && waited < MAX_WAITS)) {
+                  return { outcome: "waiting" as const, hostId, remoteId: null };
+                }
                 throw err;
               }
             }),
           );
           if ("outcome" in out && out.outcome === "waiting") {
-            // a page is writing records this one may be among: look again once it has saved
+            // look again once the page has saved, or the other job is done
             await step.sendEvent("wait-for-page", { name: trigger.name, data: { ...event.data, waited: waited + 1 }, ts: Date.now() + waitDelayMs(waited) });
           }
           return out;
