@@ -6,7 +6,7 @@ import type { HostAdapter, RateLimit } from "@/lib/sync/types";
 import { createTribeClient, type TribeClient } from "./tribe/client";
 import { createTribeHostAdapter } from "./tribe/adapter";
 import { RateGate } from "@/lib/http/rate-gate";
-import { refreshingTokenSource } from "./tribe/connection";
+import { hostConnectionOf, HostNotConnectedError, refreshingTokenSource } from "./tribe/connection";
 import { ENTITY_TYPE_HEADER, TENANT_HEADER, WEBHOOK_ENTITY_TYPES } from "./tribe/webhook";
 
 type RequestInfo = { method: string; path: string; status: number };
@@ -94,6 +94,23 @@ export async function unsubscribeHostWebhooks(db: Db, tenantId: string): Promise
   const client = clientFor(tenantId);
   for (const row of rows) await client.webhooks.remove(row.id);
   await db.delete(schema.hostWebhooks).where(eq(schema.hostWebhooks.tenantId, tenantId));
+}
+
+/**
+ * The tenant's consent as the CRM sees it now, for the page that asks for it: the stored one is
+ * tried with one call; one the CRM no longer accepts (withdrawn, or given to a CRM that has since
+ * forgotten it) is dropped, so the page asks for it again instead of naming who once gave it and
+ * failing on the first save. A CRM that does not answer says nothing about the consent: it is kept.
+ */
+export async function liveHostConnection(db: Db, tenantId: string): Promise<Awaited<ReturnType<typeof hostConnectionOf>>> {
+  const connection = await hostConnectionOf(db, tenantId);
+  if (!connection) return null;
+  try {
+    await hostAdapterForTenant(tenantId).currentUser();
+  } catch (err) {
+    if (err instanceof HostNotConnectedError) return null;
+  }
+  return connection;
 }
 
 /** How the app signs in to the tenant's CRM: with the organisation's consent, or client credentials. */

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { getDb, schema } from "@/lib/db";
-import { beginHostConsent, hostAdapterForTenant, hostConnectionOf } from "@/lib/host";
+import { beginHostConsent, hostAdapterForTenant, hostConnectionOf, liveHostConnection } from "@/lib/host";
 import { HostNotConnectedError, refreshingTokenSource } from "@/lib/host/tribe/connection";
 import { upsertTenant } from "@/lib/tenancy";
 import { activateInCrm, SANDBOX_TENANT, startWorld, type World } from "../helpers/world";
@@ -95,5 +95,14 @@ describe("the organisation's consent", () => {
     const forged = new URL(location);
     forged.searchParams.set("state", "not-a-state-we-issued");
     expect((await callback(forged)).status).toBe(400);
+  });
+
+  it("the page that asks for the consent keeps one the CRM accepts, and asks again for one it no longer does", async () => {
+    expect(await liveHostConnection(world.db, SANDBOX_TENANT)).toMatchObject({ connectedBy: expect.stringMatching(/Sanne de Vries/) });
+    // uninstalled in the CRM: the stored consent is not used until the page tries it
+    await fetch(`${world.host.url}/__admin/uninstall`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ tenant: SANDBOX_TENANT }) });
+    expect(await hostConnectionOf(world.db, SANDBOX_TENANT)).not.toBeNull();
+    expect(await liveHostConnection(world.db, SANDBOX_TENANT)).toBeNull();
+    expect(await hostConnectionOf(world.db, SANDBOX_TENANT)).toBeNull();
   });
 });

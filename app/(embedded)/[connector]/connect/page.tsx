@@ -3,7 +3,7 @@ import { getTranslations } from "next-intl/server";
 import { requireSession } from "@/lib/auth/guard";
 import { getConnector } from "@/lib/connectors";
 import { getDb } from "@/lib/db";
-import { beginHostConsent, hostConnectionOf, hostSignIn } from "@/lib/host";
+import { beginHostConsent, hostSignIn, liveHostConnection } from "@/lib/host";
 import { ConnectForm } from "@/components/connect-form";
 import { HostConsent } from "@/components/host-consent";
 
@@ -13,9 +13,10 @@ export default async function ConnectPage({ params }: { params: Promise<{ connec
   if (!connector) notFound();
   const t = await getTranslations();
   const db = await getDb();
-  // with Tribe's marketplace flow the organisation first gives Ledgerlink access to its CRM
+  // with Tribe's marketplace flow the organisation first gives Ledgerlink access to its CRM (again,
+  // when the CRM no longer accepts the access given before)
   const consent = hostSignIn() === "authorization_code";
-  const connection = consent ? await hostConnectionOf(db, session.tenantId) : null;
+  const connection = consent ? await liveHostConnection(db, session.tenantId) : null;
   return (
     <main className="max-w-lg space-y-4 rounded-xl border border-slate-200 bg-white p-6">
       <h1 className="text-xl font-semibold">{t("connect.title", { connector: connector.name })}</h1>
