@@ -26,7 +26,9 @@ export function ConnectForm({ connectorId, connectorName, fields }: { connectorI
         ? t("connect.unreachable", { connector: connectorName })
         : state.reason === "package"
           ? label("packageRefused", state.params)
-          : state.message ?? t("errors.generic");
+          : state.reason === "host"
+            ? t("connect.webhooksFailed")
+            : t("errors.generic");
 
   return (
     <form key={attempt} action={action} data-ready={hydrated} className="space-y-4" noValidate>
