@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { resetConfigForTests } from "@/lib/config";
-import { schema, setDbHandle, type DbHandle } from "@/lib/db";
+import { schema, setDbHandle, type Db, type DbHandle } from "@/lib/db";
 import { createTestDatabase } from "@/tests/helpers/db";
 import { createRequestBudget, requestBudget, type RequestBudget } from "./request-budget";
 
@@ -22,6 +22,33 @@ function mostInAWindow(at: number[], periodMs: number, slackMs = 40): number {
     most = Math.max(most, j - i + 1);
   }
   return most;
+}
+
+/** `db` whose inserts (the counter's upserts) answer `lateMs()` later than the database did. */
+function withLateAnswers(db: Db, lateMs: () => number): Db {
+  const late = (builder: object): object =>
+    new Proxy(builder, {
+      get(target, prop) {
+        const value = Reflect.get(target, prop, target);
+        if (typeof value !== "function") return value;
+        if (prop === "then") {
+          return (resolve: (v: unknown) => unknown, reject: (e: unknown) => unknown) => {
+            const delay = lateMs();
+            return value.call(target, (v: unknown) => new Promise((r) => setTimeout(() => r(v), delay))).then(resolve, reject);
+          };
+        }
+        return (...args: unknown[]) => {
+          const out = value.apply(target, args);
+          return out && typeof out === "object" ? late(out) : out;
+        };
+      },
+    });
+  return new Proxy(db, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop, target);
+      return prop === "insert" ? (...args: unknown[]) => late(value.apply(target, args)) : value;
+    },
+  });
 }
 
 const drivers: Array<"pg" | "pglite"> = process.env.DATABASE_URL ? ["pg", "pglite"] : ["pglite"];
@@ -52,6 +79,18 @@ describe.each(drivers)("request budgets in the database (%s)", (driver) => {
     const order: number[] = [];
     await Promise.all(Array.from({ length: 8 }, (_, i) => budget.take().then(() => void order.push(i))));
     expect(order).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it("lets requests out a spacing apart however late the counter's answers come back", async () => {
+    // every third upsert of the counter answers 60 ms late (a busy process, a connection to wait
+    // for): a grant that came back late, then one at once, must not send two requests 40 ms apart
+    let upserts = 0;
+    const db = withLateAnswers(handle.db, () => (upserts++ % 3 === 0 ? 60 : 0));
+    const budget = createRequestBudget("vendor:late", { limit: 10, period: "1s" }, { kind: "database", db });
+    const at = await takeAll([budget], 14);
+    const gaps = at.slice(1).map((t, i) => t - at[i]!);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(99);
+    expect(mostInAWindow(at, 1000, 0)).toBeLessThanOrEqual(10);
   });
 
   it("counts another key on its own", async () => {

@@ -13,7 +13,8 @@
  * The counter is a row of `request_budgets` (RateLimiterDrizzle, an atomic upsert), so every
  * process on one PostgreSQL database draws from the same budget; callers waiting in one process go
  * out first come first served (one at a time in line for RateLimiterQueue, which waits out the
- * spacing and asks again). While the database cannot be reached, each process counts in memory
+ * spacing and asks again), and never closer together than the spacing, however late the counter's
+ * answers come back (see `inTurn`). While the database cannot be reached, each process counts in memory
  * (the insurance limiter). On PGlite the counter is kept in memory: PGlite is one process's
  * database, a budget row written for every request would queue behind its single connection, and
  * a call made inside a transaction would wait for that transaction, which waits for the call.
@@ -41,8 +42,8 @@ export type BudgetStore = { kind: "memory" } | { kind: "database"; db: Db };
 const PERIOD_SECONDS: Record<BudgetRule["period"], number> = { "1s": 1, "1m": 60 };
 const KEY_PREFIX = "budget";
 
-/** The limiter and its waiting line for one rule in one store: a budget is a key in them. */
-type Pacer = { queue: RateLimiterQueue };
+/** The limiter and its waiting line for one rule in one store (a budget is a key in them), and the rule's spacing. */
+type Pacer = { queue: RateLimiterQueue; spacingMs: number };
 
 function openPacer(rule: BudgetRule, store: BudgetStore): Pacer {
   if (!(rule.limit > 0) || !Number.isFinite(rule.limit)) throw new RangeError(`a request budget needs a positive limit, not ${rule.limit}`);
@@ -51,25 +52,43 @@ function openPacer(rule: BudgetRule, store: BudgetStore): Pacer {
   const memory = new RateLimiterMemory(opts);
   const limiter: RateLimiterAbstract =
     store.kind === "memory" ? memory : new RateLimiterDrizzle({ ...opts, storeClient: store.db, schema: schema.requestBudgets, insuranceLimiter: memory });
-  return { queue: new RateLimiterQueue(limiter) };
+  return { queue: new RateLimiterQueue(limiter), spacingMs: (PERIOD_SECONDS[rule.period] * 1000) / rule.limit };
 }
 
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
 /**
- * One caller at a time asks the limiter, the others wait here in the order they came: callers
- * asking at once would otherwise race (the first answers to come back from the database win).
+ * A budget's line in this process: one caller at a time asks the limiter, the others wait in the
+ * order they came (callers asking at once would otherwise race: the first answers to come back
+ * from the database win), and each is let out at least a spacing after the one before.
+ *
+ * The shared counter starts a spacing at the moment it is asked, but the request goes out when
+ * its answer is back. Its answers take from under a millisecond to tens of them (a busy process,
+ * a database connection to wait for): a grant that came back late followed by one that came back
+ * at once would send two requests closer together than the spacing, ten of them would fit in the
+ * vendor's window, and the vendor, counting arrivals, refuses the one that fills it (PowerOffice
+ * then wants a second's pause from every call of the key). Across processes the counter alone
+ * spaces their requests.
  */
-function inTurn(): (next: () => Promise<unknown>) => Promise<void> {
+function inTurn(): (pacer: () => Promise<Pacer>, key: string) => Promise<void> {
   let tail: Promise<unknown> = Promise.resolve();
-  return (next) => {
-    const turn = tail.then(next);
+  let lastOut = -Infinity;
+  const one = async (pacerOf: () => Promise<Pacer>, key: string) => {
+    const pacer = await pacerOf();
+    await pacer.queue.removeTokens(1, key);
+    for (let wait = lastOut + pacer.spacingMs - performance.now(); wait > 0; wait = lastOut + pacer.spacingMs - performance.now()) await sleep(Math.ceil(wait));
+    lastOut = performance.now();
+  };
+  return (pacerOf, key) => {
+    const turn = tail.then(() => one(pacerOf, key));
     tail = turn.catch(() => {});
-    return turn.then(() => {});
+    return turn;
   };
 }
 
 function budgetIn(pacer: Pacer, key: string): RequestBudget {
   const turn = inTurn();
-  return { key, take: () => turn(() => pacer.queue.removeTokens(1, key)) };
+  return { key, take: () => turn(async () => pacer, key) };
 }
 
 /**
@@ -106,10 +125,7 @@ class RegisteredBudget implements RequestBudget {
     // read each time: tests and the bench turn budgets on and off (lib/config REQUEST_BUDGET_SCALE)
     const scale = config().REQUEST_BUDGET_SCALE;
     if (scale === 0) return;
-    await this.turn(async () => {
-      const pacer = await pacerFor({ limit: this.rule.limit * scale, period: this.rule.period });
-      await pacer.queue.removeTokens(1, this.key);
-    });
+    await this.turn(() => pacerFor({ limit: this.rule.limit * scale, period: this.rule.period }), this.key);
   }
 }
 
