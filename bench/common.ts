@@ -49,3 +49,11 @@ export async function getJson(url: string): Promise<any> {
   if (!res.ok) throw new Error(`GET ${url} → ${res.status} ${(await res.text()).slice(0, 300)}`);
   return res.json();
 }
+
+/**
+ * The PowerOffice scenario's installations, numbered from 0: each a CRM organization (a tenant of
+ * the sandbox CRM) and a PowerOffice client, named alike in bench/run.ts (which seeds them) and
+ * bench/scenario.ts (which installs the app for them).
+ */
+export const benchTenantId = (i: number) => `00000000-0000-4000-8000-${String(i + 1).padStart(12, "0")}`;
+export const benchClientKey = (i: number) => `bench-client-key-${String(i + 1).padStart(3, "0")}`;

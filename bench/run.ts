@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only=floor,import,ratelimit,hostlimit,pull,latency] [-- --sizes=1000,10000]`
+ * `npm run bench [-- --quick] [-- --only=floor,import,ratelimit,hostlimit,pull,latency,poweroffice] [-- --sizes=1000,10000]`
  *
  * Each scenario runs in fresh processes: the sandbox CRM and the SnelStart simulator in one
  * (bench/servers.ts), the app in another (bench/scenario.ts), so the app's peak RSS is its own.
@@ -11,6 +11,9 @@
  * `--driver=inngest` runs the functions through @inngest/test instead, whose per-run mocks stay
  * reachable (~0.4 MB a run: +300 MB of heap at 100,000, not the app's). Pushes in the latency
  * scenario always run the app's push function through @inngest/test.
+ * The PowerOffice scenario runs 50 installations (`--po-installations`) on one subscription key,
+ * its 15-minute pulls and the pushes of CRM changes at once, paced by the request budget
+ * (REQUEST_BUDGET_SCALE=1), all through the app's own functions in the in-process runner.
  * `--heap-snapshot` writes a V8 heap snapshot of the app after the relation import.
  * `--profile` writes V8 CPU profiles of the app and the sandboxes to bench/results/profiles/<scenario>/{app,sandboxes}/.
  *
@@ -23,7 +26,7 @@ import os from "node:os";
 import readline from "node:readline";
 import { execFileSync } from "node:child_process";
 import { buildSync } from "esbuild";
-import { getJson, KORENSCHOOF_ADM, machine, postJson, RESULT_PREFIX, SANDBOX_COUNTRY_NL, SANDBOX_TENANT } from "./common";
+import { benchClientKey, benchTenantId, getJson, KORENSCHOOF_ADM, machine, postJson, RESULT_PREFIX, SANDBOX_COUNTRY_NL, SANDBOX_TENANT } from "./common";
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.find((a) => a === `--${name}` || a.startsWith(`--${name}=`));
@@ -39,6 +42,12 @@ const rateArtikelen = Number(value("rate-artikelen") ?? (quick ? 1750 : 3000));
 // least two minutes (three bursts of 1,000 a minute apart)
 const hostRateLimit = Number(value("host-rate-limit") ?? 1000);
 const hostLimitRelations = Number(value("host-limit-relations") ?? (quick ? 1500 : 2500));
+// PowerOffice: installations on one subscription key (10 requests a second), each with customers and
+// suppliers changed since its last pull, and CRM relations created meanwhile for the app to push
+const poInstallations = Number(value("po-installations") ?? 50);
+const poCustomers = Number(value("po-customers") ?? 30);
+const poSuppliers = Number(value("po-suppliers") ?? 4);
+const poPushes = Number(value("po-pushes") ?? 8);
 const command = `npm run bench${args.length ? ` -- ${args.join(" ")}` : ""}`;
 const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
 
@@ -153,22 +162,58 @@ async function seed(hostUrl: string, simUrl: string, relaties: number, artikelen
   return { relaties, artikelen, alreadyInCrm: linkedInCrm, seedS: (Date.now() - t0) / 1000 };
 }
 
+/**
+ * The PowerOffice scenario's world: `n` CRM organizations (the sandbox CRM reset to a seed of
+ * clones of its Norwegian tenant, each organization with its own tables) and `n` PowerOffice
+ * clients (clones of the seed's Tromsø Sjømat without its records, added through the admin hook),
+ * each with `customers` customers and `suppliers` suppliers stamped now: changed since a pull
+ * 15 minutes ago (bench/scenario.ts writes that pull's cursor).
+ */
+async function seedPowerOffice(hostUrl: string, poUrl: string, n: number, customers: number, suppliers: number) {
+  const t0 = Date.now();
+  type Tenant = { id: string; name: string; users?: unknown[]; entities?: Record<string, unknown[]> };
+  const hostSeed = JSON.parse(fs.readFileSync("sandbox/host/seed.json", "utf8")) as { tenants: Tenant[] };
+  const template = hostSeed.tenants.find((t) => t.name === "Fjordhandel AS")!;
+  const tenants = Array.from({ length: n }, (_, i) => ({ ...template, id: benchTenantId(i), name: `Fjord ${i + 1} AS` }));
+  await postJson(`${hostUrl}/__admin/reset`, { tenants });
+  // a reset restores the default config: counted, not refused, as bench/servers.ts has it
+  await postJson(`${hostUrl}/__admin/config`, { rateLimitPerMinute: 1_000_000_000, webhookBackoffMs: 50 });
+
+  const poSeed = JSON.parse(fs.readFileSync("sandbox/vendors/poweroffice/seed.json", "utf8")) as { clients: Array<Record<string, unknown>> };
+  // its keys, ledger accounts and product groups; no id, client key or records of its own
+  const records = ["id", "clientKey", "customers", "suppliers", "products", "salesOrders", "outgoingInvoices"];
+  const client = Object.fromEntries(Object.entries(poSeed.clients.find((c) => c.name === "Tromsø Sjømat AS")!).filter(([k]) => !records.includes(k)));
+  for (let i = 0; i < n; i++) {
+    await postJson(`${poUrl}/__admin/clients`, { ...client, name: `Fjord ${i + 1} AS`, clientKey: benchClientKey(i) });
+    await postJson(`${poUrl}/__admin/generate`, { client: benchClientKey(i), customers, suppliers, seed: i + 1 });
+  }
+  return { installations: n, customersPerClient: customers, suppliersPerClient: suppliers, seedS: (Date.now() - t0) / 1000 };
+}
+
 // ── one scenario ───────────────────────────────────────────────────────
 
-type Spec = { name: string; scenario: string; size: number; seed: { relaties: number; artikelen?: number; matched?: boolean }; env?: Record<string, string> };
+type Spec = {
+  name: string;
+  scenario: string;
+  size: number;
+  seed: { relaties: number; artikelen?: number; matched?: boolean; poweroffice?: { customers: number; suppliers: number } };
+  env?: Record<string, string>;
+};
 
 async function runScenario(spec: Spec): Promise<Record<string, unknown>> {
   log(`${spec.name}: starting sandboxes`);
   const slug = spec.name.replace(/[^a-z0-9]+/gi, "-").toLowerCase();
   const profile = (who: string) => (flag("profile") ? ["--cpu-prof", `--cpu-prof-dir=bench/results/profiles/${slug}/${who}`] : []);
-  const servers = spawnTsx("bench/servers.ts", [], {}, `bench/results/${slug}.servers.log`, profile("sandboxes"));
+  const po = spec.seed.poweroffice;
+  const servers = spawnTsx("bench/servers.ts", po ? ["poweroffice"] : [], {}, `bench/results/${slug}.servers.log`, profile("sandboxes"));
   try {
-    const { hostUrl, simUrl, pid } = (await servers.next(1, 60_000)) as { hostUrl: string; simUrl: string; pid: number };
-    const seeded = await seed(hostUrl, simUrl, spec.seed.relaties, spec.seed.artikelen, spec.seed.matched ?? true);
+    const { hostUrl, simUrl, poUrl, pid } = (await servers.next(1, 60_000)) as { hostUrl: string; simUrl: string; poUrl?: string; pid: number };
+    const seeded = po ? await seedPowerOffice(hostUrl, poUrl!, spec.size, po.customers, po.suppliers) : await seed(hostUrl, simUrl, spec.seed.relaties, spec.seed.artikelen, spec.seed.matched ?? true);
     log(`${spec.name}: seeded ${JSON.stringify(seeded)}; running the app`);
     const app = spawnTsx(scenarioBundle, [spec.scenario, String(spec.size)], {
       BENCH_HOST_URL: hostUrl,
       BENCH_SIM_URL: simUrl,
+      ...(poUrl ? { BENCH_PO_URL: poUrl } : {}),
       BENCH_SERVERS_PID: String(pid),
       BENCH_TIMEOUT_S: String(timeoutS),
       ...(value("driver") ? { BENCH_DRIVER: value("driver")! } : {}),
@@ -188,7 +233,7 @@ async function runScenario(spec: Spec): Promise<Record<string, unknown>> {
     const serversRss = servers.results.find((r) => (r as { serversPeakRssMB?: number }).serversPeakRssMB) as { serversPeakRssMB?: number } | undefined;
     return {
       name: spec.name,
-      command: `npm run bench -- --only=${spec.scenario}${spec.scenario === "import" ? ` --sizes=${spec.size}` : ""}${spec.env?.BENCH_RATE_LIMIT ? ` --rate-limit=${spec.env.BENCH_RATE_LIMIT}` : ""}${spec.env?.BENCH_HOST_RATE_LIMIT ? ` --host-rate-limit=${spec.env.BENCH_HOST_RATE_LIMIT} --host-limit-relations=${spec.size}` : ""}`,
+      command: `npm run bench -- --only=${spec.scenario}${spec.scenario === "import" ? ` --sizes=${spec.size}` : ""}${spec.env?.BENCH_RATE_LIMIT ? ` --rate-limit=${spec.env.BENCH_RATE_LIMIT}` : ""}${spec.env?.BENCH_HOST_RATE_LIMIT ? ` --host-rate-limit=${spec.env.BENCH_HOST_RATE_LIMIT} --host-limit-relations=${spec.size}` : ""}${po ? ` --po-installations=${spec.size} --po-customers=${po.customers} --po-suppliers=${po.suppliers} --po-pushes=${spec.env?.BENCH_PO_PUSHES}` : ""}`,
       seeded,
       ...result,
       serversPeakRssMB: serversRss?.serversPeakRssMB ?? null,
@@ -330,6 +375,38 @@ function rows(results: Record<string, any>[]): Row[] {
         target: "0 unretried",
         gap: r.refusedLeftUnretried === 0 ? "meets" : "fails",
       });
+    } else if (r.scenario === "poweroffice") {
+      out.push({
+        ...base,
+        figure: `share of PowerOffice's limit used (${r.limitPerSec}/s per subscription key, ${r.installations} installations)`,
+        value:
+          r.shareOfLimit == null
+            ? "n/a"
+            : `${fmt(r.shareOfLimit * 100)} % (${fmt(r.answered2xx, 0)} requests answered 2xx in ${fmt(r.wallS)} s, best possible ${fmt(r.idealS)} s; ${fmt(r.requestsPerSec, 2)} req/s vs ${r.limitPerSec}; the first ${fmt(r.firstRequestAfterS)} s after the schedule fired)`,
+        target: "≥ 90 %",
+        gap: r.shareOfLimit == null ? "n/a" : atLeast(r.shareOfLimit * 100, 90),
+      });
+      out.push({
+        ...base,
+        figure: "requests refused by the limit (simulator's 429s) / left unretried",
+        value: `${fmt(r.refusedByRateLimit, 0)} refused / ${fmt(r.refusedLeftUnretried, 0)} unretried (sync log ${r.unretried.syncLog}, thrown ${r.unretried.thrown}; runs failed: ${r.failedRuns.length})`,
+        target: "0 unretried",
+        gap: r.refusedLeftUnretried === 0 ? "meets" : "fails",
+      });
+      out.push({
+        ...base,
+        figure: "longest wait for the 15-minute pull (schedule fired → that installation's pull done, s)",
+        value: `${fmt(r.pull.longestWaitS)} (median ${fmt(r.pull.p50WaitS)}; ${r.pull.completed}/${r.installations} pulls done; ${fmt(r.pull.changed, 0)} relations taken into the CRM, ${fmt(r.pull.expectedChanged, 0)} changed in PowerOffice)`,
+        target: "≤ 900",
+        gap: atMost(r.pull.longestWaitS, 900),
+      });
+      out.push({
+        ...base,
+        figure: "CRM changes that reached PowerOffice meanwhile",
+        value: `${fmt(r.push.reached, 0)} of ${fmt(r.push.changes, 0)} (all handled ${fmt(r.runWallS)} s after the schedule fired)`,
+        target: "all",
+        gap: r.push.reached === r.push.changes ? "meets" : "fails",
+      });
     } else if (r.scenario === "pull") {
       for (const [entity, p] of Object.entries(r.noChangePull as Record<string, any>)) {
         out.push({
@@ -402,6 +479,14 @@ const specs: Spec[] = ([
   },
   { name: "no-change pull", scenario: "pull", size: 1000, seed: { relaties: 1000 } },
   { name: "event latency", scenario: "latency", size: 1000, seed: { relaties: 1000 }, env: { BENCH_EVENTS: "200", BENCH_EVENT_RATE: "10" } },
+  {
+    name: `PowerOffice ${poInstallations} installations, 10/s`,
+    scenario: "poweroffice",
+    size: poInstallations,
+    seed: { relaties: 0, poweroffice: { customers: poCustomers, suppliers: poSuppliers } },
+    // the budget paces at the declared limit (bench/world.ts turns budgets off by default)
+    env: { REQUEST_BUDGET_SCALE: "1", BENCH_PO_CUSTOMERS: String(poCustomers), BENCH_PO_SUPPLIERS: String(poSuppliers), BENCH_PO_PUSHES: String(poPushes) },
+  },
 ] as Spec[]).filter((s) => !only || only.includes(s.scenario));
 
 const m = machine();

@@ -1,18 +1,19 @@
 /**
  * One bench scenario in a fresh process (so its peak RSS is its own): `tsx bench/scenario.ts
- * <import|ratelimit|hostlimit|pull|latency> [size]`. bench/run.ts starts the sandboxes in another process,
+ * <import|ratelimit|hostlimit|pull|latency|poweroffice> [size]`. bench/run.ts starts the sandboxes in another process,
  * seeds them, and passes their URLs in BENCH_HOST_URL / BENCH_SIM_URL. Prints its figures as
  * one `BENCH_RESULT {...}` line.
  */
-import { and, eq } from "drizzle-orm";
+import { and, eq, gte, inArray } from "drizzle-orm";
 import { schema } from "@/lib/db";
 import { withContext } from "@/inngest/functions/shared";
 import { requestedRetryDelayMs } from "@/inngest/runner";
 import { pullChanges } from "@/lib/sync/pull";
 import { pullPayments } from "@/lib/sync/payments";
 import { PULL_OVERLAP_MS, writeCursor } from "@/lib/sync/store";
+import { laneCursorKey } from "@/lib/sync/entities";
 import { beginImport, completeImport, importPage } from "@/lib/sync/import";
-import { emit, KORENSCHOOF_ADM, peakRssMB, postJson, rssMB, SANDBOX_TENANT, SECRETS, sleep } from "./common";
+import { benchClientKey, benchTenantId, emit, KORENSCHOOF_ADM, peakRssMB, postJson, rssMB, SANDBOX_TENANT, SECRETS, sleep } from "./common";
 import {
   meters,
   ownCpuS,
@@ -27,8 +28,9 @@ import {
   startBenchWorld,
   callLog,
   type BenchWorld,
+  type InstallOptions,
 } from "./world";
-import type { Runner } from "@/inngest/runner";
+import type { Runner, RunRecord } from "@/inngest/runner";
 
 const [, , scenario, sizeArg] = process.argv;
 const size = Number(sizeArg ?? 0);
@@ -558,6 +560,274 @@ async function latencyScenario(world: BenchWorld) {
   };
 }
 
+// ── PowerOffice: many installations against one subscription key's limit ──
+
+/** PowerOffice's limit: 10 requests a second per subscription key, across every client using it. */
+const PO_LIMIT_PER_SEC = 10;
+
+/**
+ * `size` installations of PowerOffice, each its own CRM organization and PowerOffice client, all
+ * on the deployment's one subscription key, pulling and pushing at once: the 15-minute schedule
+ * fires (`poweroffice-schedule-pull-relations`, one `poweroffice-pull-relations` run per
+ * installation) while CRM changes in every organization reach the app as webhooks
+ * (`poweroffice-sort-host-changes` → `poweroffice-push-relations`). The app's own functions run in
+ * the in-process runner, paced by the request budget (REQUEST_BUDGET_SCALE=1, set by bench/run.ts).
+ * bench/run.ts has seeded the CRM's organizations and PowerOffice's clients (bench/common.ts names
+ * them), each client with BENCH_PO_CUSTOMERS customers and BENCH_PO_SUPPLIERS suppliers changed
+ * since the last pull.
+ */
+async function powerOfficeScenario(world: BenchWorld) {
+  const n = size;
+  const pushesPer = Number(process.env.BENCH_PO_PUSHES ?? 8);
+  const changedPer = Number(process.env.BENCH_PO_CUSTOMERS ?? 0) + Number(process.env.BENCH_PO_SUPPLIERS ?? 0);
+  const budgetScale = Number(process.env.REQUEST_BUDGET_SCALE ?? 0);
+  if (!world.poUrl) throw new Error("the PowerOffice simulator is needed (bench/run.ts starts it)");
+
+  // ── the installations, as activation leaves them, active since a pull 15 minutes ago
+  const setupStarted = Date.now();
+  const tenants = Array.from({ length: n }, (_, i) => benchTenantId(i));
+  const installations: string[] = [];
+  let options: InstallOptions | undefined;
+  let complete = 0;
+  const { getConnector } = await import("@/lib/connectors");
+  const connector = getConnector("poweroffice")!;
+  const lastPull = new Date(Date.now() - 15 * 60_000).toISOString();
+  for (let i = 0; i < n; i++) {
+    const r = await world.install({
+      connector: "poweroffice",
+      tenantId: tenants[i]!,
+      tenantName: `Fjord ${i + 1} AS`,
+      credentials: { clientKey: benchClientKey(i) },
+      status: "active",
+      // the clients and organizations are clones: their options, read once, serve every installation
+      options,
+      settings: (s, o) => {
+        // the suggestions map the CRM's own country's groups; the user maps the foreign ones by hand
+        // (tests/integration/poweroffice.test.ts): every CRM VAT group gets a PowerOffice VAT code
+        for (const g of o.host.vatGroups) s.vatGroups.vatMapping[g.value] ??= g.percentage === 0 ? "5" : g.percentage >= 20 ? "3" : g.percentage >= 13 ? "31" : "33";
+        if (connector.settings.isComplete(s)) complete++;
+      },
+    });
+    options = r.options;
+    installations.push(r.installationId);
+    // the last scheduled pull ran 15 minutes ago: the next reads what changed since
+    for (const role of ["customer", "supplier"]) await writeCursor(world.db, r.installationId, laneCursorKey("relation", role), "pull", { since: lastPull, page: null });
+  }
+  log(`${n} installations in ${round((Date.now() - setupStarted) / 1000)} s (${complete} with complete settings)`);
+
+  // the bench's own CRM client per organization (unmetered), to make the changes the app pushes
+  const crmTokens = await Promise.all(
+    tenants.map(async (tenant) => {
+      const r = await rawFetch(`${world.hostUrl}/oauth2/token`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ grant_type: "client_credentials", client_id: SECRETS.HOST_CLIENT_ID, client_secret: SECRETS.HOST_CLIENT_SECRET, organization_id: tenant }),
+      });
+      if (!r.ok) throw new Error(`CRM token for ${tenant}: ${r.status}`);
+      return ((await r.json()) as { access_token: string }).access_token;
+    }),
+  );
+
+  // the app's functions: the schedule's fan-out, each installation's pull, and the pushes the CRM's webhooks lead to
+  const runner = await world.handleWebhooks({ tenants, functions: /^poweroffice-(pull-relations|sort-host-changes|push-relations)$/ });
+  // the runner keeps its last 1,000 runs: every run is kept here as it starts
+  const seen = new Set<RunRecord>();
+  const collect = () => runner.runs.forEach((r) => seen.add(r));
+  const collector = setInterval(collect, 50);
+  await sleep(1500); // the setup's own webhooks (activation) settle
+  await world.resetStats();
+  resetMeters();
+  setCallLogging(true);
+  const cpu0 = ownCpuS();
+  const scpu0 = processCpuS(world.serversPid);
+  const rss = rssSampler();
+
+  // ── the schedule fires, and the CRM's users change relations in every organization at once
+  const firedAt = Date.now();
+  const schedule = runFunction("poweroffice-schedule-pull-relations", { name: "inngest/scheduled.timer", data: {} });
+  const written: string[] = [];
+  const writeFailures: string[] = [];
+  const changes = tenants.flatMap((tenant, t) => Array.from({ length: pushesPer }, (_, k) => ({ tenant, t, k })));
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < changes.length) {
+        const { tenant, t, k } = changes[next++]!;
+        const res = await rawFetch(`${world.hostUrl}/v1/odata/Relation_Organization`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${crmTokens[t]}`, "content-type": "application/json" },
+          body: JSON.stringify({
+            Name: `Nordvik ${t + 1}-${k + 1} AS`,
+            EmailAddress: `post${k + 1}@nordvik${t + 1}.example`,
+            // every third is a supplier as well: one customer and one supplier in PowerOffice
+            Relationships: [{ _Type: "Relationship.Organization.CommercialRelationship.Customer" }, ...(k % 3 === 2 ? [{ _Type: "Relationship.Organization.Supplier" }] : [])],
+            VisitingAddress: { Street: `Strandgaten ${k + 1}`, Postalcode: "5013", City: "Bergen" },
+          }),
+        });
+        if (res.ok) written.push(((await res.json()) as { ID: string }).ID);
+        else writeFailures.push(`${tenant}: ${res.status} ${(await res.text()).slice(0, 200)}`);
+      }
+    }),
+  );
+  const writtenAt = Date.now();
+  const fired = await schedule;
+  if (fired.error) throw new Error(`the schedule failed: ${String((fired.error as Error).message ?? fired.error)}`);
+  log(`schedule fired (${JSON.stringify(fired.result)}), ${written.length} CRM changes written in ${round((writtenAt - firedAt) / 1000)} s`);
+
+  // ── until every pull has ended and every webhook has been handled
+  let lastLog = Date.now();
+  let quietSince = 0;
+  for (;;) {
+    collect();
+    const runs = [...seen];
+    const pulls = runs.filter((r) => r.functionId === "poweroffice-pull-relations");
+    const pending = (await (await rawFetch(`${world.hostUrl}/__admin/webhooks?status=pending`)).json()).deliveries.length;
+    const busy = runs.some((r) => r.status === "running");
+    if (pulls.length >= n && !busy && pending === 0) {
+      quietSince ||= Date.now();
+      if (Date.now() - quietSince > 2000) break;
+    } else quietSince = 0;
+    if (Date.now() - lastLog > 10_000) {
+      lastLog = Date.now();
+      const ok = callLog.vendorApi.length + callLog.vendorToken.length;
+      log(`${round((Date.now() - firedAt) / 1000)} s: ${ok} PowerOffice requests, pulls ${pulls.filter((r) => r.status !== "running").length}/${n} done, pushes ${runs.filter((r) => r.functionId.endsWith("push-relations") && r.status !== "running").length} done, ${pending} webhooks pending, rss ${rssMB()} MB`);
+    }
+    if (Date.now() > deadlineAt) {
+      log("timed out");
+      break;
+    }
+    await sleep(200);
+  }
+  const doneAt = Date.now() - (quietSince ? Date.now() - quietSince : 0);
+  setCallLogging(false);
+  clearInterval(collector);
+  collect();
+  const cpuS = ownCpuS() - cpu0;
+  const scpu1 = processCpuS(world.serversPid);
+  rss.stop();
+  runner.stop();
+
+  // ── what the simulator answered
+  const stats = await world.poStats();
+  const counted = Object.entries(stats.byRouteAndStatus).filter(([route]) => !route.includes("/__admin"));
+  const sum = (pick: (status: string) => boolean) => counted.reduce((n, [, byStatus]) => n + Object.entries(byStatus).reduce((m, [s, c]) => m + (pick(s) ? c : 0), 0), 0);
+  const answered2xx = sum((s) => /^2\d\d$/.test(s));
+  const refusedByRateLimit = Object.values(stats.refusedByRateLimit ?? {}).reduce((a, b) => a + b, 0);
+  const calls = [...callLog.vendorApi, ...callLog.vendorToken].sort((a, b) => a.at - b.at);
+  const firstAt = calls[0]?.at ?? firedAt;
+  const lastAt = calls.at(-1)?.at ?? firedAt;
+  // from the first request to the last, as the other rate-limit scenarios count (limitUse)
+  const wallS = (lastAt - firstAt) / 1000;
+  // the best any client can do: N requests at 10 a second take (N−1)/10 s after the first
+  const idealS = Math.max(answered2xx - 1, 0) / PO_LIMIT_PER_SEC;
+  // the pacing as the app sent: requests sent within one second of the tenth before them (the simulator
+  // counts arrivals, which a variable delay after sending can bunch further)
+  const sent = calls.map((c) => c.sent).sort((a, b) => a - b);
+  const sentTooClose = sent.filter((t, i) => i >= PO_LIMIT_PER_SEC && t - sent[i - PO_LIMIT_PER_SEC]! < 1000).length;
+  const timeline: Array<[number, number]> = [];
+  for (const c of calls) {
+    const b = Math.floor((c.at - firedAt) / 10_000);
+    while (timeline.length <= b) timeline.push([0, 0]);
+    timeline[b]![c.status === 429 ? 1 : 0]++;
+  }
+
+  // ── the app's side: runs, their failed attempts, the sync log
+  const runs = [...seen];
+  const pulls = runs.filter((r) => r.functionId === "poweroffice-pull-relations");
+  const pushes = runs.filter((r) => r.functionId === "poweroffice-push-relations");
+  const sorts = runs.filter((r) => r.functionId === "poweroffice-sort-host-changes");
+  const waits = pulls.filter((r) => r.status === "completed" && r.finishedAt).map((r) => (r.finishedAt! - firedAt) / 1000);
+  const rateLimited = (m: string) => /rate ?limit|429|too many/i.test(m);
+  const attemptErrors = runs.flatMap((r) => r.errors.map((e) => ({ fn: r.functionId, e })));
+  const events = await world.db.select().from(schema.syncEvents).where(and(inArray(schema.syncEvents.installationId, installations), gte(schema.syncEvents.createdAt, new Date(firedAt))));
+  const failedEvents = events.filter((e) => e.outcome === "failed");
+  const failedRateLimited = failedEvents.filter((e) => rateLimited(`${e.message ?? ""} ${JSON.stringify(e.messageParams ?? {})}`));
+  const thrownRateLimited = attemptErrors.filter((a) => rateLimited(a.e));
+  const outcomes = (rs: RunRecord[]) => {
+    const o: Record<string, number> = {};
+    for (const r of rs) {
+      const res = r.result as { outcome?: string; skipped?: string } | undefined;
+      const k = r.status !== "completed" ? r.status : (res?.outcome ?? res?.skipped ?? "ok");
+      o[k] = (o[k] ?? 0) + 1;
+    }
+    return o;
+  };
+  // a CRM change reached PowerOffice when a push of it created (or linked) the relation there
+  const reached = new Set(
+    pushes.filter((r) => r.status === "completed" && ["created", "linked", "updated", "unchanged"].includes((r.result as { outcome?: string })?.outcome ?? "")).map((r) => (r.result as { hostId: string }).hostId),
+  );
+  const pulledChanged = pulls.reduce((s, r) => s + Number((r.result as { changed?: number } | undefined)?.changed ?? 0), 0);
+  const host = await world.hostStatsAll();
+  const byOutcome: Record<string, number> = {};
+  for (const e of events) byOutcome[`${e.direction} ${e.outcome}`] = (byOutcome[`${e.direction} ${e.outcome}`] ?? 0) + 1;
+
+  return {
+    scenario: "poweroffice",
+    size: n,
+    driver: world.driver,
+    budgetScale,
+    installations: n,
+    settingsComplete: complete,
+    changedPerInstallation: changedPer,
+    pushesPerInstallation: pushesPer,
+    limitPerSec: PO_LIMIT_PER_SEC,
+    /** requests the simulator answered 2xx (API and token), and over how long: from the first request to the last */
+    answered2xx,
+    wallS: round(wallS, 1),
+    idealS: round(idealS, 1),
+    requestsPerSec: round(answered2xx / Math.max(wallS, 1e-9), 2),
+    shareOfLimit: wallS > 0 ? round(idealS / wallS, 3) : null,
+    /** the first request left this long after the schedule fired */
+    firstRequestAfterS: round((firstAt - firedAt) / 1000, 2),
+    vendorRequests: sum(() => true),
+    vendorByStatus: stats.byStatus,
+    vendorByRoute: Object.fromEntries(counted.map(([route, byStatus]) => [route, byStatus])),
+    refusedByRateLimit,
+    refusedSeenByApp: calls.filter((c) => c.status === 429).length,
+    /** requests the app sent less than a second after the tenth before them: the pacing itself over the limit */
+    sentTooClose,
+    /** 429s that surfaced: a failed sync log entry, or a run's attempt that threw */
+    refusedLeftUnretried: failedRateLimited.length + thrownRateLimited.length,
+    unretried: { syncLog: failedRateLimited.length, thrown: thrownRateLimited.length },
+    /** [2xx and other answers, 429s] per 10 s from the schedule firing, as the app saw them */
+    timeline,
+    pull: {
+      runs: pulls.length,
+      completed: waits.length,
+      outcomes: outcomes(pulls),
+      changed: pulledChanged,
+      expectedChanged: changedPer * n,
+      longestWaitS: waits.length ? round(Math.max(...waits), 1) : null,
+      p50WaitS: waits.length ? round(pct(waits, 50)!, 1) : null,
+      shortestWaitS: waits.length ? round(Math.min(...waits), 1) : null,
+    },
+    push: {
+      changes: changes.length,
+      written: written.length,
+      writeFailures: writeFailures.slice(0, 3),
+      writtenInS: round((writtenAt - firedAt) / 1000, 1),
+      runs: pushes.length,
+      outcomes: outcomes(pushes),
+      reached: [...reached].filter((id) => written.includes(id)).length,
+      attempts: pushes.reduce((s, r) => s + r.attempts, 0),
+    },
+    sorts: { runs: sorts.length, failed: sorts.filter((r) => r.status === "failed").length },
+    failedRuns: runs.filter((r) => r.status === "failed").map((r) => `${r.functionId}: ${r.error}`).slice(0, 10),
+    attemptErrors: attemptErrors.slice(0, 10),
+    syncLog: { byOutcome, failed: failedEvents.slice(0, 5).map((e) => `${e.direction} ${e.entity} ${e.message} ${JSON.stringify(e.messageParams)}`) },
+    hostCalls: host.total,
+    hostRateLimited: host.rateLimited,
+    webhooksReceived: world.webhooksReceived(),
+    echoesOnArrival: world.echoesOnArrival(),
+    runWallS: round((doneAt - firedAt) / 1000, 1),
+    setupS: round((firedAt - setupStarted) / 1000, 1),
+    appCpuS: round(cpuS, 1),
+    serversCpuS: scpu1 !== null && scpu0 !== null ? round(scpu1 - scpu0, 1) : null,
+    sampledMaxRssMB: rss.max,
+    peakRssMB: peakRssMB(),
+  };
+}
+
 /** Waits until the CRM has delivered every webhook and the app's functions have handled each (up to 10 minutes). */
 async function webhooksHandled(world: BenchWorld, runner: Runner) {
   const started = Date.now();
@@ -585,12 +855,13 @@ function sortsOf(runner: Runner) {
 let result: unknown;
 let world: BenchWorld | null = null;
 try {
-  world = await startBenchWorld();
+  world = await startBenchWorld({ snelstart: scenario !== "poweroffice" });
   if (scenario === "import") result = await importScenario(world);
   else if (scenario === "ratelimit") result = await rateLimitScenario(world);
   else if (scenario === "hostlimit") result = await hostLimitScenario(world);
   else if (scenario === "pull") result = await pullScenario(world);
   else if (scenario === "latency") result = await latencyScenario(world);
+  else if (scenario === "poweroffice") result = await powerOfficeScenario(world);
   else throw new Error(`unknown scenario ${scenario}`);
 } catch (err) {
   result = { scenario, size, error: err instanceof Error ? `${err.message}\n${err.stack}` : String(err), peakRssMB: peakRssMB() };

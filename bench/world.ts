@@ -1,6 +1,7 @@
 /**
  * The app side of one bench scenario: a fresh database, the app pointed at the sandboxes
- * (which run in another process), SnelStart installed for the sandbox tenant, and meters on
+ * (which run in another process), SnelStart installed for the sandbox tenant (or, with
+ * `{ snelstart: false }`, installations of any connector made with `install`), and meters on
  * everything that costs time: HTTP calls (host, vendor, token endpoints), database queries,
  * CPU and resident memory.
  */
@@ -18,6 +19,7 @@ import { startInProcessRunner, type Runner } from "@/inngest/runner";
 import { storeCredentials } from "@/lib/installations/credentials";
 import { upsertTenant } from "@/lib/tenancy";
 import { functions } from "@/inngest/functions";
+import type { HostOptions } from "@/lib/sync/types";
 import { createTestDatabase } from "@/tests/helpers/db";
 import { getJson, KORENSCHOOF, postJson, rssMB, SANDBOX_TENANT, SECRETS } from "./common";
 
@@ -69,29 +71,31 @@ export function snapshotMeters() {
 }
 
 let hostOrigin = "";
-let simOrigin = "";
+/** the vendor simulators' origins: SnelStart's, and PowerOffice's when the scenario has it */
+const vendorOrigins: string[] = [];
 function classify(url: string): keyof HttpMeters {
   if (hostOrigin && url.startsWith(hostOrigin)) return url.includes("/oauth2/token") ? "hostToken" : "hostApi";
-  if (simOrigin && url.startsWith(simOrigin)) return url.includes("/b2b/token") ? "vendorToken" : "vendorApi";
+  if (vendorOrigins.some((o) => url.startsWith(o))) return /\/b2b\/token|\/OAuth\/Token/i.test(url) ? "vendorToken" : "vendorApi";
   return "other";
 }
 
-/** When each vendor and host API call ended, and its status (for the rate-limit scenarios). */
-export const callLog: Record<"vendorApi" | "hostApi", Array<{ at: number; status: number }>> = { vendorApi: [], hostApi: [] };
+/** When each vendor and host call was sent and ended, and its status (for the rate-limit scenarios). */
+export const callLog: Record<"vendorApi" | "vendorToken" | "hostApi", Array<{ sent: number; at: number; status: number }>> = { vendorApi: [], vendorToken: [], hostApi: [] };
 let logCalls = false;
 /** Starts (clearing the logs) or stops recording API calls. */
 export function setCallLogging(on: boolean) {
-  if (on) callLog.vendorApi.length = callLog.hostApi.length = 0;
+  if (on) callLog.vendorApi.length = callLog.vendorToken.length = callLog.hostApi.length = 0;
   logCalls = on;
 }
-function logCall(kind: keyof HttpMeters, status: number) {
-  if (logCalls && (kind === "vendorApi" || kind === "hostApi")) callLog[kind].push({ at: Date.now(), status });
+function logCall(kind: keyof HttpMeters, status: number, sent: number) {
+  if (logCalls && kind in callLog) callLog[kind as keyof typeof callLog].push({ sent, at: Date.now(), status });
 }
 
 globalThis.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
   const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
   const kind = classify(url);
   const t0 = performance.now();
+  const sent = Date.now();
   enter(meters.http[kind]);
   let status = 0;
   try {
@@ -104,17 +108,17 @@ globalThis.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
     m.count++;
     m.ms += performance.now() - t0;
     m.byStatus[status] = (m.byStatus[status] ?? 0) + 1;
-    logCall(kind, status);
+    logCall(kind, status, sent);
   }
 }) as typeof fetch;
 
 // The host client speaks node:http, not fetch: its calls are metered through Node's HTTP channels.
-const inflightHttp = new WeakMap<object, { kind: keyof HttpMeters; t0: number }>();
+const inflightHttp = new WeakMap<object, { kind: keyof HttpMeters; t0: number; sent: number }>();
 type ClientRequestLike = { protocol: string; path: string; getHeader(name: string): unknown };
 diagnostics.subscribe("http.client.request.start", (msg) => {
   const req = (msg as { request: ClientRequestLike }).request;
   const kind = classify(`${req.protocol}//${String(req.getHeader("host"))}${req.path}`);
-  inflightHttp.set(req, { kind, t0: performance.now() });
+  inflightHttp.set(req, { kind, t0: performance.now(), sent: Date.now() });
   enter(meters.http[kind]);
 });
 function httpEnded(req: object, status: number) {
@@ -126,7 +130,7 @@ function httpEnded(req: object, status: number) {
   m.count++;
   m.ms += performance.now() - started.t0;
   m.byStatus[status] = (m.byStatus[status] ?? 0) + 1;
-  logCall(started.kind, status);
+  logCall(started.kind, status, started.sent);
 }
 diagnostics.subscribe("http.client.response.finish", (msg) => {
   const { request, response } = msg as { request: object; response: { statusCode?: number } };
@@ -249,21 +253,50 @@ export function rssSampler() {
 
 // ── the world ──────────────────────────────────────────────────────────
 
+/** The options a connector's settings tabs are filled from: the CRM's and the package's. */
+export type InstallOptions = { host: HostOptions; remote: unknown };
+
 export type BenchWorld = {
   db: Db;
   hostUrl: string;
   simUrl: string;
+  /** the PowerOffice simulator, when the scenario's sandboxes have it (BENCH_PO_URL) */
+  poUrl: string | null;
   serversPid: number;
   driver: string;
+  /** SnelStart's installation for the sandbox tenant ("" with `{ snelstart: false }`) */
   installationId: string;
-  /** subscribes to the CRM's webhooks as activation does, and has the app's own functions handle them as they arrive */
-  handleWebhooks(): Promise<Runner>;
+  /**
+   * An installation as activation leaves it (like tests/helpers/world.ts installConnector): the
+   * tenant known, the app activated in the CRM, credentials sealed, settings as the tabs propose
+   * them, then `settings` changes them. `options` reuses the CRM's and the package's options read
+   * for another installation of the same (cloned) accounts; the answer has them for the next.
+   */
+  install(opts: {
+    connector: string;
+    tenantId: string;
+    tenantName?: string;
+    credentials: Record<string, string>;
+    status?: "importing" | "active";
+    settings?: (s: Record<string, any>, options: InstallOptions) => void; // eslint-disable-line @typescript-eslint/no-explicit-any
+    options?: InstallOptions;
+  }): Promise<{ installationId: string; options: InstallOptions }>;
+  /**
+   * Subscribes to the CRM's webhooks as activation does (the sandbox tenant's, or `tenants`'), and
+   * has the app's own functions (`functions`: their ids; default the sorting, pushes and bookings)
+   * handle them as they arrive, and every event those functions send.
+   */
+  handleWebhooks(opts?: { tenants?: string[]; functions?: RegExp }): Promise<Runner>;
   /** webhook deliveries the app has received (retries included) */
   webhooksReceived(): number;
   /** deliveries the receipt found to be the import's own writes (taken as echoes on arrival) */
   echoesOnArrival(): number;
   hostStats(): Promise<{ total: number; rateLimited: number; byMethodAndEntitySet: Record<string, number> }>;
+  /** the CRM's calls summed over every organization */
+  hostStatsAll(): Promise<{ total: number; rateLimited: number; organizations: number }>;
   simStats(): Promise<{ total: number; byRoute: Record<string, number>; byStatus: Record<string, number>; refusedByRateLimit: number }>;
+  /** the PowerOffice simulator's stats (GET /__admin/stats) */
+  poStats(): Promise<PowerOfficeStats>;
   resetStats(): Promise<void>;
   close(): Promise<void>;
 };
@@ -277,13 +310,23 @@ export const completeSettings = () => ({
   sepa: { sepaEnabled: false },
 });
 
-export async function startBenchWorld(): Promise<BenchWorld> {
+export type PowerOfficeStats = {
+  total: number;
+  byRoute: Record<string, number>;
+  byRouteAndStatus: Record<string, Record<string, number>>;
+  byStatus: Record<string, number>;
+  /** per subscription key */
+  refusedByRateLimit: Record<string, number>;
+};
+
+export async function startBenchWorld(opts: { snelstart?: boolean } = {}): Promise<BenchWorld> {
   const hostUrl = process.env.BENCH_HOST_URL!;
   const simUrl = process.env.BENCH_SIM_URL!;
+  const poUrl = process.env.BENCH_PO_URL || null;
   const serversPid = Number(process.env.BENCH_SERVERS_PID);
   if (!hostUrl || !simUrl) throw new Error("BENCH_HOST_URL and BENCH_SIM_URL are needed (bench/run.ts sets them)");
   hostOrigin = new URL(hostUrl).origin;
-  simOrigin = new URL(simUrl).origin;
+  vendorOrigins.push(new URL(simUrl).origin, ...(poUrl ? [new URL(poUrl).origin] : []));
   const receiver = http.createServer(async (req, res) => {
     received++;
     const chunks: Buffer[] = [];
@@ -308,6 +351,7 @@ export async function startBenchWorld(): Promise<BenchWorld> {
     HOST_AUTH_FLOW: "client_credentials",
     SNELSTART_API_URL: `${simUrl}/v2`,
     SNELSTART_AUTH_URL: `${simUrl}/b2b/token`,
+    ...(poUrl ? { POWEROFFICE_API_URL: `${poUrl}/v2`, POWEROFFICE_TOKEN_URL: `${poUrl}/OAuth/Token` } : {}),
     // the simulators' own limits are what the rate-limit scenarios measure against: the declared
     // budgets (Tribe's 1,000 a minute) would otherwise pace every import (REQUEST_BUDGET_SCALE=1 to see them)
     REQUEST_BUDGET_SCALE: process.env.REQUEST_BUDGET_SCALE ?? "0",
@@ -324,39 +368,73 @@ export async function startBenchWorld(): Promise<BenchWorld> {
   let echoes = 0;
   let receive: WebhookReceiver | null = null;
 
-  // the installation, as activation leaves it (like tests/helpers/world.ts installSnelStart)
-  const tenantId = SANDBOX_TENANT;
-  await upsertTenant(db, { tenantId, tenantName: "Sandbox BV", locale: "nl" });
-  await postJson(`${hostUrl}/__admin/install`, { tenant: tenantId, listingId: "snelstart", appId: "ledgerlink" });
   const { getConnector } = await import("@/lib/connectors");
   const { hostAdapterForTenant } = await import("@/lib/host");
-  const connector = getConnector("snelstart")!;
-  const credentials = { ...KORENSCHOOF };
-  const hostOptions = await hostAdapterForTenant(tenantId).options();
-  const remote = await connector.remoteOptions(connector.credentials.schema.parse(credentials));
-  const settings = completeSettings();
-  for (const tab of connector.settings.tabs) Object.assign((settings as Record<string, object>)[tab.id], connector.settings.suggest(tab.id, hostOptions, { ...remote }));
-  const [row] = await db
-    .insert(schema.installations)
-    .values({ tenantId, connector: "snelstart", status: "importing", settings, activatedAt: new Date() })
-    .returning();
-  await storeCredentials(db, row.id, credentials);
+
+  // the installation, as activation leaves it (like tests/helpers/world.ts installSnelStart)
+  const tenantId = SANDBOX_TENANT;
+  let installationId = "";
+  if (opts.snelstart !== false) {
+    await upsertTenant(db, { tenantId, tenantName: "Sandbox BV", locale: "nl" });
+    await postJson(`${hostUrl}/__admin/install`, { tenant: tenantId, listingId: "snelstart", appId: "ledgerlink" });
+    const connector = getConnector("snelstart")!;
+    const credentials = { ...KORENSCHOOF };
+    const hostOptions = await hostAdapterForTenant(tenantId).options();
+    const remote = await connector.remoteOptions(connector.credentials.schema.parse(credentials));
+    const settings = completeSettings();
+    for (const tab of connector.settings.tabs) Object.assign((settings as Record<string, object>)[tab.id], connector.settings.suggest(tab.id, hostOptions, { ...remote }));
+    const [row] = await db
+      .insert(schema.installations)
+      .values({ tenantId, connector: "snelstart", status: "importing", settings, activatedAt: new Date() })
+      .returning();
+    await storeCredentials(db, row.id, credentials);
+    installationId = row.id;
+  }
 
   return {
     db,
     hostUrl,
     simUrl,
+    poUrl,
     serversPid,
     driver: dbHandle.driver,
-    installationId: row.id,
+    installationId,
     webhooksReceived: () => received,
     echoesOnArrival: () => echoes,
-    async handleWebhooks() {
-      await subscribeHostWebhooks(db, tenantId);
+    async install(o) {
+      await upsertTenant(db, { tenantId: o.tenantId, tenantName: o.tenantName ?? "Sandbox BV", locale: "nl" });
+      await postJson(`${hostUrl}/__admin/install`, { tenant: o.tenantId, listingId: o.connector, appId: "ledgerlink" });
+      const connector = getConnector(o.connector)!;
+      const options = o.options ?? {
+        host: await hostAdapterForTenant(o.tenantId).options(),
+        remote: await connector.remoteOptions(connector.credentials.schema.parse(o.credentials)),
+      };
+      const settings: Record<string, any> = {}; // eslint-disable-line @typescript-eslint/no-explicit-any
+      for (const tab of connector.settings.tabs) settings[tab.id] = connector.settings.suggest(tab.id, options.host, { ...(options.remote as object) });
+      o.settings?.(settings, options);
+      const [row] = await db
+        .insert(schema.installations)
+        .values({ tenantId: o.tenantId, connector: o.connector, status: o.status ?? "importing", settings, activatedAt: new Date() })
+        .returning();
+      await storeCredentials(db, row.id, o.credentials);
+      return { installationId: row.id, options };
+    },
+    async handleWebhooks(o = {}) {
+      // each tenant's CRM calls have a budget of their own: the subscriptions are made side by side
+      await Promise.all((o.tenants ?? [tenantId]).map((t) => subscribeHostWebhooks(db, t)));
       // what production runs for a webhook: the sorting, the pushes and bookings it sends on
-      const runner = startInProcessRunner(functions.filter((f) => /sort-host-changes|push-relations|push-products|book-/.test(f.id())), { crons: false, log: () => {} });
+      const runner = startInProcessRunner(functions.filter((f) => (o.functions ?? /sort-host-changes|push-relations|push-products|book-/).test(f.id())), { crons: false, log: () => {} });
       sink = (events) => inngest.send(events);
       return runner;
+    },
+    async hostStatsAll() {
+      const s = await (await rawFetch(`${hostUrl}/__admin/stats`)).json();
+      const orgs = Object.values((s.organizations ?? {}) as Record<string, { total: number; rateLimited: number }>);
+      return { total: orgs.reduce((n, o) => n + o.total, 0), rateLimited: orgs.reduce((n, o) => n + o.rateLimited, 0), organizations: orgs.length };
+    },
+    async poStats() {
+      if (!poUrl) throw new Error("no PowerOffice simulator in this scenario");
+      return (await rawFetch(`${poUrl}/__admin/stats`)).json();
     },
     async hostStats() {
       const s = await (await rawFetch(`${hostUrl}/__admin/stats`)).json();
@@ -369,6 +447,7 @@ export async function startBenchWorld(): Promise<BenchWorld> {
     async resetStats() {
       await rawFetch(`${hostUrl}/__admin/stats/reset`, { method: "POST" });
       await rawFetch(`${simUrl}/__admin/stats/reset`, { method: "POST" });
+      if (poUrl) await rawFetch(`${poUrl}/__admin/stats/reset`, { method: "POST" });
     },
     async close() {
       await new Promise((r) => receiver.close(r));

@@ -355,8 +355,8 @@ export const oauthStates = pgTable("oauth_states", {
 
 /**
  * The request budgets every process on this database shares (lib/http/request-budget): one row
- * per budget key, rate-limiter-flexible's counter (its RateLimiterDrizzle layout): points taken
- * in the window that ends at `expire`.
+ * per budget key, `expire` its next free slot and `points` the requests taken since it was last
+ * idle.
  */
 export const requestBudgets = pgTable("request_budgets", {
   key: text("key").primaryKey(),

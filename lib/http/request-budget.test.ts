@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { resetConfigForTests } from "@/lib/config";
-import { schema, setDbHandle, type DbHandle } from "@/lib/db";
+import { schema, setDbHandle, type Db, type DbHandle } from "@/lib/db";
 import { createTestDatabase } from "@/tests/helpers/db";
-import { createRequestBudget, requestBudget, type RequestBudget } from "./request-budget";
+import { ARRIVAL_SPREAD_MS, createRequestBudget, requestBudget, type RequestBudget } from "./request-budget";
 
 /** Takes `n` requests from the budgets in turn, all at once; answers when each went out, in the order they were asked for. */
 async function takeAll(budgets: RequestBudget[], n: number): Promise<number[]> {
@@ -22,6 +22,33 @@ function mostInAWindow(at: number[], periodMs: number, slackMs = 40): number {
     most = Math.max(most, j - i + 1);
   }
   return most;
+}
+
+/** `db` whose statements (the budget's upserts) answer `lateMs()` later than the database did. */
+function withLateAnswers(db: Db, lateMs: () => number): Db {
+  const late = (builder: object): object =>
+    new Proxy(builder, {
+      get(target, prop) {
+        const value = Reflect.get(target, prop, target);
+        if (typeof value !== "function") return value;
+        if (prop === "then") {
+          return (resolve: (v: unknown) => unknown, reject: (e: unknown) => unknown) => {
+            const delay = lateMs();
+            return value.call(target, (v: unknown) => new Promise((r) => setTimeout(() => r(v), delay))).then(resolve, reject);
+          };
+        }
+        return (...args: unknown[]) => {
+          const out = value.apply(target, args);
+          return out && typeof out === "object" ? late(out) : out;
+        };
+      },
+    });
+  return new Proxy(db, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop, target);
+      return prop === "insert" || prop === "execute" ? (...args: unknown[]) => late(value.apply(target, args)) : value;
+    },
+  });
 }
 
 const drivers: Array<"pg" | "pglite"> = process.env.DATABASE_URL ? ["pg", "pglite"] : ["pglite"];
@@ -52,6 +79,28 @@ describe.each(drivers)("request budgets in the database (%s)", (driver) => {
     const order: number[] = [];
     await Promise.all(Array.from({ length: 8 }, (_, i) => budget.take().then(() => void order.push(i))));
     expect(order).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it("never lets a window hold more than the limit, however late the slots' answers come back", async () => {
+    // every third statement answers 60 ms late (a busy process, a connection to wait for): a slot
+    // answered late, then the next at once, must not send two requests 40 ms apart
+    let statements = 0;
+    const db = withLateAnswers(handle.db, () => (statements++ % 3 === 0 ? 60 : 0));
+    const budget = createRequestBudget("vendor:late", { limit: 10, period: "1s" }, { kind: "database", db });
+    const at = await takeAll([budget], 14);
+    expect(mostInAWindow(at, 1000, 1)).toBeLessThanOrEqual(10);
+  });
+
+  it("keeps the limit's pace when the database answers slowly: a slow answer does not push back the requests after it", async () => {
+    // every statement answers 60 ms late (a busy pool): asking the counter twice per request and
+    // starting each spacing when a grant came back made every request 20–50 ms late
+    const db = withLateAnswers(handle.db, () => 60);
+    const budget = createRequestBudget("vendor:slow", { limit: 10, period: "1s" }, { kind: "database", db });
+    const at = await takeAll([budget], 31);
+    expect(mostInAWindow(at, 1000, 1)).toBeLessThanOrEqual(10);
+    // 31 requests at 10 a second (and the arrival spread): 30 spacings from the first to the last
+    const span = Math.max(...at) - Math.min(...at);
+    expect(span).toBeLessThan((30 * (1000 + ARRIVAL_SPREAD_MS)) / 10 + 150);
   });
 
   it("counts another key on its own", async () => {
