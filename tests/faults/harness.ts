@@ -189,6 +189,8 @@ export type CrmRelation = {
   postcode: string | null;
   debtorNumber: string | null;
   creditorNumber: string | null;
+  /** a customer or supplier (the persons behind an organisation's contact persons are neither) */
+  trading: boolean;
 };
 
 /** Every relation of a tenant as the app's CRM adapter reads it. */
@@ -207,6 +209,7 @@ export async function crmRelations(tenantId: string): Promise<CrmRelation[]> {
         postcode: r.data.addresses[0]?.postcode ?? null,
         debtorNumber: r.data.debtorNumber ?? null,
         creditorNumber: r.data.creditorNumber ?? null,
+        trading: r.data.isCustomer || r.data.isSupplier,
       });
     if (!page.next) break;
     cursor = page.next;
