@@ -96,6 +96,8 @@ export async function unsubscribeHostWebhooks(db: Db, tenantId: string): Promise
   await db.delete(schema.hostWebhooks).where(eq(schema.hostWebhooks.tenantId, tenantId));
 }
 
+const CONSENT_CHECK_MS = 5_000;
+
 /**
  * The tenant's consent as the CRM sees it now, for the page that asks for it: the stored one is
  * tried with one call; one the CRM no longer accepts (withdrawn, or given to a CRM that has since
@@ -106,7 +108,11 @@ export async function liveHostConnection(db: Db, tenantId: string): Promise<Awai
   const connection = await hostConnectionOf(db, tenantId);
   if (!connection) return null;
   try {
-    await hostAdapterForTenant(tenantId).currentUser();
+    // the page waits for one answer at most a few seconds: a CRM that is slow (or asks to wait
+    // after a 429) says nothing about the consent
+    const check = hostAdapterForTenant(tenantId).currentUser();
+    check.catch(() => {});
+    await Promise.race([check, new Promise((resolve) => setTimeout(resolve, CONSENT_CHECK_MS).unref())]);
   } catch (err) {
     if (err instanceof HostNotConnectedError) return null;
   }
