@@ -59,6 +59,11 @@ export type EntitySpec<T> = {
   merge(ctx: SyncContext, remote: SideRecord<T>, host: T | null): T;
   /** whether a host record belongs in the package at all (e.g. exported relation types) */
   exported(ctx: SyncContext, data: T): boolean;
+  /**
+   * What the package is sent of a host record, and of the record as last synced: parts that do not
+   * go that way (contact persons one way only, say) are left as they were
+   */
+  outgoing?(ctx: SyncContext, data: T, previous: T | null): { data: T; previous: T | null };
   /** what the user knows the record by, for the sync log */
   label(data: T, number: string | null): string;
   skipInactiveOnImport(ctx: SyncContext): boolean;
@@ -97,9 +102,10 @@ export const relationSpec: EntitySpec<Relation> = {
   keys: (r) => ({ numbers: numberKeys(r), nameAddressKeys: nameAddressKeys(r) }),
   merge(ctx, remote, host) {
     const rule = ctx.connector.entities.relation!;
+    const contactsToCrm = ctx.connector.entities.contactPerson?.toCrm ?? true;
     if (!host) {
       const active = rule.remoteDeactivation === "deactivate" ? remote.data.active : true;
-      return { ...remote.data, addresses: mergeAddresses(remote.data.addresses, []), active };
+      return { ...remote.data, addresses: mergeAddresses(remote.data.addresses, []), contactPersons: contactsToCrm ? remote.data.contactPersons : [], active };
     }
     const merged = overlay(host, remote.data);
     // a package that knows no persons must not turn a CRM person into an organisation
@@ -115,9 +121,15 @@ export const relationSpec: EntitySpec<Relation> = {
       relationTypes: [...new Set([...host.relationTypes, ...remote.data.relationTypes])],
       addresses: mergeAddresses(remote.data.addresses, host.addresses),
       // by identity: the package's version of a person overlays the CRM's, neither side's is dropped
-      contactPersons: host.kind === "organization" ? mergeContactPersons(host.contactPersons, remote.data.contactPersons) : host.contactPersons,
+      contactPersons: host.kind === "organization" && contactsToCrm ? mergeContactPersons(host.contactPersons, remote.data.contactPersons) : host.contactPersons,
       active: rule.remoteDeactivation === "deactivate" ? remote.data.active : host.active,
     };
+  },
+  outgoing(ctx, data, previous) {
+    if (ctx.connector.entities.contactPerson?.toPackage ?? true) return { data, previous };
+    // contact persons do not go to the package: sent as they were, so none is written
+    const kept = previous?.contactPersons ?? [];
+    return { data: { ...data, contactPersons: kept }, previous: previous && { ...previous, contactPersons: kept } };
   },
   exported(ctx, r) {
     const types = (ctx.settings.debtors as { exportRelationTypes?: string[] } | undefined)?.exportRelationTypes;
@@ -581,6 +593,7 @@ async function pushRecordLocked<T>(ctx: SyncContext, spec: EntitySpec<T>, hostId
     }
     // the record as last synced, so a package taking partial updates is sent only what changed
     const previous = (await indexedHost(ctx, spec, [hostId])).get(hostId)?.data as T | undefined;
+    const outgoing = spec.outgoing ? spec.outgoing(ctx, record.data, previous ?? null) : { data: record.data, previous: previous ?? null };
     let current: SideRecord<T> = record;
     const done: Array<{ role: string; written: SideRecord<T>; outcome: LogEntry["outcome"] }> = [];
     const entries: LogEntry[] = [];
@@ -588,7 +601,8 @@ async function pushRecordLocked<T>(ctx: SyncContext, spec: EntitySpec<T>, hostId
     // one role after the other: each may give the host record a number the next one sends on
     for (const { lane, link } of due) {
       try {
-        const { written, outcome } = await pushToLane(ctx, spec, lane, link, current.data, previous ?? null);
+        const sent = current === record ? outgoing : spec.outgoing ? spec.outgoing(ctx, current.data, previous ?? null) : { data: current.data, previous: previous ?? null };
+        const { written, outcome } = await pushToLane(ctx, spec, lane, link, sent.data, sent.previous);
         current = await takeNumber(ctx, spec, lane.role, hostId, current, written.number);
         done.push({ role: lane.role, written, outcome });
         entries.push({ ...base, remoteId: written.id, label: spec.label(current.data, written.number), outcome });

@@ -68,3 +68,29 @@ describe("contact persons taken in from the package", () => {
     expect(relationSpec.merge(ctx, remote({ contactPersons: [kari] }), jan).contactPersons).toEqual([]);
   });
 });
+
+describe("contact persons in the directions the connector declares", () => {
+  const person = (p: Partial<ContactPerson>): ContactPerson => ({ firstName: null, middleName: null, lastName: null, email: null, phone: null, mobile: null, ...p });
+  const els = person({ firstName: "Els", lastName: "Vermeulen", email: "els@goudenkorf.nl" });
+  const piet = person({ firstName: "Piet", lastName: "Smit", email: "piet@goudenkorf.nl" });
+  const oneWay = (contactPerson: { toPackage: boolean; toCrm: boolean }) =>
+    ({ connector: { entities: { relation: { remoteDeactivation: "keep-active" }, contactPerson } } }) as unknown as SyncContext;
+
+  it("takes none of the package's persons into the CRM when they only go to the package", () => {
+    const toPackageOnly = oneWay({ toPackage: true, toCrm: false });
+    expect(relationSpec.merge(toPackageOnly, remote({ contactPersons: [piet] }), rel({ contactPersons: [els] })).contactPersons).toEqual([els]);
+    expect(relationSpec.merge(toPackageOnly, remote({ contactPersons: [piet] }), null).contactPersons).toEqual([]);
+    // both ways (the default): the package's person is added
+    expect(relationSpec.merge(ctx, remote({ contactPersons: [piet] }), rel({ contactPersons: [els] })).contactPersons).toEqual([els, piet]);
+  });
+
+  it("sends the package the persons as they were last synced when they only come from it, so none is written", () => {
+    const toCrmOnly = oneWay({ toPackage: false, toCrm: true });
+    const previous = rel({ contactPersons: [els] });
+    const sent = relationSpec.outgoing!(toCrmOnly, rel({ email: "info@goudenkorf.nl", contactPersons: [els, piet] }), previous);
+    expect(sent.data.contactPersons).toEqual([els]);
+    expect(sent.data.email).toBe("info@goudenkorf.nl");
+    expect(sent.previous?.contactPersons).toEqual([els]);
+    expect(relationSpec.outgoing!(ctx, rel({ contactPersons: [els, piet] }), previous).data.contactPersons).toEqual([els, piet]);
+  });
+});

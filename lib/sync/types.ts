@@ -221,6 +221,11 @@ export type EntityRules = {
     /** the package assigns its own numbers and the CRM's are overwritten with them */
     remoteAssignsNumbers: boolean;
   };
+  /**
+   * The contact persons of organisations, synced as part of their relation, in their own
+   * directions (absent: both ways).
+   */
+  contactPerson?: { toPackage: boolean; toCrm: boolean };
   product?: {
     import: boolean;
     pull: { cron: string } | null;

@@ -87,6 +87,8 @@ export const poweroffice: Connector<PowerOfficeCredentials, PowerOfficeSettings>
       remoteDeactivation: "keep-active",
       remoteAssignsNumbers: true,
     },
+    // seed: contact persons of organisations, both ways (the Algemene instellingen can turn them off)
+    contactPerson: { toPackage: true, toCrm: true },
     product: { import: true, pull: { cron: "*/15 * * * *" }, push: true, remoteDeactivation: "deactivate" },
     invoice: { push: true },
     // seed: payments PowerOffice → CRM every 4 hours
