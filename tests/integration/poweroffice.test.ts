@@ -261,6 +261,25 @@ describe("PowerOffice invoices and payments", () => {
     await updateSettings(world, installationId, (s) => void (s.vatGroups.vatMapping[CRM.vatGroup.NL9] = "31"));
   });
 
+  it("a line whose mapped VAT code is neither of its product's sales accounts' stops the invoice instead of booking other VAT", async () => {
+    // Consultancy went to Go on an account with code 3 (its CRM group NL 21 % maps to 3); NL 9 % maps to 31
+    const inv = await api.post("Activity_Invoice", {
+      Subject: "Advies",
+      InvoiceDate: "2026-03-04",
+      Currency: "EUR",
+      Relationship: { ID: CRM.customer.goudenKorf },
+      ProductLines: [{ Description: "Consultancy", Quantity: 1, Price: 95, VatGroup: { ID: CRM.vatGroup.NL9 }, Product: { ID: CONSULTANCY } }],
+    });
+    await api.put(`Activity_Invoice(${inv.ID})`, { Phase: { ID: CRM.invoicePhase.sent } });
+    const events = (await world.takeEvents()).filter((e) => e.name === "ledgerlink/invoice.phase-changed" && e.data.hostId === inv.ID);
+    const ordersBefore = ((await go("GET", "/SalesOrders")).json as Json[]).length;
+    await book(events);
+    expect(((await go("GET", "/SalesOrders")).json as Json[]).length).toBe(ordersBefore);
+    const failed = (await syncLog(world, installationId)).filter((e: Json) => e.hostId === inv.ID && e.outcome === "failed");
+    expect(failed.map((e: Json) => e.message)).toEqual(["connectors.poweroffice.log.vatCodeMismatch"]);
+    expect(failed[0].messageParams).toMatchObject({ vatGroup: "NL - 9%", vatCode: "31", actual: "3" });
+  });
+
   it("a part payment is logged on the invoice's line; the full payment marks the CRM invoice paid", async () => {
     const order = (await ordersWith(`ledgerlink:crm:inv:${invoice.number}`))[0];
     const sent = await fetch(`${world.poweroffice!.url}/__admin/sales-orders/${order.Id}/send`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });

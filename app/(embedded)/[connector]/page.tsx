@@ -100,7 +100,8 @@ export default async function Overview({
 
       <LastRuns runs={lastRuns} />
 
-      <SyncLog connectorId={connector.id} entities={Object.keys(connector.entities)} filters={f} log={log} />
+      {/* the log's kinds of record (contact persons are logged with their relation) */}
+      <SyncLog connectorId={connector.id} entities={Object.keys(connector.entities).filter((e) => entityKind.safeParse(e).success)} filters={f} log={log} />
     </main>
   );
 }

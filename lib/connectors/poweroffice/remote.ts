@@ -24,6 +24,7 @@ import {
   supplierToRelation,
   type Problem,
   type ProductContext,
+  type SalesOrderContext,
 } from "./mapping";
 import { effectiveParts, type PowerOfficeSettings } from "./settings";
 import type { ContactPersonDto, CustomerDto, GeneralLedgerAccountDto, ProductDto, ProductGroupDto, SupplierDto } from "./wire";
@@ -325,6 +326,26 @@ const REFERENCE_SCOPE = "crm";
 /** The CRM's invoices as Go sales orders, looked up by ExternalImportReference before one is made. */
 function invoices(client: PowerOfficeClient, settings: PowerOfficeSettings, host: HostOptions): Booker<Invoice> {
   const reference = (doc: Invoice) => salesOrderReference(REFERENCE_SCOPE, doc.number);
+
+  /**
+   * The VAT codes a line can get in Go: each product's standard and optional sales account (its
+   * own, else its group's, else the client's default, which the Grootboekrekening setting names).
+   */
+  async function lineVat(productIds: string[]): Promise<NonNullable<SalesOrderContext["lineVat"]>> {
+    const ref = referenceData(client);
+    const [accounts, groups, products] = await Promise.all([ref.ledgerAccounts, ref.productGroups, Promise.all(productIds.map((id) => client.getProduct(Number(id))))]);
+    const vatOf = (accountId: number | null | undefined) => (accountId == null ? null : (accounts.find((a) => a.Id === accountId)?.VatCode ?? null));
+    const defaultVatCode = vatOf(Number(settings.defaultLedgerAccountId));
+    const productVatCodes: NonNullable<SalesOrderContext["lineVat"]>["productVatCodes"] = {};
+    for (const p of products) {
+      if (!p || p.Id == null) continue;
+      const group = groups.find((g) => g.Id === p.ProductGroupId);
+      const standard = p.StandardSalesAccountId ?? group?.StandardSalesAccountId;
+      const optional = p.OptionalSalesAccountId ?? group?.OptionalSalesAccountId;
+      productVatCodes[String(p.Id)] = { standard: standard == null ? defaultVatCode : vatOf(standard), optional: vatOf(optional) };
+    }
+    return { productVatCodes, defaultVatCode };
+  }
   return {
     async findBooked(doc) {
       // Go has no reference filter on sales orders: the integration's own, changed since the invoice date
@@ -343,12 +364,15 @@ function invoices(client: PowerOfficeClient, settings: PowerOfficeSettings, host
     },
     async book(doc, ctx) {
       // the VAT code of each group is the user's choice in BTW-groepen (it depends on the own
-      // organisation's country): an unmapped group stops the invoice, a mapped one is not second-guessed
+      // organisation's country): an unmapped group stops the invoice; a line takes the sales account
+      // (standard or optional) whose VAT code is the mapped one, and one that has neither stops it too
+      const linked = [...new Set(doc.lines.flatMap((l) => (l.productId && ctx.productLinks[l.productId] ? [ctx.productLinks[l.productId]!] : [])))];
       const mapped = invoiceToSalesOrder(doc, {
         customerId: Number(ctx.remoteRelationId),
         installationId: REFERENCE_SCOPE,
         productIds: ctx.productLinks,
         settings: { vatMapping: settings.vatMapping, unitMapping: settings.unitMapping, salesOrderStatus: settings.salesOrderStatus },
+        lineVat: await lineVat(linked),
       });
       if (!mapped.ok) throw rejection(mapped.problems, host);
       const order = await client.createSalesOrderComplete(mapped.body);
