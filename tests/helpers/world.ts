@@ -548,3 +548,34 @@ export async function links(world: World, installationId: string, entity: string
 export function recordEvent(name: string, installationId: string, hostId: string, connector = "snelstart") {
   return { name, data: { installationId, connector, hostId } };
 }
+
+// ── PowerOffice ──────────────────────────────────────────────────────
+
+/** The PowerOffice simulator's seeded client with every privilege (sandbox/vendors/poweroffice/seed.json). */
+export const NORDLYS = "sandbox-client-key-nordlys-interior";
+
+/**
+ * The PowerOffice simulator's API as a bookkeeper's other integration calls it (its own
+ * subscription key, so the app's rate limit is not shared): `go("GET", "/Customers")`.
+ */
+export function powerOfficeApi(world: World, clientKey = NORDLYS) {
+  return async function go(method: string, path: string, body?: unknown, contentType = "application/json"): Promise<{ status: number; json: Json }> {
+    const sim = world.poweroffice!;
+    const token = await fetch(`${sim.url}/OAuth/Token`, {
+      method: "POST",
+      headers: {
+        authorization: `Basic ${Buffer.from(`sandbox-application-key-ledgerlink:${clientKey}`).toString("base64")}`,
+        "ocp-apim-subscription-key": "sandbox-subscription-key-2",
+        "content-type": "application/x-www-form-urlencoded",
+      },
+      body: "grant_type=client_credentials",
+    }).then((r) => r.json() as Promise<{ access_token: string }>);
+    const r = await fetch(`${sim.url}/v2${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token.access_token}`, "ocp-apim-subscription-key": "sandbox-subscription-key-2", ...(body ? { "content-type": contentType } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await r.text();
+    return { status: r.status, json: text ? JSON.parse(text) : null };
+  };
+}

@@ -5,35 +5,15 @@
  * exactly once with their PDF, and payments.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CRM, links, crm, installConnector, runForEvents, runImport, runScheduledPull, startWorld, syncLog, updateSettings, type Crm, type World } from "../helpers/world";
+import { CRM, links, crm, installConnector, runForEvents, runImport, runScheduledPull, NORDLYS, powerOfficeApi, startWorld, syncLog, updateSettings, type Crm, type World } from "../helpers/world";
 
 let world: World;
 let api: Crm;
 let installationId: string;
-const NORDLYS = "sandbox-client-key-nordlys-interior";
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-/** The simulator's API as a bookkeeper's other integration would call it. */
-async function go(method: string, path: string, body?: unknown, contentType = "application/json"): Promise<{ status: number; json: Json }> {
-  const sim = world.poweroffice!;
-  const token = await fetch(`${sim.url}/OAuth/Token`, {
-    method: "POST",
-    headers: {
-      authorization: `Basic ${Buffer.from(`sandbox-application-key-ledgerlink:${NORDLYS}`).toString("base64")}`,
-      "ocp-apim-subscription-key": "sandbox-subscription-key-2",
-      "content-type": "application/x-www-form-urlencoded",
-    },
-    body: "grant_type=client_credentials",
-  }).then((r) => r.json() as Promise<{ access_token: string }>);
-  const r = await fetch(`${sim.url}/v2${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token.access_token}`, "ocp-apim-subscription-key": "sandbox-subscription-key-2", ...(body ? { "content-type": contentType } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await r.text();
-  return { status: r.status, json: text ? JSON.parse(text) : null };
-}
+const go = (...args: Parameters<ReturnType<typeof powerOfficeApi>>) => powerOfficeApi(world)(...args);
 
 beforeAll(async () => {
   world = await startWorld({ poweroffice: {} });
