@@ -1,4 +1,5 @@
-import { expect, test, type FrameLocator, type Page } from "@playwright/test";
+import { expect, test, type FrameLocator } from "@playwright/test";
+import { giveHostConsent, hydrated, openApp } from "./steps";
 import { powerofficeUrl, resetSandboxes } from "./env";
 
 /** The PowerOffice simulator's demo client Nordlys Interiør AS (sandbox/vendors/poweroffice/README.md). */
@@ -58,15 +59,6 @@ async function goApi<T>(path: string): Promise<T | null> {
   return res.status === 204 ? null : ((await res.json()) as T);
 }
 
-/** Wait until React has hydrated the app's forms (dev servers compile client code on first use). */
-async function hydrated(app: FrameLocator) {
-  await expect(app.locator('button[type="submit"][data-ready="true"]').first()).toBeVisible({ timeout: 120_000 });
-}
-
-async function openApp(page: Page): Promise<FrameLocator> {
-  await page.goto("/apps/ledgerlink/poweroffice");
-  return page.frameLocator('iframe[title="Ledgerlink"]');
-}
 
 async function saveTab(app: FrameLocator) {
   await app.getByRole("button", { name: "Opslaan" }).click();
@@ -97,15 +89,7 @@ test("PowerOffice, as the help page walks it: activate with the secret key, sett
   await expect(app.getByTestId("installation-status")).toHaveText("Niet actief");
 
   // first the organisation gives Ledgerlink access to the CRM, on the CRM's own consent page
-  await expect(async () => {
-    await app.getByRole("link", { name: "Activeren" }).click({ timeout: 10_000 });
-    await expect(app.getByTestId("host-consent")).toBeVisible({ timeout: 45_000 });
-  }).toPass({ timeout: 150_000 });
-  const [consentPage] = await Promise.all([page.context().waitForEvent("page"), app.getByTestId("host-consent").click({ timeout: 120_000 })]);
-  await consentPage.getByRole("button", { name: "Toestaan / Allow" }).click();
-  await expect(consentPage.getByText("Ledgerlink heeft nu toegang tot Tribe CRM")).toBeVisible({ timeout: 60_000 });
-  await consentPage.close();
-  await expect(app.getByTestId("host-connected")).toContainText("Sanne de Vries", { timeout: 30_000 });
+  await giveHostConsent(page, app);
 
   // step 4: the secret key from PowerOffice; a wrong one is refused in Dutch, Nordlys's connects
   await hydrated(app);
@@ -310,7 +294,7 @@ test("PowerOffice, as the help page walks it: activate with the secret key, sett
   await page.screenshot({ path: testInfo.outputPath("poweroffice-invoice-paid.png"), fullPage: true });
 
   // "Nu synchroniseren" pulls the payment; the CRM invoice is paid
-  app = await openApp(page);
+  app = await openApp(page, "poweroffice");
   await hydrated(app);
   await app.getByRole("button", { name: "Nu synchroniseren" }).click();
   await expect(app.getByTestId("pull-status")).toHaveText(/De synchronisatie is (gestart|klaar)/);
@@ -323,7 +307,7 @@ test("PowerOffice, as the help page walks it: activate with the secret key, sett
     }, { timeout: 120_000 })
     .toMatch(/Ja|Yes/);
   await expect(page.getByTestId("phase")).toHaveText("Betaald");
-  app = await openApp(page);
+  app = await openApp(page, "poweroffice");
   await expect(app.locator('[data-testid="sync-log"] tr[data-entity="payment"]').first()).toHaveAttribute("data-outcome", "updated");
   await testInfo.attach("synced", { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
 

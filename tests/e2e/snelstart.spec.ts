@@ -1,4 +1,5 @@
-import { expect, test, type FrameLocator, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import { giveHostConsent, hydrated, openApp } from "./steps";
 import { resetSandboxes, snelstartUrl } from "./env";
 
 const KORENSCHOOF = "boekhouding@korenschoof.test";
@@ -16,15 +17,6 @@ async function simulatorStats(): Promise<{ byRoute: Record<string, number> }> {
   return (await fetch(`${snelstartUrl}/__admin/stats`)).json();
 }
 
-/** Wait until React has hydrated the app's forms (dev servers compile client code on first use). */
-async function hydrated(app: FrameLocator) {
-  await expect(app.locator('button[type="submit"][data-ready="true"]').first()).toBeVisible({ timeout: 120_000 });
-}
-
-async function openApp(page: Page): Promise<FrameLocator> {
-  await page.goto("/apps/ledgerlink/snelstart");
-  return page.frameLocator('iframe[title="Ledgerlink"]');
-}
 
 test.beforeAll(resetSandboxes);
 
@@ -37,18 +29,8 @@ test("SnelStart, as the help page walks it: activate, settings, import, relation
   await page.getByRole("button", { name: "Activeren", exact: true }).click();
   let app = page.frameLocator('iframe[title="Ledgerlink"]');
 
-  // first the organisation gives Ledgerlink access to the CRM, on the CRM's own consent page (a window of its own)
-  // the dev server compiles the activation page on first use and may reload the frame meanwhile: click until it is there
-  await expect(async () => {
-    await app.getByRole("link", { name: "Activeren" }).click({ timeout: 10_000 });
-    await expect(app.getByTestId("host-consent")).toBeVisible({ timeout: 20_000 });
-  }).toPass({ timeout: 150_000 });
-  const [consentPage] = await Promise.all([page.context().waitForEvent("page"), app.getByTestId("host-consent").click({ timeout: 120_000 })]);
-  await consentPage.getByRole("button", { name: "Toestaan / Allow" }).click();
-  await expect(consentPage.getByText("Ledgerlink heeft nu toegang tot Tribe CRM")).toBeVisible({ timeout: 60_000 });
-  await consentPage.close();
-  // the activation page sees the consent by itself, and names who gave it
-  await expect(app.getByTestId("host-connected")).toContainText("Sanne de Vries", { timeout: 30_000 });
+  // first the organisation gives Ledgerlink access to the CRM, on the CRM's own consent page
+  await giveHostConsent(page, app);
 
   // credentials: a wrong password is refused in Dutch, the right one connects
   await hydrated(app);
@@ -211,7 +193,7 @@ test("SnelStart, as the help page walks it: activate, settings, import, relation
   // the bookkeeper marks it paid in SnelStart; after a sync the CRM invoice is paid
   await page.goto(`${snelstartUrl}/__admin/ui?administratie=${encodeURIComponent(KORENSCHOOF)}`);
   await page.getByRole("button", { name: `Markeer factuur ${boeking!.factuurnummer} als betaald` }).click();
-  app = await openApp(page);
+  app = await openApp(page, "snelstart");
   await hydrated(app);
   await app.getByRole("button", { name: "Nu synchroniseren" }).click();
   await expect(app.getByRole("button", { name: "Nu synchroniseren" })).toHaveAttribute("aria-busy", "false", { timeout: 120_000 });
@@ -225,7 +207,7 @@ test("SnelStart, as the help page walks it: activate, settings, import, relation
       return page.getByTestId("is-paid").innerText();
     }, { timeout: 120_000 })
     .toMatch(/Ja|Yes/);
-  app = await openApp(page);
+  app = await openApp(page, "snelstart");
   await expect(app.locator('[data-testid="sync-log"] tr[data-entity="payment"]').first()).toHaveAttribute("data-outcome", "updated");
   await testInfo.attach("synced", { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
 

@@ -1,0 +1,30 @@
+/** Steps every connector's walk takes in the app. */
+import { expect, type FrameLocator, type Page } from "@playwright/test";
+
+/** Wait until React has hydrated the app's forms (dev servers compile client code on first use). */
+export async function hydrated(app: FrameLocator) {
+  await expect(app.locator('button[type="submit"][data-ready="true"]').first()).toBeVisible({ timeout: 120_000 });
+}
+
+/** The app as the CRM shows it, opened at a connector's overview. */
+export async function openApp(page: Page, connector: string): Promise<FrameLocator> {
+  await page.goto(`/apps/ledgerlink/${connector}`);
+  return page.frameLocator('iframe[title="Ledgerlink"]');
+}
+
+/**
+ * Activeren, then the organisation gives Ledgerlink access to the CRM on the CRM's own consent page
+ * (a window of its own); the activation page sees it by itself and names who gave it.
+ */
+export async function giveHostConsent(page: Page, app: FrameLocator) {
+  // the dev server may still be compiling the activation page and reload the frame: click until it is there
+  await expect(async () => {
+    await app.getByRole("link", { name: "Activeren" }).click({ timeout: 10_000 });
+    await expect(app.getByTestId("host-consent")).toBeVisible({ timeout: 45_000 });
+  }).toPass({ timeout: 150_000 });
+  const [consentPage] = await Promise.all([page.context().waitForEvent("page"), app.getByTestId("host-consent").click({ timeout: 120_000 })]);
+  await consentPage.getByRole("button", { name: "Toestaan / Allow" }).click();
+  await expect(consentPage.getByText("Ledgerlink heeft nu toegang tot Tribe CRM")).toBeVisible({ timeout: 60_000 });
+  await consentPage.close();
+  await expect(app.getByTestId("host-connected")).toContainText("Sanne de Vries", { timeout: 30_000 });
+}
