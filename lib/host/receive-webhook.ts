@@ -42,12 +42,18 @@ type Accepted = { delivery: string; event: HostChangeEvent };
  * retried by the host, not lost.
  */
 export function webhookReceiver(db: Db, opts: ReceiveOptions): WebhookReceiver {
-  const subscriptions = new Map<string, { at: number; value: { tenantId: string; entityType: string } | null }>();
-  const subscription = async (webhookId: string, headers: Headers) => {
+  type Subscription = { tenantId: string; entityType: string } | null;
+  // one lookup per subscription however many of its deliveries arrive at once (an import's burst)
+  const subscriptions = new Map<string, { at: number; value: Promise<Subscription> }>();
+  const subscription = (webhookId: string, headers: Headers): Promise<Subscription> => {
     const hit = subscriptions.get(webhookId);
-    if (hit?.value && Date.now() - hit.at < SUBSCRIPTION_TTL_MS) return hit.value;
-    const value = await subscriptionOf(db, webhookId, headers);
-    if (value) subscriptions.set(webhookId, { at: Date.now(), value });
+    if (hit && Date.now() - hit.at < SUBSCRIPTION_TTL_MS) return hit.value;
+    const value = subscriptionOf(db, webhookId, headers);
+    const entry = { at: Date.now(), value };
+    subscriptions.set(webhookId, entry);
+    // an unknown subscription (or a failed lookup) is asked again next time
+    const forget = () => void (subscriptions.get(webhookId) === entry && subscriptions.delete(webhookId));
+    value.then((v) => (v ? undefined : forget()), forget);
     return value;
   };
   const record = microBatch((items: Accepted[]) => recordAndSend(db, items, opts.send), { maxSize: 200, maxWaitMs: opts.batchWaitMs ?? 5 });
