@@ -18,7 +18,7 @@ export type ReceiveOptions = {
   /** a header naming the delivery, when the host sends one: then a delivery is recognised by it alone */
   deliveryHeader?: string | null;
   send: (events: HostChangeEvent[]) => Promise<unknown>;
-  /** how long a delivery waits for others to be recorded with it (default 5 ms) */
+  /** while a batch is being recorded, how long a delivery waits for others to go with it (default 20 ms) */
   batchWaitMs?: number;
 };
 
@@ -56,7 +56,7 @@ export function webhookReceiver(db: Db, opts: ReceiveOptions): WebhookReceiver {
     value.then((v) => (v ? undefined : forget()), forget);
     return value;
   };
-  const record = microBatch((items: Accepted[]) => recordAndSend(db, items, opts.send), { maxSize: 200, maxWaitMs: opts.batchWaitMs ?? 5 });
+  const record = microBatch((items: Accepted[]) => recordAndSend(db, items, opts.send), { maxSize: 200, maxWaitMs: opts.batchWaitMs ?? 20 });
 
   return async (rawBody, headers) => {
     const signature = headers.get(opts.signatureHeader);
