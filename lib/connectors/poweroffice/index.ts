@@ -1,9 +1,9 @@
 /**
  * PowerOffice Go (API v2): what it syncs, how, and its settings tabs (seed 001).
  */
-import { createHash } from "node:crypto";
 import { z } from "zod";
 import { config } from "@/lib/config";
+import { clientCache } from "@/lib/http/client-cache";
 import { budgetFor } from "@/lib/sync/budget";
 import type { Connector, ConnectResult } from "@/lib/sync/types";
 import { createPowerOfficeClient, type PowerOfficeClient } from "./client";
@@ -26,31 +26,25 @@ const credentialsSchema = z.object({ clientKey: z.string().trim().min(8).max(200
 type PowerOfficeCredentials = z.infer<typeof credentialsSchema>;
 
 // One client per Go client and process: its token (20 minutes) serves every job step.
-const clients = new Map<string, PowerOfficeClient>();
-const MAX_CLIENTS = 500;
+const clients = clientCache<PowerOfficeClient>();
 
 function clientFor(credentials: PowerOfficeCredentials): PowerOfficeClient {
   const c = config();
-  const key = createHash("sha256")
-    .update(JSON.stringify([credentials.clientKey, c.POWEROFFICE_API_URL, c.POWEROFFICE_TOKEN_URL, c.POWEROFFICE_APPLICATION_KEY, c.POWEROFFICE_SUBSCRIPTION_KEY]))
-    .digest("base64url");
-  const cached = clients.get(key);
-  if (cached) return cached;
-  const client = createPowerOfficeClient({
-    apiBaseUrl: c.POWEROFFICE_API_URL,
-    tokenUrl: c.POWEROFFICE_TOKEN_URL,
-    applicationKey: c.POWEROFFICE_APPLICATION_KEY,
-    subscriptionKey: c.POWEROFFICE_SUBSCRIPTION_KEY,
-    clientKey: credentials.clientKey,
-    // one subscription key per deployment: every tenant's calls draw from its one budget
-    budget: budgetFor(poweroffice.id, poweroffice.rateLimit, {
-      deployment: [c.POWEROFFICE_API_URL, c.POWEROFFICE_SUBSCRIPTION_KEY],
-      account: [c.POWEROFFICE_API_URL, credentials.clientKey],
+  const parts = [credentials.clientKey, c.POWEROFFICE_API_URL, c.POWEROFFICE_TOKEN_URL, c.POWEROFFICE_APPLICATION_KEY, c.POWEROFFICE_SUBSCRIPTION_KEY];
+  return clients(parts, () =>
+    createPowerOfficeClient({
+      apiBaseUrl: c.POWEROFFICE_API_URL,
+      tokenUrl: c.POWEROFFICE_TOKEN_URL,
+      applicationKey: c.POWEROFFICE_APPLICATION_KEY,
+      subscriptionKey: c.POWEROFFICE_SUBSCRIPTION_KEY,
+      clientKey: credentials.clientKey,
+      // one subscription key per deployment: every tenant's calls draw from its one budget
+      budget: budgetFor(poweroffice.id, poweroffice.rateLimit, {
+        deployment: [c.POWEROFFICE_API_URL, c.POWEROFFICE_SUBSCRIPTION_KEY],
+        account: [c.POWEROFFICE_API_URL, credentials.clientKey],
+      }),
     }),
-  });
-  if (clients.size >= MAX_CLIENTS) clients.delete(clients.keys().next().value!);
-  clients.set(key, client);
-  return client;
+  );
 }
 
 /**

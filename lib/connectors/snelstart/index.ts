@@ -1,9 +1,9 @@
 /**
  * SnelStart (B2B API v2): what it syncs, how, and its settings tabs (seed 002).
  */
-import { createHash } from "node:crypto";
 import { z } from "zod";
 import { config } from "@/lib/config";
+import { clientCache } from "@/lib/http/client-cache";
 import { budgetFor } from "@/lib/sync/budget";
 import type { Connector, ConnectResult, HostOptions, Option } from "@/lib/sync/types";
 import { createSnelStartClient, type SnelStartClient } from "./client";
@@ -27,30 +27,25 @@ import en from "./messages/en.json";
 
 // One client per administration and process, so its token (valid an hour) serves every job
 // step instead of being fetched again for each.
-const clients = new Map<string, SnelStartClient>();
-const MAX_CLIENTS = 500;
+const clients = clientCache<SnelStartClient>();
 
 function clientFor(form: SnelStartCredentialsForm): SnelStartClient {
   const c = config();
-  const key = createHash("sha256").update(JSON.stringify([form, c.SNELSTART_API_URL, c.SNELSTART_AUTH_URL, c.SNELSTART_SUBSCRIPTION_KEY])).digest("base64url");
-  const cached = clients.get(key);
-  if (cached) return cached;
-  const { credentials, subscriptionKey } = toClientCredentials(form, c.SNELSTART_SUBSCRIPTION_KEY);
-  const client = createSnelStartClient({
-    apiBaseUrl: c.SNELSTART_API_URL,
-    authUrl: c.SNELSTART_AUTH_URL,
-    subscriptionKey: subscriptionKey ?? "",
-    credentials,
-    // the account is the administration its key opens (or the user signing in: a changed password
-    // keeps the budget); the deployment, the subscription key
-    budget: budgetFor(snelstart.id, snelstart.rateLimit, {
-      deployment: [c.SNELSTART_API_URL, subscriptionKey ?? ""],
-      account: [c.SNELSTART_API_URL, credentials.kind === "clientkey" ? credentials.clientKey : `user:${credentials.username}`],
-    }),
+  return clients([form, c.SNELSTART_API_URL, c.SNELSTART_AUTH_URL, c.SNELSTART_SUBSCRIPTION_KEY], () => {
+    const { credentials, subscriptionKey } = toClientCredentials(form, c.SNELSTART_SUBSCRIPTION_KEY);
+    return createSnelStartClient({
+      apiBaseUrl: c.SNELSTART_API_URL,
+      authUrl: c.SNELSTART_AUTH_URL,
+      subscriptionKey: subscriptionKey ?? "",
+      credentials,
+      // the account is the administration its key opens (or the user signing in: a changed password
+      // keeps the budget); the deployment, the subscription key
+      budget: budgetFor(snelstart.id, snelstart.rateLimit, {
+        deployment: [c.SNELSTART_API_URL, subscriptionKey ?? ""],
+        account: [c.SNELSTART_API_URL, credentials.kind === "clientkey" ? credentials.clientKey : `user:${credentials.username}`],
+      }),
+    });
   });
-  if (clients.size >= MAX_CLIENTS) clients.delete(clients.keys().next().value!);
-  clients.set(key, client);
-  return client;
 }
 
 const tabIds = ["vatGroups", "ledgers", "debtors", "addresses", "other", "sepa"] as const;
