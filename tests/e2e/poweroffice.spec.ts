@@ -1,5 +1,5 @@
 import { expect, test, type FrameLocator } from "@playwright/test";
-import { giveHostConsent, hydrated, openApp } from "./steps";
+import { expectDebtorNumber, giveHostConsent, hydrated, openApp, sentCrmInvoice } from "./steps";
 import { powerofficeUrl, resetSandboxes } from "./env";
 
 /** The PowerOffice simulator's demo client Nordlys Interiør AS (sandbox/vendors/poweroffice/README.md). */
@@ -241,26 +241,17 @@ test("PowerOffice, as the help page walks it: activate with the secret key, sett
     .toBeGreaterThan(10007);
   // not a supplier too: it is only a customer in the CRM
   expect((await simulatorState()).suppliers.find((s) => s.Name === "Fjordmøbler Playwright")).toBeUndefined();
-  await expect
-    .poll(async () => {
-      await page.goto(orgUrl);
-      return page.getByLabel("Debiteurnummer / Debtor number").inputValue();
-    }, { timeout: 60_000 })
-    .toBe(String(customer!.Number));
+  await expectDebtorNumber(page, orgUrl, String(customer!.Number));
 
   // an invoice set to Verstuurd becomes a sales order in PowerOffice, with its PDF attached, once
-  await page.goto("/invoices/new");
-  await page.getByLabel("Klant / Customer").selectOption({ label: "Fjordmøbler Playwright" });
-  await page.getByLabel("Onderwerp / Subject").fill("Spisestoler");
-  await page.getByLabel("Product").selectOption({ label: "Spisestol eik (STOL-EIK)" });
-  await page.getByLabel("Aantal / Quantity").fill("4");
-  await page.getByLabel("Betalingstermijn in dagen / Payment term in days").fill("14");
-  await page.getByRole("button", { name: "Factuur aanmaken" }).click();
-  const invoiceUrl = page.url();
-  const invoiceNumber = (await page.getByRole("heading", { level: 1 }).innerText()).replace(/^Factuur /, "");
+  const { url: invoiceUrl, number: invoiceNumber } = await sentCrmInvoice(page, {
+    customer: "Fjordmøbler Playwright",
+    subject: "Spisestoler",
+    product: { label: "Spisestol eik (STOL-EIK)" },
+    quantity: 4,
+    paymentTermDays: 14,
+  });
   expect(invoiceNumber).toMatch(/^\S+$/);
-  await page.getByRole("button", { name: "Zet op Verstuurd" }).click();
-  await expect(page.getByTestId("phase")).toHaveText("Verstuurd");
   let order: SalesOrder | undefined;
   await expect
     .poll(async () => (order = (await goApi<SalesOrder[]>(`/SalesOrders?customerNos=${customer!.Number}`))?.find((o) => o.CustomerId === customer!.Id)) !== undefined, {

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { giveHostConsent, hydrated, openApp } from "./steps";
+import { expectDebtorNumber, giveHostConsent, hydrated, openApp, sentCrmInvoice } from "./steps";
 import { resetSandboxes, snelstartUrl } from "./env";
 
 const KORENSCHOOF = "boekhouding@korenschoof.test";
@@ -165,23 +165,10 @@ test("SnelStart, as the help page walks it: activate, settings, import, relation
   await expect
     .poll(async () => (relatie = (await simulatorState()).relaties.find((r) => r.naam === "Zuivelhandel Playwright"))?.relatiecode, { timeout: 60_000 })
     .toBeTruthy();
-  await expect
-    .poll(async () => {
-      await page.goto(orgUrl);
-      return page.getByLabel("Debiteurnummer / Debtor number").inputValue();
-    }, { timeout: 60_000 })
-    .toBe(String(relatie!.relatiecode));
+  await expectDebtorNumber(page, orgUrl, String(relatie!.relatiecode));
 
   // an invoice set to Sent becomes a verkoopboeking with its document, once
-  await page.goto("/invoices/new");
-  await page.getByLabel("Klant / Customer").selectOption({ label: "Zuivelhandel Playwright" });
-  await page.getByLabel("Onderwerp / Subject").fill("Kaas en boter");
-  await page.getByLabel("Product").selectOption({ index: 1 });
-  await page.getByLabel("Aantal / Quantity").fill("3");
-  await page.getByRole("button", { name: "Factuur aanmaken" }).click();
-  const invoiceUrl = page.url();
-  await page.getByRole("button", { name: "Zet op Verstuurd" }).click();
-  await expect(page.getByTestId("phase")).toHaveText("Verstuurd");
+  const { url: invoiceUrl } = await sentCrmInvoice(page, { customer: "Zuivelhandel Playwright", subject: "Kaas en boter", product: { index: 1 }, quantity: 3 });
   let boeking: Boeking | undefined;
   await expect
     .poll(async () => (boeking = (await simulatorState()).verkoopboekingen.find((b) => b.klant?.id === relatie!.id)) !== undefined, { timeout: 60_000 })

@@ -28,3 +28,32 @@ export async function giveHostConsent(page: Page, app: FrameLocator) {
   await consentPage.close();
   await expect(app.getByTestId("host-connected")).toContainText("Sanne de Vries", { timeout: 30_000 });
 }
+
+/** The CRM organisation's page shows the package's number as its debtor number (read again until it does). */
+export async function expectDebtorNumber(page: Page, orgUrl: string, number: string) {
+  await expect
+    .poll(async () => {
+      await page.goto(orgUrl);
+      return page.getByLabel("Debiteurnummer / Debtor number").inputValue();
+    }, { timeout: 60_000 })
+    .toBe(number);
+}
+
+/** A new invoice in the CRM's own screens, set to Verstuurd: its URL and number. */
+export async function sentCrmInvoice(
+  page: Page,
+  o: { customer: string; subject: string; product: { label: string } | { index: number }; quantity: number; paymentTermDays?: number },
+): Promise<{ url: string; number: string }> {
+  await page.goto("/invoices/new");
+  await page.getByLabel("Klant / Customer").selectOption({ label: o.customer });
+  await page.getByLabel("Onderwerp / Subject").fill(o.subject);
+  await page.getByLabel("Product").selectOption(o.product);
+  await page.getByLabel("Aantal / Quantity").fill(String(o.quantity));
+  if (o.paymentTermDays !== undefined) await page.getByLabel("Betalingstermijn in dagen / Payment term in days").fill(String(o.paymentTermDays));
+  await page.getByRole("button", { name: "Factuur aanmaken" }).click();
+  const url = page.url();
+  const number = (await page.getByRole("heading", { level: 1 }).innerText()).replace(/^Factuur /, "");
+  await page.getByRole("button", { name: "Zet op Verstuurd" }).click();
+  await expect(page.getByTestId("phase")).toHaveText("Verstuurd");
+  return { url, number };
+}
