@@ -4,7 +4,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db";
 import { rowsOf, schema } from "@/lib/db";
 import type { HostChange } from "@/lib/sync/host-changes";
-import { expectEchoes, takeEchoesOnReceipt } from "@/lib/sync/own-writes";
+import { echoTaker, expectEchoes } from "@/lib/sync/own-writes";
 import { ENTITY_TYPE_HEADER, parseTribeWebhook, TENANT_HEADER, tribeSignatureValid, WEBHOOK_ENTITY_TYPES } from "@/lib/host/tribe/webhook";
 
 export type HostChangeEvent = { name: "ledgerlink/host.changed"; data: HostChange & { tenantId: string; delivery: string } };
@@ -37,9 +37,9 @@ type Accepted = { delivery: string; event: HostChangeEvent };
 /**
  * Parse, verify, drop a delivery already received, and hand the change on. A redelivery is
  * answered 2xx; a forged or unsigned one 401, and nothing is written for it. Deliveries that
- * arrive together (an import's writes send thousands) are recorded in one statement and handed on
- * in one send; a delivery is kept only once its change is handed on, so a failed hand-off is
- * retried by the host, not lost.
+ * arrive together (an import's writes send thousands) are sorted together: echoes taken in one
+ * statement, the rest recorded in one and handed on in one send; a delivery is kept only once its
+ * change is handed on, so a failed hand-off is retried by the host, not lost.
  */
 export function webhookReceiver(db: Db, opts: ReceiveOptions): WebhookReceiver {
   type Subscription = { tenantId: string; entityType: string } | null;
@@ -56,7 +56,8 @@ export function webhookReceiver(db: Db, opts: ReceiveOptions): WebhookReceiver {
     value.then((v) => (v ? undefined : forget()), forget);
     return value;
   };
-  const record = microBatch((items: Accepted[]) => recordAndSend(db, items, opts.send), { maxSize: 200, maxWaitMs: opts.batchWaitMs ?? 20 });
+  const takeEchoes = echoTaker(db);
+  const record = microBatch((items: Accepted[]) => recordAndSend(db, takeEchoes, items, opts.send), { maxSize: 200, maxWaitMs: opts.batchWaitMs ?? 20 });
 
   return async (rawBody, headers) => {
     const signature = headers.get(opts.signatureHeader);
@@ -88,46 +89,84 @@ export function webhookReceiver(db: Db, opts: ReceiveOptions): WebhookReceiver {
 type Outcome = "handed-on" | "echo" | "duplicate";
 
 /**
- * Records a batch of deliveries and hands on the changes of those not received before: answers,
- * per item, whether it was handed on, an echo, or a redelivery. Ledgerlink's own writes coming
- * back are taken as echoes here and handed on to no one (a change only some installations wrote
- * goes on, marked for those). When the hand-off fails, what was to be handed on is forgotten and
- * its echoes given back, so the host's retry is received as new.
+ * Sorts a batch of deliveries at receipt, and hands on the changes of those not received before:
+ * answers, per item, whether it was handed on, an echo, or a redelivery. Ledgerlink's own writes
+ * coming back are taken as echoes and not recorded (a change only some installations wrote
+ * goes on, marked for those); a change that may be a write a page has not saved the echo of yet
+ * waits for it a little. The rest is recorded — a redelivery while it waits to be sorted is
+ * answered and not handled twice — and handed on in one send. When recording or the hand-off
+ * fails, the batch is forgotten and its echoes given back, so the host's retry is received as new.
  */
-async function recordAndSend(db: Db, items: Accepted[], send: ReceiveOptions["send"]): Promise<Outcome[]> {
+async function recordAndSend(db: Db, takeEchoes: ReturnType<typeof echoTaker>, items: Accepted[], send: ReceiveOptions["send"]): Promise<Outcome[]> {
   // the same delivery twice in one batch is one delivery and a redelivery
   const first = new Map<string, Accepted>();
   for (const item of items) if (!first.has(item.delivery)) first.set(item.delivery, item);
-  const rows = [...first.values()].map((i) => ({ deliveryId: i.delivery, tenantId: i.event.data.tenantId, entityType: i.event.data.entityType }));
   const d = schema.webhookDeliveries;
-  const result = await db.execute<{ delivery_id: string }>(sql`
-    insert into ${d} (delivery_id, tenant_id, entity_type)
-    select "deliveryId", "tenantId", "entityType" from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r("deliveryId" text, "tenantId" text, "entityType" text)
-    on conflict (delivery_id) do update set pending = true, received_at = now()
-      -- an equal body is the same delivery while it waits to be sorted; after, it is a new change
-      where ${d}.delivery_id like 'body:%' and (not ${d}.pending or ${d}.received_at < now() - ${STUCK_AFTER}::interval)
-    returning delivery_id`);
-  const fresh = new Set(rowsOf<{ delivery_id: string }>(result).map((r) => r.delivery_id));
-  const news = [...first.values()].filter((i) => fresh.has(i.delivery));
+  const known = new Set(
+    rowsOf<{ delivery_id: string }>(
+      await db.execute(sql`
+        select delivery_id from ${d}
+        where delivery_id = any(${sql.param([...first.keys()])}::text[])
+          -- an equal body is the same delivery while it waits to be sorted; after, it is a new change
+          and (delivery_id not like 'body:%' or (pending and received_at >= now() - ${STUCK_AFTER}::interval))`),
+    ).map((r) => r.delivery_id),
+  );
+  const news = [...first.values()].filter((i) => !known.has(i.delivery));
   const live = news.filter((i) => i.event.data.mutation !== "deleted");
-  const { echoOf, allEchoes } = await takeEchoesOnReceipt(db, live.map((i) => i.event.data));
-  const echoes = new Set(live.filter((_, n) => allEchoes[n]));
-  const echoOfItem = new Map(live.map((item, n) => [item, echoOf[n]!]));
-  // an echo is sorted already: an equal body arriving now is a new change
-  await closeDeliveries(db, [...echoes].map((i) => i.delivery));
-  const handOn = news.filter((i) => !echoes.has(i));
-  const marked = handOn.map((i) => {
-    const of = echoOfItem.get(i) ?? [];
-    return of.length ? { ...i.event, data: { ...i.event.data, echoOf: of } } : i.event;
-  });
+  const taken = await takeEchoes(live.map((i) => i.event.data));
+  const echoes = new Set(live.filter((_, n) => taken.allEchoes[n]));
+  const echoOfItem = new Map(live.map((item, n) => [item, taken.echoOf[n]!]));
+  const rest = news.filter((i) => !echoes.has(i));
+  let recorded = new Set<string>();
+  let written: string[] = [];
   try {
+    // an echo is sorted already: recorded only where a delivery id says a redelivery (an equal
+    // body after an echo is a new change)
+    const rows = [...rest, ...[...echoes].filter((i) => i.delivery.startsWith("id:"))].map((i) => ({
+      deliveryId: i.delivery,
+      tenantId: i.event.data.tenantId,
+      entityType: i.event.data.entityType,
+      pending: !echoes.has(i),
+    }));
+    if (rows.length) {
+      const result = await db.execute<{ delivery_id: string }>(sql`
+        insert into ${d} (delivery_id, tenant_id, entity_type, pending)
+        select "deliveryId", "tenantId", "entityType", pending
+        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r("deliveryId" text, "tenantId" text, "entityType" text, pending boolean)
+        on conflict (delivery_id) do update set pending = true, received_at = now()
+          where ${d}.delivery_id like 'body:%' and (not ${d}.pending or ${d}.received_at < now() - ${STUCK_AFTER}::interval)
+        returning delivery_id`);
+      written = rowsOf<{ delivery_id: string }>(result).map((r) => r.delivery_id);
+      recorded = new Set(rest.filter((i) => written.includes(i.delivery)).map((i) => i.delivery));
+    }
+    const marked = rest
+      .filter((i) => recorded.has(i.delivery))
+      .map((i) => {
+        const of = echoOfItem.get(i) ?? [];
+        return of.length ? { ...i.event, data: { ...i.event.data, echoOf: of } } : i.event;
+      });
     if (marked.length) await send(marked);
   } catch (err) {
-    await db.delete(d).where(sql`${d.deliveryId} = any(${sql.param(handOn.map((i) => i.delivery))}::text[])`);
-    for (const e of marked) for (const installationId of e.data.echoOf ?? []) await expectEchoes(db, installationId, [e.data.entityId]);
+    await forget(db, written, live, taken.echoOf);
     throw err;
   }
-  return items.map((item) => (first.get(item.delivery) !== item || !fresh.has(item.delivery) ? "duplicate" : echoes.has(item) ? "echo" : "handed-on"));
+  return items.map((item) =>
+    first.get(item.delivery) !== item || known.has(item.delivery) ? "duplicate" : echoes.has(item) ? "echo" : recorded.has(item.delivery) ? "handed-on" : "duplicate",
+  );
+}
+
+/**
+ * A batch that could not be handed on is not kept: its deliveries are forgotten, so the host's
+ * retry is received as new, and the echoes they took are expected again.
+ */
+async function forget(db: Db, recorded: string[], live: Accepted[], echoOf: string[][]) {
+  const d = schema.webhookDeliveries;
+  if (recorded.length) await db.delete(d).where(sql`${d.deliveryId} = any(${sql.param(recorded)}::text[])`);
+  const byInstallation = new Map<string, string[]>();
+  live.forEach((item, n) => {
+    for (const installationId of echoOf[n] ?? []) byInstallation.set(installationId, [...(byInstallation.get(installationId) ?? []), item.event.data.entityId]);
+  });
+  for (const [installationId, entityIds] of byInstallation) await expectEchoes(db, installationId, entityIds);
 }
 
 /**

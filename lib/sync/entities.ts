@@ -484,23 +484,31 @@ export async function applyRemotePage<T>(
 }
 
 /**
- * Expected echoes of a page's writes, saved a few dozen at a time while the page goes on: the
- * host's webhooks follow each write within moments, and one that finds its echo already saved
- * need not wait for the whole page.
+ * Expected echoes of a page's writes, saved while the page goes on: a few dozen at a time, and
+ * never later than a moment after the write's answer. The host's webhooks follow each write within
+ * moments (an import against a host that allows a few writes a second would otherwise leave them
+ * unsaved for seconds); a webhook that finds its echo saved is done on arrival, and one that
+ * does not waits for the page.
  */
 function echoBatcher(ctx: SyncContext) {
   const EVERY = 50;
+  const WITHIN_MS = 10;
   let buffer: string[] = [];
+  let timer: NodeJS.Timeout | null = null;
   let failed: unknown = null;
   const saving: Array<Promise<void>> = [];
   const save = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
     if (buffer.length) saving.push(expectEchoes(ctx.db, ctx.installation.id, buffer).catch((err) => void (failed ??= err)));
     buffer = [];
   };
   return {
     add(ids: string[]) {
+      if (ids.length === 0) return;
       buffer.push(...ids);
       if (buffer.length >= EVERY) save();
+      else timer ??= setTimeout(save, WITHIN_MS);
     },
     async flush() {
       save();

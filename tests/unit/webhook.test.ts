@@ -3,7 +3,7 @@ import { eq, inArray, sql } from "drizzle-orm";
 import { schema } from "@/lib/db";
 import { closeDeliveries, webhookReceiver, type HostChangeEvent } from "@/lib/host/receive-webhook";
 import { ENTITY_TYPE_HEADER, signTribeWebhook, TENANT_HEADER } from "@/lib/host/tribe/webhook";
-import { expectEchoes, takeEchoesOnReceipt } from "@/lib/sync/own-writes";
+import { announceWrites, expectEchoes, settleWrites, takeEchoesOnReceipt } from "@/lib/sync/own-writes";
 import { sortHostChanges } from "@/lib/sync/host-changes";
 import type { SyncContext } from "@/lib/sync/context";
 import { createTestDatabase } from "../helpers/db";
@@ -148,11 +148,35 @@ describe("host webhooks as Tribe documents them", () => {
     await handle.db.delete(schema.installations).where(inArray(schema.installations.id, [a!.id, b!.id]));
   });
 
+  it("lets a webhook that may be a page's write wait a moment for the echo the page saves after the write's answer", async () => {
+    const [inst] = await handle.db.insert(schema.installations).values({ tenantId: TENANT, connector: "package-a", status: "importing" }).returning();
+    // a page is writing relations: its creates are announced, their ids not known yet
+    await announceWrites(handle.db, inst!.id, "relation", "page:test", ["K:new-org"]);
+    const early = delivery({ webhookId: "wh-org", payload: { entityId: "created-by-the-page" } });
+    const before = await deliveries();
+    const answered = receive(early.raw, early.headers);
+    // the write's answer reaches the page after the webhook reached the receipt
+    await new Promise((r) => setTimeout(r, 40));
+    await expectEchoes(handle.db, inst!.id, ["created-by-the-page"]);
+    expect(await answered, "taken as the page's echo").toMatchObject({ status: 202, body: { echo: true }, sent: [] });
+    expect(await deliveries(), "an echo is not kept: an equal body later is a new change").toBe(before);
+
+    // a product change while only relations are being written is not held up, nor one after the page
+    const product = delivery({ webhookId: "wh-product", payload: { entityId: "edited-by-a-user" } });
+    expect((await receive(product.raw, product.headers)).sent).toHaveLength(1);
+    await settleWrites(handle.db, inst!.id, "page:test");
+    const later = delivery({ webhookId: "wh-org", payload: { entityId: "edited-after-the-page" } });
+    const t0 = Date.now();
+    expect((await receive(later.raw, later.headers)).sent).toHaveLength(1);
+    expect(Date.now() - t0, "no page writing: handed on without waiting").toBeLessThan(100);
+    await handle.db.delete(schema.installations).where(eq(schema.installations.id, inst!.id));
+  });
+
   it("expects no echo where the host sends the tenant no webhooks: a later change made in the host is not taken for one", async () => {
     await handle.db.insert(schema.tenants).values({ id: "tenant-without-webhooks", name: "No webhooks" });
     const [quiet] = await handle.db.insert(schema.installations).values({ tenantId: "tenant-without-webhooks", connector: "package-a", status: "active" }).returning();
     await expectEchoes(handle.db, quiet!.id, ["written-before-any-subscription"]);
-    const taken = await takeEchoesOnReceipt(handle.db, [{ tenantId: "tenant-without-webhooks", entityId: "written-before-any-subscription" }]);
+    const taken = await takeEchoesOnReceipt(handle.db, [{ tenantId: "tenant-without-webhooks", entityId: "written-before-any-subscription", entity: "relation" }]);
     expect(taken.echoOf).toEqual([[]]);
     await handle.db.delete(schema.installations).where(eq(schema.installations.id, quiet!.id));
   });
