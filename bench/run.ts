@@ -56,13 +56,13 @@ const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
 fs.mkdirSync("bench/results", { recursive: true });
 
 /**
- * The app's side runs as compiled JavaScript, as it does in production: one esbuild bundle of
- * bench/scenario.ts (packages stay in node_modules). Under tsx's loader the process would also
+ * The app's side runs as compiled JavaScript, as it does in production: esbuild bundles of
+ * bench/scenario.ts and of the webhook receipt's process (packages stay in node_modules). Under tsx's loader the process would also
  * hold the loader's worker thread and every module's source map (~60 MB of RSS).
  */
 function buildScenario(): string {
   const out = "bench/results/.build/scenario.mjs";
-  buildSync({ entryPoints: ["bench/scenario.ts"], bundle: true, platform: "node", format: "esm", packages: "external", logLevel: "warning", outfile: out });
+  buildSync({ entryPoints: ["bench/scenario.ts", "bench/receipt-process.ts"], bundle: true, platform: "node", format: "esm", packages: "external", logLevel: "warning", outdir: "bench/results/.build", outExtension: { ".js": ".mjs" } });
   return out;
 }
 
@@ -299,7 +299,7 @@ function rows(results: Record<string, any>[]): Row[] {
       out.push({
         ...base,
         figure: "CPU ms per relation: app / sandboxes / PostgreSQL",
-        value: `${fmt(cpu.app, 2)} / ${fmt(cpu.sandboxes, 2)} / ${fmt(cpu.postgres, 2)} (without webhooks ${fmt(without.app, 2)} / ${fmt(without.sandboxes, 2)} / ${fmt(without.postgres, 2)}; ${fmt(w.received / Math.max(r.counts.created + r.counts.linked + r.counts.updated + r.counts.unchanged, 1), 1)} webhooks per relation)`,
+        value: `${fmt(cpu.app, 2)} / ${fmt(cpu.sandboxes, 2)} / ${fmt(cpu.postgres, 2)} (${cpu.appWebhookReceipt == null ? "" : `app: ${fmt(cpu.appWebhookReceipt, 2)} in the webhook receipt's process; `}without webhooks ${fmt(without.app, 2)} / ${fmt(without.sandboxes, 2)} / ${fmt(without.postgres, 2)}; ${fmt(w.received / Math.max(r.counts.created + r.counts.linked + r.counts.updated + r.counts.unchanged, 1), 1)} webhooks per relation)`,
         target: "",
         gap: "",
       });

@@ -16,7 +16,6 @@ import { beginImport, completeImport, importPage } from "@/lib/sync/import";
 import { benchClientKey, benchTenantId, emit, KORENSCHOOF_ADM, peakRssMB, postJson, rssMB, SANDBOX_TENANT, SECRETS, sleep } from "./common";
 import {
   meters,
-  ownCpuS,
   postgresCpuS,
   processCpuS,
   rawFetch,
@@ -231,7 +230,8 @@ async function importScenario(world: BenchWorld) {
   const runner = process.env.BENCH_WEBHOOKS === "1" ? await world.handleWebhooks() : null;
   await world.resetStats();
   resetMeters();
-  const cpu0 = ownCpuS();
+  const cpu0 = world.appCpuS();
+  const rcpu0 = world.receiptCpuS();
   const scpu0 = processCpuS(world.serversPid);
   const pgcpu0 = postgresCpuS();
   let pgcpuRel: number | null = null;
@@ -239,11 +239,14 @@ async function importScenario(world: BenchWorld) {
   let hostAtRelEnd: Awaited<ReturnType<BenchWorld["hostStats"]>> | null = null;
   let simAtRelEnd: Awaited<ReturnType<BenchWorld["simStats"]>> | null = null;
   let cpuRel = 0;
+  let rcpuRel: number | null = null;
   let scpuRel: number | null = null;
   const marks = [0.25, 0.5, 0.75];
   const snap = async () => {
     relMeters = snapshotMeters();
-    cpuRel = ownCpuS() - cpu0;
+    cpuRel = world.appCpuS() - cpu0;
+    const r = world.receiptCpuS();
+    rcpuRel = r !== null && rcpu0 !== null ? r - rcpu0 : null;
     const s = processCpuS(world.serversPid);
     scpuRel = s !== null && scpu0 !== null ? s - scpu0 : null;
     const pg = postgresCpuS();
@@ -264,7 +267,7 @@ async function importScenario(world: BenchWorld) {
     const file = (await import("node:v8")).writeHeapSnapshot(process.env.BENCH_HEAP_SNAPSHOT);
     log(`heap snapshot: ${file}`);
   }
-  const webhooks = runner ? { drainS: round((await webhooksHandled(world, runner)) / 1000, 1), received: world.webhooksReceived(), echoesOnArrival: world.echoesOnArrival(), sorting: sortsOf(runner), hostCallsAfterDrain: (await world.hostStats()).total } : null;
+  const webhooks = runner ? { drainS: round((await webhooksHandled(world, runner)) / 1000, 1), ...(await receiptCounts(world)), sorting: sortsOf(runner), hostCallsAfterDrain: (await world.hostStats()).total } : null;
   runner?.stop();
   const counts = await runCounts(world);
   const c = counts.relation?.counts ?? { created: 0, updated: 0, linked: 0, unchanged: 0, skipped: 0, failed: 0 };
@@ -309,6 +312,8 @@ async function importScenario(world: BenchWorld) {
     postgresCpuS: pgcpuRel === null ? null : round(pgcpuRel, 1),
     cpuMsPerRelation: {
       app: round((cpuRel * 1000) / Math.max(taken, 1), 3),
+      /** the part of `app` spent in the webhook receipt's own process */
+      appWebhookReceipt: rcpuRel === null ? null : round((rcpuRel * 1000) / Math.max(taken, 1), 3),
       sandboxes: scpuRel === null ? null : round((scpuRel * 1000) / Math.max(taken, 1), 3),
       postgres: pgcpuRel === null ? null : round((pgcpuRel * 1000) / Math.max(taken, 1), 3),
     },
@@ -638,7 +643,7 @@ async function powerOfficeScenario(world: BenchWorld) {
   await world.resetStats();
   resetMeters();
   setCallLogging(true);
-  const cpu0 = ownCpuS();
+  const cpu0 = world.appCpuS();
   const scpu0 = processCpuS(world.serversPid);
   const rss = rssSampler();
 
@@ -702,7 +707,7 @@ async function powerOfficeScenario(world: BenchWorld) {
   setCallLogging(false);
   clearInterval(collector);
   collect();
-  const cpuS = ownCpuS() - cpu0;
+  const cpuS = world.appCpuS() - cpu0;
   const scpu1 = processCpuS(world.serversPid);
   rss.stop();
   runner.stop();
@@ -817,8 +822,7 @@ async function powerOfficeScenario(world: BenchWorld) {
     syncLog: { byOutcome, failed: failedEvents.slice(0, 5).map((e) => `${e.direction} ${e.entity} ${e.message} ${JSON.stringify(e.messageParams)}`) },
     hostCalls: host.total,
     hostRateLimited: host.rateLimited,
-    webhooksReceived: world.webhooksReceived(),
-    echoesOnArrival: world.echoesOnArrival(),
+    webhookReceipt: await receiptCounts(world),
     runWallS: round((doneAt - firedAt) / 1000, 1),
     setupS: round((firedAt - setupStarted) / 1000, 1),
     appCpuS: round(cpuS, 1),
@@ -826,6 +830,12 @@ async function powerOfficeScenario(world: BenchWorld) {
     sampledMaxRssMB: rss.max,
     peakRssMB: peakRssMB(),
   };
+}
+
+/** Deliveries the app's webhook endpoint received, and those it took as echoes on arrival. */
+async function receiptCounts(world: BenchWorld) {
+  const c = await world.webhookReceipt();
+  return { received: c.received, echoesOnArrival: c.echoes };
 }
 
 /** Waits until the CRM has delivered every webhook and the app's functions have handled each (up to 10 minutes). */

@@ -7,12 +7,10 @@
  */
 import diagnostics from "node:diagnostics_channel";
 import fs from "node:fs";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { InngestTestEngine } from "@inngest/test";
 import { setDbHandle, schema, type Db } from "@/lib/db";
 import { resetConfigForTests } from "@/lib/config";
-import { webhookReceiver, type HostChangeEvent, type WebhookReceiver } from "@/lib/host/receive-webhook";
+import type { HostChangeEvent } from "@/lib/host/receive-webhook";
 import { subscribeHostWebhooks } from "@/lib/host";
 import { inngest } from "@/inngest/client";
 import { startInProcessRunner, type Runner } from "@/inngest/runner";
@@ -22,6 +20,7 @@ import { functions } from "@/inngest/functions";
 import type { HostOptions } from "@/lib/sync/types";
 import { createTestDatabase } from "@/tests/helpers/db";
 import { getJson, KORENSCHOOF, postJson, rssMB, SANDBOX_TENANT, SECRETS } from "./common";
+import { startWebhookEndpoint, type ReceiptCounts } from "./receipt";
 
 // ── HTTP meter: every fetch the app makes, by side and kind ─────────────
 
@@ -287,10 +286,15 @@ export type BenchWorld = {
    * handle them as they arrive, and every event those functions send.
    */
   handleWebhooks(opts?: { tenants?: string[]; functions?: RegExp }): Promise<Runner>;
-  /** webhook deliveries the app has received (retries included) */
-  webhooksReceived(): number;
-  /** deliveries the receipt found to be the import's own writes (taken as echoes on arrival) */
-  echoesOnArrival(): number;
+  /**
+   * webhook deliveries the app has received (retries included), and those it found to be the
+   * import's own writes (taken as echoes on arrival)
+   */
+  webhookReceipt(): Promise<ReceiptCounts>;
+  /** CPU seconds the app has used so far: this process, and the webhook receipt's when it has its own */
+  appCpuS(): number;
+  /** CPU seconds of the webhook receipt's own process so far (null: it runs in this one) */
+  receiptCpuS(): number | null;
   hostStats(): Promise<{ total: number; rateLimited: number; byMethodAndEntitySet: Record<string, number> }>;
   /** the CRM's calls summed over every organization */
   hostStatsAll(): Promise<{ total: number; rateLimited: number; organizations: number }>;
@@ -327,24 +331,7 @@ export async function startBenchWorld(opts: { snelstart?: boolean } = {}): Promi
   if (!hostUrl || !simUrl) throw new Error("BENCH_HOST_URL and BENCH_SIM_URL are needed (bench/run.ts sets them)");
   hostOrigin = new URL(hostUrl).origin;
   vendorOrigins.push(new URL(simUrl).origin, ...(poUrl ? [new URL(poUrl).origin] : []));
-  const receiver = http.createServer(async (req, res) => {
-    received++;
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const headers = new Headers(Object.entries(req.headers).map(([k, v]) => [k, String(v)] as [string, string]));
-    try {
-      receive ??= webhookReceiver(db, { secret: SECRETS.HOST_WEBHOOK_SECRET, signatureHeader: "x-tribe-signature", send: (e) => sink(e) });
-      const result = await receive(Buffer.concat(chunks).toString("utf8"), headers);
-      if (result.body.echo) echoes++;
-      res.writeHead(result.status, { "content-type": "application/json" }).end(JSON.stringify(result.body));
-    } catch (err) {
-      res.writeHead(500).end(String(err));
-    }
-  });
-  await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
-  const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/api/host/webhooks`;
   Object.assign(process.env, SECRETS, {
-    HOST_WEBHOOK_URL: receiverUrl,
     HOST_API_URL: hostUrl,
     HOST_AUTH_URL: hostUrl,
     // a token a minute either way: the bench measures the sync, not the sign-in
@@ -362,11 +349,11 @@ export async function startBenchWorld(opts: { snelstart?: boolean } = {}): Promi
   setDbHandle(Promise.resolve(dbHandle));
   const db = dbHandle.db;
 
-  // webhook receiver: the app's own handling, its events to the app's functions once handleWebhooks is on
+  // the webhook endpoint: the app's own receipt, its events to the app's functions once handleWebhooks is on
   let sink: (events: HostChangeEvent[]) => Promise<unknown> = async () => {};
-  let received = 0;
-  let echoes = 0;
-  let receive: WebhookReceiver | null = null;
+  const endpoint = await startWebhookEndpoint(db, dbHandle.url, () => sink);
+  process.env.HOST_WEBHOOK_URL = endpoint.url;
+  resetConfigForTests();
 
   const { getConnector } = await import("@/lib/connectors");
   const { hostAdapterForTenant } = await import("@/lib/host");
@@ -399,8 +386,9 @@ export async function startBenchWorld(opts: { snelstart?: boolean } = {}): Promi
     serversPid,
     driver: dbHandle.driver,
     installationId,
-    webhooksReceived: () => received,
-    echoesOnArrival: () => echoes,
+    appCpuS: () => ownCpuS() + ((endpoint.pid && processCpuS(endpoint.pid)) || 0),
+    receiptCpuS: () => (endpoint.pid ? processCpuS(endpoint.pid) : null),
+    webhookReceipt: () => endpoint.counts(),
     async install(o) {
       await upsertTenant(db, { tenantId: o.tenantId, tenantName: o.tenantName ?? "Sandbox BV", locale: "nl" });
       await postJson(`${hostUrl}/__admin/install`, { tenant: o.tenantId, listingId: o.connector, appId: "ledgerlink" });
@@ -450,7 +438,7 @@ export async function startBenchWorld(opts: { snelstart?: boolean } = {}): Promi
       if (poUrl) await rawFetch(`${poUrl}/__admin/stats/reset`, { method: "POST" });
     },
     async close() {
-      await new Promise((r) => receiver.close(r));
+      await endpoint.close();
       setDbHandle(undefined);
       await dbHandle.close();
     },
