@@ -21,10 +21,13 @@ type Send = (events: HostChangeEvent[]) => Promise<unknown>;
 export async function serveReceipt(db: Db, send: Send) {
   const counts: ReceiptCounts = { received: 0, echoes: 0 };
   const receive = webhookReceiver(db, { secret: SECRETS.HOST_WEBHOOK_SECRET, signatureHeader: "x-tribe-signature", send });
+  // --webhook-floor: an endpoint that answers at once and does nothing (what the transport alone costs)
+  const nothing = process.env.BENCH_NULL_RECEIPT === "1";
   const server = http.createServer(async (req, res) => {
     counts.received++;
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
+    if (nothing) return void res.writeHead(202, { "content-type": "application/json" }).end('{"ok":true}');
     const headers = new Headers(Object.entries(req.headers).map(([k, v]) => [k, String(v)] as [string, string]));
     try {
       const result = await receive(Buffer.concat(chunks).toString("utf8"), headers);

@@ -280,6 +280,8 @@ async function importScenario(world: BenchWorld) {
     size,
     /** the CRM's webhooks delivered to the app and handled during the import (null: none sent) */
     webhooks,
+    /** the webhooks went to an endpoint that answers at once and does nothing (--webhook-floor) */
+    webhookFloor: process.env.BENCH_NULL_RECEIPT === "1",
     driver: world.driver,
     jobDriver: process.env.BENCH_DRIVER === "inngest" ? "@inngest/test (the app's functions)" : "direct (lib/sync/import steps)",
     timedOut: p.timedOut,
