@@ -28,7 +28,13 @@ export async function serveReceipt(db: Db, send: Send) {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     if (nothing) return void res.writeHead(202, { "content-type": "application/json" }).end('{"ok":true}');
-    const headers = new Headers(Object.entries(req.headers).map(([k, v]) => [k, String(v)] as [string, string]));
+    // node's own header object read through get(), as the route reads Request.headers
+    const headers = {
+      get: (name: string) => {
+        const v = req.headers[name.toLowerCase()];
+        return Array.isArray(v) ? v.join(", ") : (v ?? null);
+      },
+    };
     try {
       const result = await receive(Buffer.concat(chunks).toString("utf8"), headers);
       if (result.body.echo) counts.echoes++;

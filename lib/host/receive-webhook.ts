@@ -30,7 +30,10 @@ const STUCK_AFTER = "1 hour";
 /** How long a subscription's tenant and entity type are known without asking the database. */
 const SUBSCRIPTION_TTL_MS = 60_000;
 
-export type WebhookReceiver = (rawBody: string, headers: Headers) => Promise<WebhookResult>;
+/** What the receipt reads of a delivery's headers (a route's `Request.headers`, or a lighter reader). */
+export type HeaderReader = Pick<Headers, "get">;
+
+export type WebhookReceiver = (rawBody: string, headers: HeaderReader) => Promise<WebhookResult>;
 
 type Accepted = { delivery: string; event: HostChangeEvent };
 
@@ -45,7 +48,7 @@ export function webhookReceiver(db: Db, opts: ReceiveOptions): WebhookReceiver {
   type Subscription = { tenantId: string; entityType: string } | null;
   // one lookup per subscription however many of its deliveries arrive at once (an import's burst)
   const subscriptions = new Map<string, { at: number; value: Promise<Subscription> }>();
-  const subscription = (webhookId: string, headers: Headers): Promise<Subscription> => {
+  const subscription = (webhookId: string, headers: HeaderReader): Promise<Subscription> => {
     const hit = subscriptions.get(webhookId);
     if (hit && Date.now() - hit.at < SUBSCRIPTION_TTL_MS) return hit.value;
     const value = subscriptionOf(db, webhookId, headers);
@@ -174,7 +177,7 @@ async function forget(db: Db, recorded: string[], live: Accepted[], echoOf: stri
  * subscription Ledgerlink has no record of (restored from a backup, say) is attributed by the
  * custom headers Ledgerlink puts on its subscriptions, to a tenant it knows.
  */
-async function subscriptionOf(db: Db, webhookId: string, headers: Headers): Promise<{ tenantId: string; entityType: string } | null> {
+async function subscriptionOf(db: Db, webhookId: string, headers: HeaderReader): Promise<{ tenantId: string; entityType: string } | null> {
   const [known] = await db.select().from(schema.hostWebhooks).where(eq(schema.hostWebhooks.id, webhookId));
   if (known) return known;
   const tenantId = headers.get(TENANT_HEADER);

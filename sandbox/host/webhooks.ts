@@ -79,8 +79,11 @@ const MAX_KEPT = 20_000;
 const agents = { "http:": new http.Agent({ keepAlive: true, maxSockets: 64 }), "https:": new https.Agent({ keepAlive: true, maxSockets: 64 }) };
 
 /** POSTs one delivery; answers the status, or throws when there is no answer within `timeoutMs`. */
+const targets = new Map<string, URL>();
+
 function post(url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<number> {
-  const target = new URL(url);
+  let target = targets.get(url);
+  if (!target) targets.set(url, (target = new URL(url)));
   const transport = target.protocol === "https:" ? https : http;
   return new Promise((resolve, reject) => {
     const req = transport.request(target, { method: "POST", headers: { ...headers, "content-length": Buffer.byteLength(body) }, agent: agents[target.protocol as "http:"] }, (res) => {
@@ -127,7 +130,8 @@ export class WebhookDispatcher {
         createdAt: new Date().toISOString(),
       };
       this.deliveries.push(d);
-      if (this.deliveries.length > MAX_KEPT) this.deliveries.splice(0, this.deliveries.length - MAX_KEPT);
+      // the oldest are dropped a thousand at a time, not one per delivery (each drop moves the whole list)
+      if (this.deliveries.length > MAX_KEPT + 1_000) this.deliveries.splice(0, this.deliveries.length - MAX_KEPT);
       this.schedule(d, 0);
     }
   }
