@@ -1,5 +1,5 @@
 import { expect, test, type FrameLocator } from "@playwright/test";
-import { expectDebtorNumber, giveHostConsent, hydrated, openApp, sentCrmInvoice } from "./steps";
+import { expectDebtorNumber, giveHostConsent, hydrated, openApp, sentCrmInvoice, syncNowUntilPaid } from "./steps";
 import { powerofficeUrl, resetSandboxes } from "./env";
 
 /** The PowerOffice simulator's demo client Nordlys Interiør AS (sandbox/vendors/poweroffice/README.md). */
@@ -287,16 +287,7 @@ test("PowerOffice, as the help page walks it: activate with the secret key, sett
   // "Nu synchroniseren" pulls the payment; the CRM invoice is paid
   app = await openApp(page, "poweroffice");
   await hydrated(app);
-  await app.getByRole("button", { name: "Nu synchroniseren" }).click();
-  await expect(app.getByTestId("pull-status")).toHaveText(/De synchronisatie is (gestart|klaar)/);
-  await expect(app.getByTestId("pull-status")).toHaveText("De synchronisatie is klaar.", { timeout: 120_000 });
-  await expect(app.locator('[data-testid="last-runs"] tr[data-entity="payment"][data-kind="pull"]')).toBeVisible();
-  await expect
-    .poll(async () => {
-      await page.goto(invoiceUrl);
-      return page.getByTestId("is-paid").innerText();
-    }, { timeout: 120_000 })
-    .toMatch(/Ja|Yes/);
+  await syncNowUntilPaid(page, app, invoiceUrl);
   await expect(page.getByTestId("phase")).toHaveText("Betaald");
   app = await openApp(page, "poweroffice");
   await expect(app.locator('[data-testid="sync-log"] tr[data-entity="payment"]').first()).toHaveAttribute("data-outcome", "updated");

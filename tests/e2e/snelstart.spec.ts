@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { expectDebtorNumber, giveHostConsent, hydrated, openApp, sentCrmInvoice } from "./steps";
+import { expectDebtorNumber, giveHostConsent, hydrated, openApp, sentCrmInvoice, syncNowUntilPaid } from "./steps";
 import { resetSandboxes, snelstartUrl } from "./env";
 
 const KORENSCHOOF = "boekhouding@korenschoof.test";
@@ -182,18 +182,7 @@ test("SnelStart, as the help page walks it: activate, settings, import, relation
   await page.getByRole("button", { name: `Markeer factuur ${boeking!.factuurnummer} als betaald` }).click();
   app = await openApp(page, "snelstart");
   await hydrated(app);
-  await app.getByRole("button", { name: "Nu synchroniseren" }).click();
-  await expect(app.getByRole("button", { name: "Nu synchroniseren" })).toHaveAttribute("aria-busy", "false", { timeout: 120_000 });
-  // it says it started, and the page follows the pull by itself until it is done
-  await expect(app.getByTestId("pull-status")).toHaveText(/De synchronisatie is (gestart|klaar)/);
-  await expect(app.getByTestId("pull-status")).toHaveText("De synchronisatie is klaar.", { timeout: 120_000 });
-  await expect(app.locator('[data-testid="last-runs"] tr[data-entity="payment"][data-kind="pull"]')).toBeVisible();
-  await expect
-    .poll(async () => {
-      await page.goto(invoiceUrl);
-      return page.getByTestId("is-paid").innerText();
-    }, { timeout: 120_000 })
-    .toMatch(/Ja|Yes/);
+  await syncNowUntilPaid(page, app, invoiceUrl);
   app = await openApp(page, "snelstart");
   await expect(app.locator('[data-testid="sync-log"] tr[data-entity="payment"]').first()).toHaveAttribute("data-outcome", "updated");
   await testInfo.attach("synced", { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });

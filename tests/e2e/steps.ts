@@ -57,3 +57,21 @@ export async function sentCrmInvoice(
   await expect(page.getByTestId("phase")).toHaveText("Verstuurd");
   return { url, number };
 }
+
+/**
+ * "Nu synchroniseren" after the invoice was paid in the package: the page says the pull started and
+ * follows it until it is done, the payment pull is among the last runs, and the CRM invoice is paid.
+ */
+export async function syncNowUntilPaid(page: Page, app: FrameLocator, invoiceUrl: string) {
+  await app.getByRole("button", { name: "Nu synchroniseren" }).click();
+  await expect(app.getByRole("button", { name: "Nu synchroniseren" })).toHaveAttribute("aria-busy", "false", { timeout: 120_000 });
+  await expect(app.getByTestId("pull-status")).toHaveText(/De synchronisatie is (gestart|klaar)/);
+  await expect(app.getByTestId("pull-status")).toHaveText("De synchronisatie is klaar.", { timeout: 120_000 });
+  await expect(app.locator('[data-testid="last-runs"] tr[data-entity="payment"][data-kind="pull"]')).toBeVisible();
+  await expect
+    .poll(async () => {
+      await page.goto(invoiceUrl);
+      return page.getByTestId("is-paid").innerText();
+    }, { timeout: 120_000 })
+    .toMatch(/Ja|Yes/);
+}
