@@ -19,7 +19,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hostAdapterForTenant } from "@/lib/host";
-import { crm as crmApi, installConnector, updateSettings } from "../helpers/world";
+import { crm as crmApi, installConnector, NORDLYS, updateSettings } from "../helpers/world";
 import {
   bookThroughFaults,
   crmRelations,
@@ -38,7 +38,6 @@ import {
 } from "./harness";
 
 const HAS_PG = Boolean(process.env.DATABASE_URL);
-const NORDLYS = "sandbox-client-key-nordlys-interior";
 const GENERATE = { customers: 1_600, alsoSuppliers: 200, suppliers: 400 };
 const CONTACTS = GENERATE.customers + GENERATE.suppliers;
 const INVOICES = 500;

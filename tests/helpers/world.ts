@@ -554,6 +554,16 @@ export function recordEvent(name: string, installationId: string, hostId: string
 /** The PowerOffice simulator's seeded client with every privilege (sandbox/vendors/poweroffice/seed.json). */
 export const NORDLYS = "sandbox-client-key-nordlys-interior";
 
+/** PowerOffice for the sandbox tenant with Nordlys' client key, the CRM's Dutch VAT groups mapped by hand as seed step 8 has the user do. */
+export function installPowerOffice(world: World): Promise<string> {
+  return installConnector(world, "poweroffice", {
+    credentials: { clientKey: NORDLYS },
+    settings: (s) => {
+      s.vatGroups.vatMapping = { ...s.vatGroups.vatMapping, [CRM.vatGroup.NL21]: "3", [CRM.vatGroup.NL9]: "31", [CRM.vatGroup.NL0]: "5" };
+    },
+  });
+}
+
 /**
  * The PowerOffice simulator's API as a bookkeeper's other integration calls it (its own
  * subscription key, so the app's rate limit is not shared): `go("GET", "/Customers")`.

@@ -9,7 +9,7 @@
  * writes are echoes.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CRM, crm, installConnector, links, runForEvents, runImport, runScheduledPull, NORDLYS, powerOfficeApi, startWorld, syncLog, type Crm, type World } from "../helpers/world";
+import { CRM, crm, installPowerOffice, links, runForEvents, runImport, runScheduledPull, powerOfficeApi, startWorld, syncLog, type Crm, type World } from "../helpers/world";
 
 let world: World;
 let api: Crm;
@@ -65,12 +65,7 @@ async function linked(number: number): Promise<{ orgId: string; contactId: strin
 beforeAll(async () => {
   world = await startWorld({ poweroffice: {} });
   api = crm(world);
-  installationId = await installConnector(world, "poweroffice", {
-    credentials: { clientKey: NORDLYS },
-    settings: (s) => {
-      s.vatGroups.vatMapping = { ...s.vatGroups.vatMapping, [CRM.vatGroup.NL21]: "3", [CRM.vatGroup.NL9]: "31", [CRM.vatGroup.NL0]: "5" };
-    },
-  });
+  installationId = await installPowerOffice(world);
   const out = await runImport(installationId, { connector: "poweroffice" });
   expect(out.error).toBeUndefined();
   expect(out.done).toBe(true);

@@ -5,7 +5,7 @@
  * exactly once with their PDF, and payments.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CRM, links, crm, installConnector, runForEvents, runImport, runScheduledPull, NORDLYS, powerOfficeApi, startWorld, syncLog, updateSettings, type Crm, type World } from "../helpers/world";
+import { CRM, links, crm, installPowerOffice, runForEvents, runImport, runScheduledPull, NORDLYS, powerOfficeApi, startWorld, syncLog, updateSettings, type Crm, type World } from "../helpers/world";
 
 let world: World;
 let api: Crm;
@@ -18,13 +18,7 @@ const go = (...args: Parameters<ReturnType<typeof powerOfficeApi>>) => powerOffi
 beforeAll(async () => {
   world = await startWorld({ poweroffice: {} });
   api = crm(world);
-  installationId = await installConnector(world, "poweroffice", {
-    credentials: { clientKey: NORDLYS },
-    settings: (s) => {
-      // the sandbox CRM's groups are Dutch: the user maps them by hand (seed step 8)
-      s.vatGroups.vatMapping = { ...s.vatGroups.vatMapping, [CRM.vatGroup.NL21]: "3", [CRM.vatGroup.NL9]: "31", [CRM.vatGroup.NL0]: "5" };
-    },
-  });
+  installationId = await installPowerOffice(world);
 }, 120_000);
 afterAll(() => world?.close());
 
@@ -179,6 +173,15 @@ describe("PowerOffice invoices and payments", () => {
     expect(events).toHaveLength(1);
     return { id: inv.ID as string, number: (await api.get(`Activity_Invoice(${inv.ID})`)).Number as string, events };
   }
+  /** Sets a CRM invoice to Sent and books it, which Go must not get: its failed lines in the sync log. */
+  async function bookRefused(invoiceId: string): Promise<Json[]> {
+    await api.put(`Activity_Invoice(${invoiceId})`, { Phase: { ID: CRM.invoicePhase.sent } });
+    const events = (await world.takeEvents()).filter((e) => e.name === "ledgerlink/invoice.phase-changed" && e.data.hostId === invoiceId);
+    const ordersBefore = ((await go("GET", "/SalesOrders")).json as Json[]).length;
+    await book(events);
+    expect(((await go("GET", "/SalesOrders")).json as Json[]).length, "no sales order made").toBe(ordersBefore);
+    return (await syncLog(world, installationId)).filter((e: Json) => e.hostId === invoiceId && e.outcome === "failed");
+  }
   const ordersWith = async (reference: string) => ((await go("GET", "/SalesOrders")).json as Json[] | null ?? []).filter((o) => o.ExternalImportReference === reference);
 
   let invoice: Awaited<ReturnType<typeof sentInvoice>>;
@@ -229,12 +232,7 @@ describe("PowerOffice invoices and payments", () => {
       Relationship: { ID: CRM.customer.goudenKorf },
       ProductLines: [{ Description: "Boeken", Quantity: 1, Price: 20, VatGroup: { ID: CRM.vatGroup.NL9 } }],
     });
-    await api.put(`Activity_Invoice(${inv.ID})`, { Phase: { ID: CRM.invoicePhase.sent } });
-    const events = (await world.takeEvents()).filter((e) => e.name === "ledgerlink/invoice.phase-changed" && e.data.hostId === inv.ID);
-    const ordersBefore = ((await go("GET", "/SalesOrders")).json as Json[]).length;
-    await book(events);
-    expect(((await go("GET", "/SalesOrders")).json as Json[]).length).toBe(ordersBefore);
-    const failed = (await syncLog(world, installationId)).filter((e: Json) => e.hostId === inv.ID && e.outcome === "failed");
+    const failed = await bookRefused(inv.ID);
     expect(failed).toHaveLength(1);
     expect(failed[0].message).toBe("connectors.poweroffice.log.unmappedVatGroup");
     expect(failed[0].messageParams).toMatchObject({ vatGroup: "NL - 9%" });
@@ -250,12 +248,7 @@ describe("PowerOffice invoices and payments", () => {
       Relationship: { ID: CRM.customer.goudenKorf },
       ProductLines: [{ Description: "Consultancy", Quantity: 1, Price: 95, VatGroup: { ID: CRM.vatGroup.NL9 }, Product: { ID: CONSULTANCY } }],
     });
-    await api.put(`Activity_Invoice(${inv.ID})`, { Phase: { ID: CRM.invoicePhase.sent } });
-    const events = (await world.takeEvents()).filter((e) => e.name === "ledgerlink/invoice.phase-changed" && e.data.hostId === inv.ID);
-    const ordersBefore = ((await go("GET", "/SalesOrders")).json as Json[]).length;
-    await book(events);
-    expect(((await go("GET", "/SalesOrders")).json as Json[]).length).toBe(ordersBefore);
-    const failed = (await syncLog(world, installationId)).filter((e: Json) => e.hostId === inv.ID && e.outcome === "failed");
+    const failed = await bookRefused(inv.ID);
     expect(failed.map((e: Json) => e.message)).toEqual(["connectors.poweroffice.log.vatCodeMismatch"]);
     expect(failed[0].messageParams).toMatchObject({ vatGroup: "NL - 9%", vatCode: "31", actual: "3" });
   });
