@@ -601,7 +601,7 @@ async function pushRecordLocked<T>(ctx: SyncContext, spec: EntitySpec<T>, hostId
     }
     // the record as last synced, so a package taking partial updates is sent only what changed
     const previous = (await indexedHost(ctx, spec, [hostId])).get(hostId)?.data as T | undefined;
-    const outgoing = spec.outgoing ? spec.outgoing(ctx, record.data, previous ?? null) : { data: record.data, previous: previous ?? null };
+    const outgoing = (data: T) => (spec.outgoing ? spec.outgoing(ctx, data, previous ?? null) : { data, previous: previous ?? null });
     let current: SideRecord<T> = record;
     const done: Array<{ role: string; written: SideRecord<T>; outcome: LogEntry["outcome"] }> = [];
     const entries: LogEntry[] = [];
@@ -609,7 +609,7 @@ async function pushRecordLocked<T>(ctx: SyncContext, spec: EntitySpec<T>, hostId
     // one role after the other: each may give the host record a number the next one sends on
     for (const { lane, link } of due) {
       try {
-        const sent = current === record ? outgoing : spec.outgoing ? spec.outgoing(ctx, current.data, previous ?? null) : { data: current.data, previous: previous ?? null };
+        const sent = outgoing(current.data);
         const { written, outcome } = await pushToLane(ctx, spec, lane, link, sent.data, sent.previous);
         current = await takeNumber(ctx, spec, lane.role, hostId, current, written.number);
         done.push({ role: lane.role, written, outcome });
