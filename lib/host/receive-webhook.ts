@@ -92,6 +92,12 @@ export function webhookReceiver(db: Db, opts: ReceiveOptions): WebhookReceiver {
 type Outcome = "handed-on" | "echo" | "duplicate";
 
 /**
+ * A recorded delivery that makes an equal one a redelivery: one named by the host's delivery id,
+ * or one known by its body while its change waits to be sorted (after, an equal body is a new change).
+ */
+const awaitingSort = sql`(${schema.webhookDeliveries.deliveryId} not like 'body:%' or (${schema.webhookDeliveries.pending} and ${schema.webhookDeliveries.receivedAt} >= now() - ${STUCK_AFTER}::interval))`;
+
+/**
  * Sorts a batch of deliveries at receipt, and hands on the changes of those not received before:
  * answers, per item, whether it was handed on, an echo, or a redelivery. Ledgerlink's own writes
  * coming back are taken as echoes and not recorded (a change only some installations wrote
@@ -108,10 +114,7 @@ async function recordAndSend(db: Db, takeEchoes: ReturnType<typeof echoTaker>, i
   const known = new Set(
     rowsOf<{ delivery_id: string }>(
       await db.execute(sql`
-        select delivery_id from ${d}
-        where delivery_id = any(${sql.param([...first.keys()])}::text[])
-          -- an equal body is the same delivery while it waits to be sorted; after, it is a new change
-          and (delivery_id not like 'body:%' or (pending and received_at >= now() - ${STUCK_AFTER}::interval))`),
+        select delivery_id from ${d} where delivery_id = any(${sql.param([...first.keys()])}::text[]) and ${awaitingSort}`),
     ).map((r) => r.delivery_id),
   );
   const news = [...first.values()].filter((i) => !known.has(i.delivery));
@@ -136,11 +139,11 @@ async function recordAndSend(db: Db, takeEchoes: ReturnType<typeof echoTaker>, i
         insert into ${d} (delivery_id, tenant_id, entity_type, pending)
         select "deliveryId", "tenantId", "entityType", pending
         from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r("deliveryId" text, "tenantId" text, "entityType" text, pending boolean)
-        on conflict (delivery_id) do update set pending = true, received_at = now()
-          where ${d}.delivery_id like 'body:%' and (not ${d}.pending or ${d}.received_at < now() - ${STUCK_AFTER}::interval)
+        on conflict (delivery_id) do update set pending = true, received_at = now() where not ${awaitingSort}
         returning delivery_id`);
       written = rowsOf<{ delivery_id: string }>(result).map((r) => r.delivery_id);
-      recorded = new Set(rest.filter((i) => written.includes(i.delivery)).map((i) => i.delivery));
+      const returned = new Set(written);
+      recorded = new Set(rest.filter((i) => returned.has(i.delivery)).map((i) => i.delivery));
     }
     const marked = rest
       .filter((i) => recorded.has(i.delivery))
