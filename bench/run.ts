@@ -280,6 +280,12 @@ function rows(results: Record<string, any>[]): Row[] {
   const out: Row[] = [];
   const importRuns = results.filter((r) => r.scenario === "import");
   const biggest = Math.max(...importRuns.map((r) => r.size ?? 0));
+  // an import with webhooks against the run of the same size and pair without them
+  const plainOf = (r: Record<string, any>) => importRuns.find((x) => x.size === r.size && x.pair === r.pair && !x.webhooks && !x.error);
+  const shareOf = (r: Record<string, any>) => {
+    const plain = plainOf(r);
+    return plain?.relationsPerSec ? (r.relationsPerSec / plain.relationsPerSec) * 100 : null;
+  };
   for (const r of results) {
     const base = { scenario: r.name as string, command: r.command as string };
     if (r.error) {
@@ -287,8 +293,8 @@ function rows(results: Record<string, any>[]): Row[] {
       continue;
     }
     if (r.scenario === "import" && r.webhooks && r.webhookFloor) {
-      const plain = importRuns.find((x) => x.size === r.size && x.pair === r.pair && !x.webhooks && !x.error);
-      const share = plain?.relationsPerSec ? (r.relationsPerSec / plain.relationsPerSec) * 100 : null;
+      const plain = plainOf(r);
+      const share = shareOf(r);
       out.push({
         ...base,
         figure: "relations/s with the CRM's webhooks sent to an endpoint that answers at once and does nothing",
@@ -298,8 +304,8 @@ function rows(results: Record<string, any>[]): Row[] {
       });
     } else if (r.scenario === "import" && r.webhooks) {
       // the same size without webhooks, measured in this run
-      const plain = importRuns.find((x) => x.size === r.size && x.pair === r.pair && !x.webhooks && !x.error);
-      const share = plain?.relationsPerSec ? (r.relationsPerSec / plain.relationsPerSec) * 100 : null;
+      const plain = plainOf(r);
+      const share = shareOf(r);
       const w = r.webhooks;
       out.push({
         ...base,
@@ -454,10 +460,7 @@ function rows(results: Record<string, any>[]): Row[] {
     for (const floor of [false, true]) {
       const shares = importRuns
         .filter((r) => r.size === size && r.webhooks && !r.error && !!r.webhookFloor === floor)
-        .map((r) => {
-          const plain = importRuns.find((x) => x.size === size && x.pair === r.pair && !x.webhooks && !x.error);
-          return plain?.relationsPerSec ? (r.relationsPerSec / plain.relationsPerSec) * 100 : null;
-        })
+        .map(shareOf)
         .filter((v): v is number => v !== null)
         .sort((a, b) => a - b);
       if (shares.length < 2) continue;
