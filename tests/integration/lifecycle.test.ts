@@ -16,7 +16,6 @@ import {
   recordEvent,
   installSnelStart,
   links,
-  runForEvents,
   runFunction,
   runScheduledPull,
   runImport,

@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { PULL_OVERLAP_MS } from "@/lib/sync/store";
-import { CRM, SNEL, crm, installSnelStart, links, runForEvents, runFunction, runScheduledPull, runImport, snelstart, startWorld, type Crm, type World } from "../helpers/world";
+import { CRM, SNEL, crm, installSnelStart, links, runForEvents, runScheduledPull, runImport, snelstart, startWorld, type Crm, type World } from "../helpers/world";
 
 let world: World;
 let api: Crm;

@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { HostSandbox } from "../../sandbox/host/server";
-import { api, install, startHost, startReceiver, T1, token } from "./helpers";
+import { api, install, startHost, startReceiver, token } from "./helpers";
 
 const SECRET = "test-webhook-secret";
 let host: HostSandbox;

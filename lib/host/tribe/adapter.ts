@@ -13,7 +13,7 @@
  * - every list is ordered by a unique key (Tribe promises no default order), see client.list.
  */
 import { z } from "zod";
-import type { DocumentFile, Invoice, Product, Relation, SalesOrder } from "@/lib/model";
+import type { DocumentFile, Product, Relation } from "@/lib/model";
 import type { HostAdapter, HostOptions, HostUser, HostWrite, Localized, Page, SideRecord } from "@/lib/sync/types";
 import { ACTIVITY_EXPAND, documentFileName, HAND_OVER_PHASE, invoiceFromTribe, salesOrderFromTribe, tribeInvoice, tribeSalesOrder } from "./activities";
 import {
